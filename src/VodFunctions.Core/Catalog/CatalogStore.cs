@@ -1,0 +1,184 @@
+using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
+using System.Text;
+using Azure;
+using Azure.Data.Tables;
+using Microsoft.Extensions.Options;
+using VodFunctions.Core.Media;
+
+namespace VodFunctions.Core.Catalog;
+
+/// <summary>
+/// Media metadata in Azure Table Storage: the <c>{prefix}Media</c> table (records, one partition per
+/// video) and the <c>{prefix}Index</c> table (lookups by ID, by file, by title and by age). Every
+/// filter is built with <see cref="TableClient.CreateQueryFilter(FormattableString)"/>.
+/// </summary>
+public sealed class CatalogStore
+{
+    public const string Everyone = "*";
+
+    public CatalogStore(TableServiceClient tables, IOptions<VodOptions> options)
+    {
+        var prefix = options.Value.TablePrefix;
+        Media = tables.GetTableClient(prefix + "Media");
+        Index = tables.GetTableClient(prefix + "Index");
+    }
+
+    public TableClient Media { get; }
+    public TableClient Index { get; }
+
+    public async Task EnsureCreatedAsync(CancellationToken cancellationToken = default)
+    {
+        await Media.CreateIfNotExistsAsync(cancellationToken);
+        await Index.CreateIfNotExistsAsync(cancellationToken);
+    }
+
+    // ---- keys of the index table ----
+
+    public static string IdKey(string mediaId) => "id|" + mediaId;
+    public static string BlobKey(string location, string blobName) =>
+        "blob|" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(location + "|" + blobName)));
+    public static string TitleKey(string kind, string appId) => $"title|{kind}|{appId}";
+    public static string TimeKey(string kind, string appId) => $"time|{kind}|{appId}";
+    public const string JournalKey = "journal";
+
+    /// <summary>Newest first: inverted ticks sort ascending.</summary>
+    public static string TimeRow(DateTimeOffset time, string mediaId) =>
+        (DateTimeOffset.MaxValue.UtcTicks - time.UtcTicks).ToString("D19") + "|" + mediaId;
+
+    public static string TitleRow(string title, string mediaId) => EncodeTitle(title) + "|" + mediaId;
+
+    /// <summary>Lower-cased title with the characters a key may not hold escaped; order-preserving for prefixes.</summary>
+    public static string EncodeTitle(string title)
+    {
+        var builder = new StringBuilder();
+        foreach (var c in title.ToLowerInvariant())
+        {
+            if (builder.Length > 400) break;
+            if (c is '/' or '\\' or '#' or '?' or '%' || char.IsControl(c)) builder.Append('%').Append(((int)c).ToString("X4"));
+            else builder.Append(c);
+        }
+        return builder.ToString();
+    }
+
+    /// <summary>Every index row a record needs; written before the record, removed before it.</summary>
+    public static IEnumerable<IndexEntity> IndexEntriesOf(CatalogEntity record)
+    {
+        var (kind, mediaId, title, location, blobName) = record switch
+        {
+            VideoEntity v => (MediaKinds.Video, v.VideoId, v.Title, null, null),
+            ImageEntity { VideoId: "" } i => (MediaKinds.Image, i.ImageId, i.Title ?? "", i.StorageLocation, i.BlobName),
+            ImageEntity i => (MediaKinds.Image, i.ImageId, null, i.StorageLocation, i.BlobName),
+            AttachedEntity a => (MediaKinds.Attached, a.MediaId, a.Title ?? "", null, (string?)null),
+            _ => (null, null, null, null, null),
+        };
+        if (kind is null || mediaId is null) yield break;
+        IndexEntity Entry(string partition, string row) => new()
+        {
+            PartitionKey = partition, RowKey = row, Kind = kind, MediaId = mediaId,
+            OwnerPartition = record.PartitionKey, OwnerRow = record.RowKey,
+            AppId = record.AppId, CateId = (record as VideoEntity)?.CateId, CreationTime = record.CreationTime,
+        };
+        yield return Entry(IdKey(mediaId), "");
+        if (blobName is not null) yield return Entry(BlobKey(location!, blobName), "");
+        if (title is null) yield break;
+        foreach (var app in new[] { record.AppId, Everyone })
+        {
+            yield return Entry(TitleKey(kind, app), TitleRow(title, mediaId));
+            yield return Entry(TimeKey(kind, app), TimeRow(record.CreationTime, mediaId));
+        }
+    }
+
+    // ---- writing ----
+
+    /// <summary>Adds a record after its index rows, so a record is never unreachable through the index.</summary>
+    public async Task AddAsync(CatalogEntity record, CancellationToken cancellationToken = default)
+    {
+        await AddIndexEntriesAsync(record, cancellationToken);
+        await Media.AddEntityAsync(record, cancellationToken);
+    }
+
+    public async Task AddIndexEntriesAsync(CatalogEntity record, CancellationToken cancellationToken = default) =>
+        await Task.WhenAll(IndexEntriesOf(record).Select(e => Index.UpsertEntityAsync(e, TableUpdateMode.Replace, cancellationToken)));
+
+    public async Task RemoveIndexEntriesAsync(CatalogEntity record, CancellationToken cancellationToken = default) =>
+        await Task.WhenAll(IndexEntriesOf(record).Select(e => Index.DeleteEntityAsync(e.PartitionKey, e.RowKey, ETag.All, cancellationToken)));
+
+    // ---- reading ----
+
+    public async Task<T?> GetAsync<T>(string partition, string row, CancellationToken cancellationToken = default)
+        where T : class, ITableEntity
+    {
+        var response = await Media.GetEntityIfExistsAsync<T>(partition, row, cancellationToken: cancellationToken);
+        return response.HasValue ? response.Value : null;
+    }
+
+    public Task<VideoEntity?> GetVideoAsync(string videoId, CancellationToken cancellationToken = default) =>
+        MediaIds.IsValid(videoId) ? GetAsync<VideoEntity>(videoId, VideoEntity.Row, cancellationToken) : Task.FromResult<VideoEntity?>(null);
+
+    public async Task<IndexEntity?> FindIdAsync(string mediaId, CancellationToken cancellationToken = default)
+    {
+        if (!MediaIds.IsValid(mediaId)) return null;
+        var response = await Index.GetEntityIfExistsAsync<IndexEntity>(IdKey(mediaId), "", cancellationToken: cancellationToken);
+        return response.HasValue ? response.Value : null;
+    }
+
+    public async Task<ImageEntity?> GetImageAsync(string imageId, CancellationToken cancellationToken = default)
+    {
+        var entry = await FindIdAsync(imageId, cancellationToken);
+        return entry is { Kind: MediaKinds.Image } ? await GetAsync<ImageEntity>(entry.OwnerPartition, entry.OwnerRow, cancellationToken) : null;
+    }
+
+    public async Task<AttachedEntity?> GetAttachedAsync(string mediaId, CancellationToken cancellationToken = default)
+    {
+        var entry = await FindIdAsync(mediaId, cancellationToken);
+        return entry is { Kind: MediaKinds.Attached } ? await GetAsync<AttachedEntity>(entry.OwnerPartition, entry.OwnerRow, cancellationToken) : null;
+    }
+
+    /// <summary>The image that owns a file, found through the index, never by scanning.</summary>
+    public async Task<ImageEntity?> FindImageByBlobAsync(string location, string blobName, CancellationToken cancellationToken = default)
+    {
+        var response = await Index.GetEntityIfExistsAsync<IndexEntity>(BlobKey(location, blobName), "", cancellationToken: cancellationToken);
+        if (!response.HasValue || response.Value!.Kind != MediaKinds.Image) return null;
+        var image = await GetAsync<ImageEntity>(response.Value.OwnerPartition, response.Value.OwnerRow, cancellationToken);
+        return image is not null && image.BlobName == blobName && image.StorageLocation == location ? image : null;
+    }
+
+    public IAsyncEnumerable<StreamEntity> StreamsAsync(string videoId, CancellationToken cancellationToken = default) =>
+        RowsAsync<StreamEntity>(videoId, StreamEntity.Prefix, cancellationToken);
+
+    public IAsyncEnumerable<ImageEntity> ImagesAsync(string videoId, CancellationToken cancellationToken = default) =>
+        RowsAsync<ImageEntity>(videoId, ImageEntity.Prefix, cancellationToken);
+
+    public async IAsyncEnumerable<T> RowsAsync<T>(string partition, string rowPrefix, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        where T : class, ITableEntity, new()
+    {
+        var end = rowPrefix[..^1] + (char)(rowPrefix[^1] + 1);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey ge {rowPrefix} and RowKey lt {end}");
+        await foreach (var row in Media.QueryAsync<T>(filter, cancellationToken: cancellationToken)) yield return row;
+    }
+
+    /// <summary>
+    /// One page of index entries for <see cref="Media.MediaKinds"/> <paramref name="kind"/>: by title prefix
+    /// when one is given (title order), else newest first. The page token is the table's continuation.
+    /// </summary>
+    public async Task<(IReadOnlyList<IndexEntity> Entries, string? NextToken, int Total)> SearchAsync(
+        string kind, AppScope scope, string? appId, string? titlePrefix, int pageSize, string? pageToken,
+        CancellationToken cancellationToken = default)
+    {
+        var app = appId ?? (scope.AppIds.Count == 1 ? scope.AppIds.First() : Everyone);
+        var filter = titlePrefix is { Length: > 0 }
+            ? TableClient.CreateQueryFilter($"PartitionKey eq {TitleKey(kind, app)} and RowKey ge {EncodeTitle(titlePrefix)} and RowKey lt {UpperBound(EncodeTitle(titlePrefix))}")
+            : TableClient.CreateQueryFilter($"PartitionKey eq {TimeKey(kind, app)}");
+        if (app == Everyone && !scope.IsAll)
+            filter += " and (" + string.Join(" or ", scope.AppIds.Select(a => TableClient.CreateQueryFilter($"AppId eq {a}"))) + ")";
+
+        var page = await Index.QueryAsync<IndexEntity>(filter, pageSize, cancellationToken: cancellationToken)
+            .AsPages(pageToken, pageSize).FirstAsync(cancellationToken);
+        var total = 0;
+        await foreach (var _ in Index.QueryAsync<IndexEntity>(filter, 1000, ["RowKey"], cancellationToken)) total++;
+        return (page.Values, page.ContinuationToken, total);
+    }
+
+    private static string UpperBound(string prefix) => prefix.Length == 0 ? "\uffff" : prefix[..^1] + (char)(prefix[^1] + 1);
+}

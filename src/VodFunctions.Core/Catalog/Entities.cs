@@ -1,0 +1,97 @@
+using Azure;
+using Azure.Data.Tables;
+
+namespace VodFunctions.Core.Catalog;
+
+/// <summary>
+/// Catalog rows. All records of one video share its partition (PartitionKey = VideoId), so one
+/// entity-group transaction can change them together. Uploaded images and attached media are
+/// partitions of their own. Row keys: <c>video</c>, <c>stream|{JobId}</c>, <c>image|{ImageId}</c>,
+/// <c>attached</c>, <c>journal|{OperationId}</c>.
+/// </summary>
+public abstract class CatalogEntity : ITableEntity
+{
+    public string PartitionKey { get; set; } = "";
+    public string RowKey { get; set; } = "";
+    public DateTimeOffset? Timestamp { get; set; }
+    public ETag ETag { get; set; }
+
+    public string AppId { get; set; } = "";
+    public string Status { get; set; } = "";
+    public DateTimeOffset CreationTime { get; set; }
+    public long Size { get; set; }
+
+    /// <summary>Set (with the journal row) when a delete of this record has begun; it is then finished, never undone.</summary>
+    public bool Deleting { get; set; }
+}
+
+public sealed class VideoEntity : CatalogEntity
+{
+    public const string Row = "video";
+    public string VideoId => PartitionKey;
+    public string Title { get; set; } = "";
+    public string? CateId { get; set; }
+    public string TranscodeMode { get; set; } = "";
+    public string StorageLocation { get; set; } = "";
+    public string MezzanineFileName { get; set; } = "";
+    public string MezzanineStatus { get; set; } = "";
+    public long MezzanineSize { get; set; }
+    /// <summary>The JobId under which the mezzanine is listed as the OD stream (NoTranscode / AsyncTranscode).</summary>
+    public string MezzanineJobId { get; set; } = "";
+    public bool MezzanineDeleting { get; set; }
+}
+
+public sealed class StreamEntity : CatalogEntity
+{
+    public const string Prefix = "stream|";
+    public string JobId { get; set; } = "";
+    public string Definition { get; set; } = "";
+    public string Format { get; set; } = "";
+    /// <summary>The play file (playlist or mp4), a blob under the stream folder.</summary>
+    public string BlobName { get; set; } = "";
+    public static string RowOf(string jobId) => Prefix + jobId;
+}
+
+public sealed class ImageEntity : CatalogEntity
+{
+    public const string Prefix = "image|";
+    public string ImageId { get; set; } = "";
+    public string ImageType { get; set; } = "";
+    public string BlobName { get; set; } = "";
+    public string StorageLocation { get; set; } = "";
+    /// <summary>Empty for uploaded images.</summary>
+    public string VideoId { get; set; } = "";
+    public string? Title { get; set; }
+    public static string RowOf(string imageId) => Prefix + imageId;
+}
+
+public sealed class AttachedEntity : CatalogEntity
+{
+    public const string Row = "attached";
+    public string MediaId => PartitionKey;
+    public string BusinessType { get; set; } = "";
+    public string BlobName { get; set; } = "";
+    public string StorageLocation { get; set; } = "";
+    public string? Title { get; set; }
+}
+
+/// <summary>
+/// A row of the index table: <c>id|{MediaId}</c> (where a media's record lives),
+/// <c>blob|{hash}</c> (which image owns a file), <c>title|{kind}|{app}</c> and <c>time|{kind}|{app}</c>
+/// (search and age), <c>journal</c> (deletes in progress). Readers tolerate entries whose record is gone.
+/// </summary>
+public sealed class IndexEntity : ITableEntity
+{
+    public string PartitionKey { get; set; } = "";
+    public string RowKey { get; set; } = "";
+    public DateTimeOffset? Timestamp { get; set; }
+    public ETag ETag { get; set; }
+
+    public string Kind { get; set; } = "";
+    public string MediaId { get; set; } = "";
+    public string OwnerPartition { get; set; } = "";
+    public string OwnerRow { get; set; } = "";
+    public string AppId { get; set; } = "";
+    public string? CateId { get; set; }
+    public DateTimeOffset CreationTime { get; set; }
+}

@@ -1,0 +1,113 @@
+using Azure;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using Azure.Storage.Blobs.Specialized;
+using Azure.Storage.Sas;
+
+namespace VodFunctions.Core.Files;
+
+/// <summary>
+/// The media containers (the default storage location and configured external ones) and the folder
+/// layout of API.md section 4. A blob path is only ever built from IDs and validated file names.
+/// </summary>
+public sealed class MediaStorage(IReadOnlyDictionary<string, BlobContainerClient> containers, TimeProvider time)
+{
+    public IEnumerable<string> LocationNames => containers.Keys;
+
+    public bool IsKnownLocation(string name) => containers.ContainsKey(name);
+
+    public BlobContainerClient Container(string location) =>
+        containers.TryGetValue(location, out var container)
+            ? container
+            : throw new InvalidOperationException($"Storage location '{location}' is not configured.");
+
+    public Uri UrlOf(string location, string blobName) => Container(location).GetBlobClient(blobName).Uri;
+
+    public static string VideoFolder(string videoId) => $"videos/{videoId}/";
+    public static string MezzanineFolder(string videoId) => $"videos/{videoId}/mezzanine/";
+    public static string StreamsFolder(string videoId) => $"videos/{videoId}/streams/";
+    public static string StreamFolder(string videoId, string jobId) => $"videos/{videoId}/streams/{jobId}/";
+    public static string SnapshotsFolder(string videoId) => $"videos/{videoId}/snapshots/";
+    public static string SnapshotFolder(string videoId, string imageType) => $"videos/{videoId}/snapshots/{imageType}/";
+    public static string ImageFolder(string imageId) => $"images/{imageId}/";
+    public static string AttachedFolder(string mediaId) => $"attached/{mediaId}/";
+
+    /// <summary>A file name is one path segment: no separators, no dot segments, no control characters.</summary>
+    public static bool IsValidFileName(string? name) =>
+        !string.IsNullOrWhiteSpace(name) && name.Length <= 255 && name.Trim() == name
+        && name is not ("." or "..") && name.IndexOfAny(['/', '\\']) < 0 && !name.Any(char.IsControl);
+
+    /// <summary>
+    /// Maps a URL to the blob it names in one of the configured media containers. The path is
+    /// decoded exactly once; dot segments, empty segments and backslashes are refused, so a URL
+    /// never reaches a blob outside the folder it spells.
+    /// </summary>
+    public bool TryParseUrl(string? url, out string location, out string blobName)
+    {
+        location = blobName = "";
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")) return false;
+        foreach (var (name, container) in containers)
+        {
+            var root = container.Uri;
+            var prefix = root.AbsolutePath.TrimEnd('/') + "/";
+            if (!string.Equals(uri.Scheme, root.Scheme, StringComparison.OrdinalIgnoreCase)
+                || !string.Equals(uri.Authority, root.Authority, StringComparison.OrdinalIgnoreCase)
+                || !uri.AbsolutePath.StartsWith(prefix, StringComparison.Ordinal)) continue;
+            var decoded = Uri.UnescapeDataString(uri.AbsolutePath[prefix.Length..]);
+            if (!IsSafeBlobName(decoded)) return false;
+            location = name;
+            blobName = decoded;
+            return true;
+        }
+        return false;
+    }
+
+    public static bool IsSafeBlobName(string name) =>
+        name.Length is > 0 and <= 1024 && !name.Contains('\\') && !name.Any(char.IsControl)
+        && name.Split('/').All(segment => segment is not ("" or "." or ".."));
+
+    /// <summary>A SAS URL that allows creating/writing exactly this one blob for <paramref name="validity"/>.</summary>
+    public async Task<Uri> UploadUrlAsync(string location, string blobName, TimeSpan validity, CancellationToken cancellationToken = default)
+    {
+        var blob = Container(location).GetBlobClient(blobName);
+        var expires = time.GetUtcNow().Add(validity);
+        var sas = new BlobSasBuilder(BlobSasPermissions.Create | BlobSasPermissions.Write, expires)
+        {
+            BlobContainerName = blob.BlobContainerName,
+            BlobName = blob.Name,
+            Resource = "b",
+            Protocol = SasProtocol.HttpsAndHttp,
+        };
+        if (blob.CanGenerateSasUri) return blob.GenerateSasUri(sas);
+
+        // Identity-based connections (no account key): sign with a user delegation key.
+        var service = blob.GetParentBlobContainerClient().GetParentBlobServiceClient();
+        var key = await service.GetUserDelegationKeyAsync(time.GetUtcNow().AddMinutes(-5), expires, cancellationToken);
+        return new BlobUriBuilder(blob.Uri) { Sas = sas.ToSasQueryParameters(key.Value, service.AccountName) }.ToUri();
+    }
+
+    public async Task<long?> BlobSizeAsync(string location, string blobName, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var properties = await Container(location).GetBlobClient(blobName).GetPropertiesAsync(cancellationToken: cancellationToken);
+            return properties.Value.ContentLength;
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Files and bytes under a folder, subfolders included, listed page by page.</summary>
+    public async Task<(int Files, long Bytes)> FolderSizeAsync(string location, string prefix, CancellationToken cancellationToken = default)
+    {
+        var (files, bytes) = (0, 0L);
+        await foreach (var blob in Container(location).GetBlobsAsync(new GetBlobsOptions { Prefix = prefix }, cancellationToken))
+        {
+            files++;
+            bytes += blob.Properties.ContentLength ?? 0;
+        }
+        return (files, bytes);
+    }
+}

@@ -1,0 +1,31 @@
+namespace VodFunctions.Core;
+
+/// <summary>Settings bound from the <c>Vod</c> configuration section (<c>Vod__...</c> app settings).</summary>
+public sealed class VodOptions
+{
+    public const string Section = "Vod";
+    public const string DefaultLocation = "default";
+
+    /// <summary>The media container of the default storage location.</summary>
+    public string MediaContainer { get; set; } = "vod-media";
+
+    /// <summary>Prefix of the catalog table names (letters and digits only).</summary>
+    public string TablePrefix { get; set; } = "Vod";
+
+    public string EventsQueue { get; set; } = "vod-events";
+
+    public string DefaultAppId { get; set; } = "app-1000000";
+
+    /// <summary>External storage locations; <c>default</c> is always the media storage account.</summary>
+    public List<StorageLocationOptions> StorageLocations { get; set; } = [];
+
+    /// <summary>Blob deletes in flight across one request.</summary>
+    public int DeleteParallelism { get; set; } = 32;
+}
+
+public sealed class StorageLocationOptions
+{
+    public string Name { get; set; } = "";
+    public string ConnectionString { get; set; } = "";
+    public string Container { get; set; } = "vod-media";
+}

@@ -1,0 +1,61 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Options;
+using VodFunctions.Core;
+
+namespace VodFunctions.Functions.Hosting;
+
+public enum KeyRole { ReadOnly, Full, Admin }
+
+/// <summary>One configured key: <c>Vod__Keys__{n}__Secret</c>, <c>__Role</c>, <c>__AppIds</c> (comma-separated or <c>*</c>).</summary>
+public sealed class KeyOptions
+{
+    public string Secret { get; set; } = "";
+    public KeyRole Role { get; set; } = KeyRole.ReadOnly;
+    public string AppIds { get; set; } = "";
+}
+
+public sealed class KeysOptions
+{
+    public List<KeyOptions> Keys { get; set; } = [];
+
+    /// <summary>Requests per second allowed per key; 0 turns throttling off.</summary>
+    public double RequestsPerSecond { get; set; } = 200;
+}
+
+/// <summary>An authenticated caller: its role and the applications it may touch.</summary>
+public sealed record Caller(KeyRole Role, AppScope Scope)
+{
+    public bool IsAdmin => Role == KeyRole.Admin;
+
+    /// <summary>ReadOnly keys may call only Get*, Search*, List* and Preview* operations.</summary>
+    public bool MayCall(string operation) => Role != KeyRole.ReadOnly
+        || new[] { "Get", "Search", "List", "Preview" }.Any(p => operation.StartsWith(p, StringComparison.Ordinal));
+}
+
+/// <summary>Finds the caller of a key. Secrets are compared as SHA-256 digests in constant time and never logged.</summary>
+public sealed class KeyStore(IOptions<KeysOptions> options)
+{
+    private readonly (byte[] Digest, Caller Caller)[] _keys = options.Value.Keys
+        .Where(k => !string.IsNullOrEmpty(k.Secret))
+        .Select(k => (Digest(k.Secret), new Caller(k.Role, ScopeOf(k))))
+        .ToArray();
+
+    public Caller? Find(string? secret)
+    {
+        if (string.IsNullOrEmpty(secret)) return null;
+        var digest = Digest(secret);
+        Caller? found = null;
+        foreach (var (candidate, caller) in _keys)
+            if (CryptographicOperations.FixedTimeEquals(candidate, digest)) found = caller;
+        return found;
+    }
+
+    private static AppScope ScopeOf(KeyOptions key)
+    {
+        var apps = key.AppIds.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        return key.Role == KeyRole.Admin || apps.Contains("*") ? AppScope.All : AppScope.Of(apps);
+    }
+
+    private static byte[] Digest(string secret) => SHA256.HashData(Encoding.UTF8.GetBytes(secret));
+}

@@ -1,0 +1,40 @@
+using Azure;
+using Azure.Storage.Queues;
+using Microsoft.Extensions.Options;
+using VodFunctions.Core;
+using VodFunctions.Core.Catalog;
+using VodFunctions.Core.Files;
+
+namespace VodFunctions.Functions.Hosting;
+
+/// <summary>Creates the catalog tables, the media containers and the events queue at start, retrying while storage is not up yet.</summary>
+public sealed class StorageInitializer(
+    CatalogStore catalog, MediaStorage storage, QueueServiceClient queues, IOptions<VodOptions> options, ILogger<StorageInitializer> logger)
+    : BackgroundService
+{
+    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes once the tables, containers and queue exist.</summary>
+    public Task Ready => _ready.Task;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        for (var attempt = 1; !stoppingToken.IsCancellationRequested; attempt++)
+        {
+            try
+            {
+                await catalog.EnsureCreatedAsync(stoppingToken);
+                foreach (var location in storage.LocationNames) await storage.Container(location).CreateIfNotExistsAsync(cancellationToken: stoppingToken);
+                await queues.GetQueueClient(options.Value.EventsQueue).CreateIfNotExistsAsync(cancellationToken: stoppingToken);
+                logger.LogInformation("Storage ready: catalog tables, {Locations} media containers, queue {Queue}", storage.LocationNames.Count(), options.Value.EventsQueue);
+                _ready.TrySetResult();
+                return;
+            }
+            catch (Exception e) when (e is RequestFailedException or HttpRequestException or AggregateException)
+            {
+                logger.LogWarning("Storage not ready (attempt {Attempt}): {Error}", attempt, e.Message);
+                await Task.Delay(TimeSpan.FromSeconds(Math.Min(30, attempt * 2)), stoppingToken);
+            }
+        }
+    }
+}

@@ -1,0 +1,89 @@
+using Azure.Core;
+using Azure.Core.Pipeline;
+using Azure.Data.Tables;
+using Azure.Identity;
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
+using Microsoft.Extensions.Options;
+using VodFunctions.Core;
+using VodFunctions.Core.Catalog;
+using VodFunctions.Core.Files;
+using VodFunctions.Core.Ingest;
+
+namespace VodFunctions.Functions.Hosting;
+
+/// <summary>
+/// Storage clients from configuration (API.md section 8): <c>AzureWebJobsStorage</c> holds the catalog
+/// and the events queue and, unless <c>Vod__MediaStorage</c> names another, the media container. A
+/// connection string, or identity-based settings (<c>AzureWebJobsStorage__accountName</c> or
+/// <c>__blobServiceUri</c>/<c>__queueServiceUri</c>/<c>__tableServiceUri</c>, optional <c>__clientId</c>)
+/// as the Azure Functions host reads them.
+/// </summary>
+public static class StorageSetup
+{
+    public const string DevelopmentStorage = "UseDevelopmentStorage=true";
+
+    public static IServiceCollection AddVodCore(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<VodOptions>(configuration.GetSection(VodOptions.Section));
+        services.AddOptions<StorageClientsOptions>();
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(sp => Connection(configuration, "AzureWebJobsStorage").Tables(sp));
+        services.AddSingleton(sp => Connection(configuration, "AzureWebJobsStorage").Queues());
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<VodOptions>>().Value;
+            var media = configuration["Vod:MediaStorage"] is { Length: > 0 } named
+                ? Connection(configuration, named.Contains('=') ? null : named, named.Contains('=') ? named : null)
+                : Connection(configuration, "AzureWebJobsStorage");
+            var containers = new Dictionary<string, BlobContainerClient>
+            {
+                [VodOptions.DefaultLocation] = media.Blobs(sp).GetBlobContainerClient(options.MediaContainer),
+            };
+            foreach (var location in options.StorageLocations.Where(l => l.Name.Length > 0 && l.Name != VodOptions.DefaultLocation))
+                containers[location.Name] = Connection(configuration, null, location.ConnectionString).Blobs(sp).GetBlobContainerClient(location.Container);
+            return new MediaStorage(containers, sp.GetRequiredService<TimeProvider>());
+        });
+        services.AddSingleton<CatalogStore>();
+        services.AddSingleton<MediaReader>();
+        services.AddSingleton<MediaIngest>();
+        return services;
+    }
+
+    private static StorageConnection Connection(IConfiguration configuration, string? name, string? connectionString = null)
+    {
+        connectionString ??= configuration[name!] ?? configuration.GetConnectionString(name!);
+        if (!string.IsNullOrWhiteSpace(connectionString)) return new StorageConnection(connectionString, null, null);
+        var section = configuration.GetSection(name!);
+        var account = section["accountName"];
+        if (account is null && section["blobServiceUri"] is null) return new StorageConnection(DevelopmentStorage, null, null);
+        Uri Endpoint(string service) => section[service + "ServiceUri"] is { } uri ? new Uri(uri) : new Uri($"https://{account}.{service}.core.windows.net");
+        TokenCredential credential = section["clientId"] is { } clientId
+            ? new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(clientId))
+            : new DefaultAzureCredential();
+        return new StorageConnection(null, Endpoint, credential);
+    }
+
+    private sealed record StorageConnection(string? ConnectionString, Func<string, Uri>? Endpoint, TokenCredential? Credential)
+    {
+        public BlobServiceClient Blobs(IServiceProvider sp)
+        {
+            var options = new BlobClientOptions();
+            foreach (var policy in sp.GetRequiredService<IOptions<StorageClientsOptions>>().Value.BlobPolicies) options.AddPolicy(policy, HttpPipelinePosition.PerRetry);
+            return ConnectionString is not null ? new BlobServiceClient(ConnectionString, options) : new BlobServiceClient(Endpoint!("blob"), Credential, options);
+        }
+
+        public TableServiceClient Tables(IServiceProvider sp)
+        {
+            var options = new TableClientOptions();
+            foreach (var policy in sp.GetRequiredService<IOptions<StorageClientsOptions>>().Value.TablePolicies) options.AddPolicy(policy, HttpPipelinePosition.PerRetry);
+            return ConnectionString is not null ? new TableServiceClient(ConnectionString, options) : new TableServiceClient(Endpoint!("table"), Credential, options);
+        }
+
+        public QueueServiceClient Queues()
+        {
+            var options = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };
+            return ConnectionString is not null ? new QueueServiceClient(ConnectionString, options) : new QueueServiceClient(Endpoint!("queue"), Credential, options);
+        }
+    }
+}

@@ -1,0 +1,31 @@
+using VodFunctions.Core;
+using VodFunctions.Functions.Hosting;
+
+namespace VodFunctions.Functions;
+
+/// <summary>The function app: an ASP.NET Core server that runs as an Azure Functions custom handler or on its own.</summary>
+public static class VodApp
+{
+    public const string CustomHandlerPort = "FUNCTIONS_CUSTOMHANDLER_PORT";
+
+    /// <param name="configure">Lets tests override settings and services before the app is built.</param>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        if (Environment.GetEnvironmentVariable(CustomHandlerPort) is { Length: > 0 } port)
+            builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        else if (string.IsNullOrEmpty(builder.Configuration["urls"]))
+            builder.WebHost.UseUrls("http://localhost:7071");
+
+        builder.Services.Configure<KeysOptions>(builder.Configuration.GetSection(VodOptions.Section));
+        builder.Services.AddVodCore(builder.Configuration);
+        builder.Services.AddHttpFunctions();
+        builder.Services.AddSingleton<StorageInitializer>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<StorageInitializer>());
+        configure?.Invoke(builder);
+
+        var app = builder.Build();
+        app.MapHttpFunctions();
+        return app;
+    }
+}

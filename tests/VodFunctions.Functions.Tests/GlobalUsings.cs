@@ -1,0 +1,3 @@
+global using Microsoft.Extensions.Configuration;
+global using Microsoft.Extensions.Logging;
+global using VodFunctions.Functions.Tests.Infrastructure;
