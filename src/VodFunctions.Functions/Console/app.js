@@ -1,0 +1,69 @@
+// The console's entry point: the key, the sections and the hash routes.
+//   #/media/{video|image|attached}   Media Files, one tab per kind
+//   #/{video|image|attached}/{id}     details of one item
+//   #/policies                        media policies, their runs and the reconcile report
+import { key, onUnauthorized } from './api.js';
+import { h, errorBox } from './ui.js';
+import { showMediaList, showDetail } from './media.js';
+import { showPolicies } from './policies.js';
+
+const main = document.getElementById('main');
+const sections = document.getElementById('sections');
+const forget = document.getElementById('forget-key');
+
+function showKeyForm(problem) {
+  sections.hidden = true;
+  forget.hidden = true;
+  const input = h('input', { id: 'key-input', name: 'key', type: 'password', autocomplete: 'off', spellcheck: 'false', required: true, 'aria-describedby': 'key-help' });
+  const form = h('form', {
+    class: 'key-form card',
+    onsubmit(event) {
+      event.preventDefault();
+      key.set(input.value.trim());
+      route();
+    },
+  },
+  h('h1', { tabindex: '-1' }, 'Sign in with a function key'),
+  problem && errorBox(problem),
+  h('label', { for: 'key-input' }, 'Function key'),
+  input,
+  h('p', { id: 'key-help', class: 'muted' },
+    'The key is kept in this browser tab only (session storage) and sent in the x-functions-key header. ',
+    'Closing the tab forgets it.'),
+  h('button', { type: 'submit', class: 'primary' }, 'Continue'));
+  main.replaceChildren(form);
+  input.focus();
+}
+
+onUnauthorized((error) => {
+  key.clear();
+  showKeyForm(error);
+});
+
+forget.addEventListener('click', () => {
+  key.clear();
+  showKeyForm();
+});
+
+let firstRoute = true;
+
+function route() {
+  if (!key.get()) return showKeyForm();
+  sections.hidden = false;
+  forget.hidden = false;
+  const [, section = 'media', argument] = location.hash.split('/');
+  const area = section === 'policies' ? 'policies' : 'media';
+  for (const link of sections.querySelectorAll('a')) {
+    if (link.dataset.section === area) link.setAttribute('aria-current', 'page');
+    else link.removeAttribute('aria-current');
+  }
+  let view;
+  if (section === 'policies') view = showPolicies(main);
+  else if (['video', 'image', 'attached'].includes(section) && argument) view = showDetail(main, section, decodeURIComponent(argument));
+  else view = showMediaList(main, ['video', 'image', 'attached'].includes(argument) ? argument : 'video');
+  if (!firstRoute) Promise.resolve(view).then(() => main.querySelector('h1')?.focus());
+  firstRoute = false;
+}
+
+window.addEventListener('hashchange', route);
+route();
