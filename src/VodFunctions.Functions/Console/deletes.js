@@ -1,7 +1,7 @@
 // Every delete goes the same way: choose what to delete, see the dry-run plan (the operation called
 // with DryRun: true), confirm explicitly, then see what happened to each item.
 import { call, ApiError } from './api.js';
-import { h, formatBytes, errorBox, openDialog, announce } from './ui.js';
+import { h, fill, formatBytes, errorBox, openDialog, announce } from './ui.js';
 
 export const snapshotTypes = ['CoverSnapshot', 'NormalSnapshot', 'SpriteSnapshot', 'SpriteOriginSnapshot'];
 
@@ -141,20 +141,21 @@ function chooseVideoDelete(dialog, videos, streamsOf, preset) {
 /** Dry run, confirmation, real run, per-item result. Resolves to 'back', true (something ran) or false. */
 function confirmAndRun(dialog, plan, { canGoBack }) {
   return new Promise((resolve) => {
-    const cancel = h('button', { type: 'button', onclick: () => { dialog.close(); resolve(false); } }, 'Cancel');
+    let ran = false;
+    const cancel = h('button', { type: 'button', onclick: () => dialog.close() }, 'Cancel');
     const back = canGoBack && h('button', { type: 'button', onclick: () => resolve('back') }, 'Back');
     dialog.body.replaceChildren(h('p', { class: 'muted', role: 'status' }, 'Checking what would be deleted…'));
-    dialog.footer.replaceChildren(...[back, cancel].filter(Boolean));
+    fill(dialog.footer, back, cancel);
     cancel.focus();
-    dialog.closed.then(() => resolve(false));
+    dialog.closed.then(() => resolve(ran));
 
     call(plan.operation, { ...plan.parameters, DryRun: true }).then((dry) => {
       const files = dry.Plan?.Files ?? 0;
       const bytes = dry.Plan?.Bytes ?? 0;
       const notes = outcomes(plan, dry).filter((outcome) => outcome.tone !== 'ok');
       const paths = dry.Plan?.Paths ?? [];
-      dialog.body.replaceChildren(
-        h('p', {}, `${plan.operation} will delete:`),
+      fill(dialog.body,
+        h('p', {}, 'This will delete (a dry run of ', h('code', {}, plan.operation), ' says):'),
         h('dl', { class: 'plan', 'aria-label': 'Dry-run plan' },
           h('div', {}, h('dt', {}, 'Files'), h('dd', { class: 'plan-files' }, String(files))),
           h('div', {}, h('dt', {}, 'Size'), h('dd', { class: 'plan-bytes', title: `${bytes} bytes` }, `${formatBytes(bytes)} (${Number(bytes).toLocaleString('en')} bytes)`)),
@@ -170,6 +171,7 @@ function confirmAndRun(dialog, plan, { canGoBack }) {
         class: 'danger',
         async onclick() {
           dialog.setBusy(true);
+          ran = true;
           dialog.body.replaceChildren(h('p', { class: 'muted', role: 'status' }, 'Deleting…'));
           let result;
           try {
@@ -186,10 +188,9 @@ function confirmAndRun(dialog, plan, { canGoBack }) {
           const close = h('button', { type: 'button', class: 'primary', onclick: () => { dialog.close(); } }, 'Close');
           dialog.footer.replaceChildren(close);
           close.focus();
-          dialog.closed.then(() => resolve(true));
         },
       }, 'Delete permanently');
-      dialog.footer.replaceChildren(...[back, cancel, confirm].filter(Boolean));
+      fill(dialog.footer, back, cancel, confirm);
       cancel.focus();
     }, (error) => {
       if (!(error instanceof ApiError) && error.name === 'AbortError') return;

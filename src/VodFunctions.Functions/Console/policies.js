@@ -1,6 +1,6 @@
 // Media policies: list, create, edit, enable/disable, preview, delete, run now.
 import { call, runFunction } from './api.js';
-import { h, formatBytes, size, errorBox, openDialog, announce } from './ui.js';
+import { h, fill, formatBytes, size, errorBox, openDialog, announce } from './ui.js';
 
 const actions = { DeleteVideo: 'Delete the whole video', DeleteMezzanine: 'Delete the source file', DeleteStreams: 'Delete streams of some definitions' };
 const definitions = ['FD', 'LD', 'SD', 'HD', 'OD', '2K', '4K', 'SQ', 'HQ', 'AUTO'];
@@ -126,7 +126,7 @@ async function previewPolicy(policy, returnFocus) {
     const matches = preview.Matches ?? [];
     const files = matches.reduce((sum, match) => sum + (match.Files ?? 0), 0);
     const bytes = matches.reduce((sum, match) => sum + (match.Bytes ?? 0), 0);
-    dialog.body.replaceChildren(
+    fill(dialog.body,
       h('p', { class: 'preview-total' }, `A run now would handle ${preview.Total} ${preview.Total === 1 ? 'video' : 'videos'}: `,
         `${files} files, ${formatBytes(bytes)}.`),
       matches.length > 0 && h('div', { class: 'table-wrap' }, h('table', { class: 'preview-table' },

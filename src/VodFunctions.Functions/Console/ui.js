@@ -15,6 +15,11 @@ export function h(tag, attributes = {}, ...children) {
   return element;
 }
 
+/** Replaces an element's children, skipping false, null and undefined (as h does). */
+export function fill(element, ...children) {
+  element.replaceChildren(...children.flat().filter((child) => child !== null && child !== undefined && child !== false));
+}
+
 const units = ['B', 'KB', 'MB', 'GB', 'TB', 'PB'];
 
 /** 1536 → "1.5 KB" (binary multiples, as storage bills them). */
