@@ -421,7 +421,9 @@ async function renderVideo(id, heading, body) {
   const deleteTypes = h('button', { type: 'button', class: 'danger', disabled: true }, 'Delete images of selected types…');
   deleteTypes.addEventListener('click', async () => {
     const types = typeBoxes.filter((box) => box.checked).map((box) => box.value);
-    refresh(await deleteVideos([row], { choice: { what: 'images', types }, returnFocus: () => deleteTypes }));
+    const ran = await deleteVideos([row], { choice: { what: 'images', types }, returnFocus: () => deleteTypes });
+    if (ran && types.includes('CoverSnapshot')) forgetThumbnail(id);
+    refresh(ran);
   });
   const groups = snapshotTypes.map((type) => {
     const ofType = images.filter((image) => image.ImageType === type);

@@ -1,3 +1,5 @@
+using Deque.AxeCore.Commons;
+using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -80,6 +82,18 @@ public sealed class ConsoleSession : IAsyncDisposable
     {
         await Dialog.GetByRole(AriaRole.Button, new() { Name = "Close" }).ClickAsync();
         await Expect(Dialog).ToHaveCountAsync(0);
+    }
+
+    /// <summary>Checks the page as it is now with axe-core's WCAG 2.1 A and AA rules.</summary>
+    public async Task AssertAccessibleAsync(string view)
+    {
+        var result = await Page.RunAxe(new AxeRunOptions
+        {
+            RunOnly = new RunOnlyOptions { Type = "tag", Values = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] },
+        });
+        result.Passes.Should().NotBeEmpty("axe-core ran its rules on the {0}", view);
+        result.Violations.Should().BeEmpty($"the {view} should have none, but has: " + string.Join("; ",
+            result.Violations.Select(v => $"{v.Id} ({v.Help}) at {string.Join(", ", v.Nodes.Select(n => n.Target.ToString()))}")));
     }
 
     /// <summary>Saves a screenshot of the page as a test artifact (artifacts/screenshots/{name}.png).</summary>
