@@ -135,6 +135,8 @@ public sealed class DeleteTests(BrowserFixture browser)
         foreach (var video in videos.Take(3))
             await session.Row(video.VideoId).GetByRole(AriaRole.Checkbox).CheckAsync();
         await Expect(session.Page.Locator(".selection-count")).ToHaveTextAsync("3 selected");
+        foreach (var video in videos) await Expect(session.Row(video.VideoId).GetByRole(AriaRole.Img)).ToHaveJSPropertyAsync("naturalWidth", 160);
+        await session.ScreenshotAsync("media-list-selection");
         await session.Page.GetByRole(AriaRole.Button, new() { Name = "Delete selected…" }).ClickAsync();
         await Expect(session.Dialog.GetByRole(AriaRole.Heading, new() { Name = "Delete 3 videos" })).ToBeVisibleAsync();
         await Expect(session.Dialog.GetByLabel("Everything")).ToBeCheckedAsync();
