@@ -56,12 +56,22 @@ public static class HttpFunctions
             app.MapMethods($"/{RoutePrefix}/{function.RouteOrName}", function.Methods.ToUpperInvariant().Split(','),
                 (HttpContext http) => RunAsync(http, function, type));
         }
+
+        // Literal routes win over this catch-all: only a POST to an operation that does not exist lands here.
+        app.MapPost($"/{RoutePrefix}/{{**operation}}", (HttpContext http) =>
+            WriteAsync(http, NewRequestId(http), new VodError("InvalidAction.NotFound", "The operation does not exist.")));
+    }
+
+    private static string NewRequestId(HttpContext http)
+    {
+        var requestId = Guid.NewGuid().ToString();
+        http.Response.Headers["x-request-id"] = requestId;
+        return requestId;
     }
 
     private static async Task RunAsync(HttpContext http, FunctionAttribute function, Type type)
     {
-        var requestId = Guid.NewGuid().ToString();
-        http.Response.Headers["x-request-id"] = requestId;
+        var requestId = NewRequestId(http);
         var services = http.RequestServices;
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("VodFunctions.Http");
         object result;

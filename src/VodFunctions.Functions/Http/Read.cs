@@ -46,7 +46,7 @@ public sealed class ListSnapshots(MediaReader reader) : IHttpFunction
 public sealed class GetAttachedMediaInfo(MediaReader reader) : IHttpFunction
 {
     public async Task<object> RunAsync(ApiRequest request, CancellationToken cancellationToken) =>
-        (await reader.GetAttachedMediaInfoAsync(request.Parameters.RequiredList("MediaIds", "MediaIdsExceededMax"), request.Scope, cancellationToken))
+        (await reader.GetAttachedMediaInfoAsync(request.Parameters.RequiredList("MediaIds"), request.Scope, cancellationToken))
             .Answer(r => new { AttachedMediaList = r.Found, NonExistMediaIds = r.Missing });
 }
 
@@ -61,12 +61,12 @@ public sealed class SearchMedia(MediaReader reader) : IHttpFunction
         var pageSize = p.Int("PageSize", 20, 1, 100);
         var token = PageToken.Decode(p.String("PageToken"));
         if (appId is not null && !request.Scope.CanAccess(appId)) return Core.VodError.Forbidden();
-        var (items, next, total) = await reader.SearchAsync(kind, request.Scope, appId, p.String("Title"), pageSize, token, cancellationToken);
-        return new { MediaList = items, Total = total, NextPageToken = PageToken.Encode(next) };
+        var found = await reader.SearchAsync(kind, request.Scope, appId, p.String("Title"), pageSize, token, cancellationToken);
+        return found.Answer(page => new { MediaList = page.Items, Total = page.Total, NextPageToken = PageToken.Encode(page.NextToken) });
     }
 }
 
-/// <summary>Page tokens are the table continuation, base64url-encoded so that they travel in a URL unchanged.</summary>
+/// <summary>Page tokens (see <c>CatalogStore.SearchAsync</c>), base64url-encoded so that they travel in a URL unchanged.</summary>
 internal static class PageToken
 {
     public static string? Encode(string? continuation) =>
