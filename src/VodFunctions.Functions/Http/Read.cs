@@ -37,7 +37,7 @@ public sealed class ListSnapshots(MediaReader reader) : IHttpFunction
 {
     public async Task<object> RunAsync(ApiRequest request, CancellationToken cancellationToken)
     {
-        var type = request.Parameters.Has("SnapshotType") ? request.Parameters.OneOf("SnapshotType", ImageTypes.Snapshot) : null;
+        var type = request.Parameters.String("SnapshotType") is null ? null : request.Parameters.OneOf("SnapshotType", ImageTypes.Snapshot);
         return (await reader.ListSnapshotsAsync(request.Parameters.Id("VideoId"), type, request.Scope, cancellationToken)).Answer(images => new { Images = images });
     }
 }
