@@ -310,6 +310,8 @@ public sealed class CallingConventionTests
     [InlineData("SearchMedia", """{"PageToken":"MSEyIWFiYyBkZWY"}""")]
     [InlineData("SearchMedia", """{"Title":["a"]}""")]
     [InlineData("SearchMedia", """{"AppId":{"x":1}}""")]
+    [InlineData("SearchMedia", """{"AppId":"app 1"}""")]
+    [InlineData("CreateUploadVideo", """{"Title":"t","FileName":"a.mp4","AppId":"*"}""")]
     [InlineData("CreateUploadVideo", """{"Title":"t","FileName":"a/b.mp4"}""")]
     [InlineData("CreateUploadVideo", """{"Title":"t","FileName":".."}""")]
     [InlineData("CreateUploadVideo", """{"Title":"t","FileName":"a\\b.mp4"}""")]

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+using VodFunctions.Core;
 using VodFunctions.Core.Catalog;
 using VodFunctions.Core.Media;
 using VodFunctions.Functions.Hosting;
@@ -51,16 +53,16 @@ public sealed class GetAttachedMediaInfo(MediaReader reader) : IHttpFunction
 }
 
 [Function("SearchMedia")]
-public sealed class SearchMedia(MediaReader reader) : IHttpFunction
+public sealed class SearchMedia(MediaReader reader, IOptions<VodOptions> options) : IHttpFunction
 {
     public async Task<object> RunAsync(ApiRequest request, CancellationToken cancellationToken)
     {
         var p = request.Parameters;
         var kind = p.OneOf("SearchType", MediaKinds.All, MediaKinds.Video);
-        var appId = p.String("AppId");
+        var appId = p.String("AppId") is null ? null : Upload.AppId(p, options.Value);
         var pageSize = p.Int("PageSize", 20, 1, 100);
         var token = PageToken.Decode(p.String("PageToken"));
-        if (appId is not null && !request.Scope.CanAccess(appId)) return Core.VodError.Forbidden();
+        if (appId is not null && !request.Scope.CanAccess(appId)) return VodError.Forbidden();
         var found = await reader.SearchAsync(kind, request.Scope, appId, p.String("Title"), pageSize, token, cancellationToken);
         return found.Answer(page => new { MediaList = page.Items, Total = page.Total, NextPageToken = PageToken.Encode(page.NextToken) });
     }
