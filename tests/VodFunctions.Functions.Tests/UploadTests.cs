@@ -1,5 +1,6 @@
 using System.Net;
 using System.Web;
+using Azure.Storage.Blobs.Specialized;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
@@ -133,6 +134,26 @@ public sealed class UploadTests
         using var read = await Http.GetAsync(upload);
         read.StatusCode.Should().Be(HttpStatusCode.Forbidden, "the upload URL does not grant reading");
         (await app.ListBlobsAsync()).Should().Equal($"videos/{created.Str("VideoId")}/mezzanine/a.mp4");
+    }
+
+    [Fact]
+    public async Task AMezzanineUploadedInBlocksCountsOnlyOnceCommitted()
+    {
+        await using var app = await TestApp.StartAsync();
+        var created = await app.CallAsync("CreateUploadVideo", new { Title = "t", FileName = "big.mp4" });
+        var videoId = created.Str("VideoId");
+        var blob = new BlockBlobClient(new Uri(created.Str("UploadURL")));
+        var blocks = new[] { "YmxvY2stMQ==", "YmxvY2stMg==" };
+        await blob.StageBlockAsync(blocks[0], new MemoryStream(new byte[300]));
+        await blob.StageBlockAsync(blocks[1], new MemoryStream(new byte[200]));
+
+        var uncommitted = await app.CallAsync("CompleteUpload", new { MediaId = videoId });
+        await blob.CommitBlockListAsync(blocks);
+        var committed = await app.CallAsync("CompleteUpload", new { MediaId = videoId });
+
+        (uncommitted.Status, uncommitted.Code).Should().Be((400, "InvalidFile.NotFound"));
+        committed.Str("Status").Should().Be("UploadSucc");
+        (await VideoAsync(app, videoId))["Video"].GetProperty("Size").GetInt64().Should().Be(500);
     }
 
     [Fact]
