@@ -71,8 +71,8 @@ public sealed class SearchMedia(MediaReader reader, IOptions<VodOptions> options
 /// <summary>Page tokens (see <c>CatalogStore.SearchAsync</c>), base64url-encoded so that they travel in a URL unchanged.</summary>
 internal static class PageToken
 {
-    public static string? Encode(string? continuation) =>
-        continuation is null ? null : Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(continuation)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    public static string? Encode(string? token) =>
+        token is null ? null : Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(token)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
     public static string? Decode(string? token)
     {
