@@ -18,9 +18,9 @@ public sealed class PublishTests : IDisposable
         var configuration = typeof(PublishTests).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()!.Configuration;
         var project = Path.Combine(Repository.Root, "src", "VodFunctions.Functions", "VodFunctions.Functions.csproj");
 
-        var (exitCode, log) = await Repository.RunAsync("dotnet", "publish", project, "--no-build", "--nologo", "-nodeReuse:false", "-c", configuration, "-o", _output.FullName);
+        var publish = await Repository.RunAsync("dotnet", ["publish", project, "--no-build", "--nologo", "-nodeReuse:false", "-c", configuration, "-o", _output.FullName]);
 
-        exitCode.Should().Be(0, log);
+        publish.ExitCode.Should().Be(0, publish.ToString());
         var hostJson = JsonNode.Parse(File.ReadAllText(Path.Combine(_output.FullName, "host.json")))!;
         hostJson["customHandler"]!["description"]!["defaultExecutablePath"]!.GetValue<string>().Should().Be("VodFunctions.Functions");
         hostJson["extensions"]!["http"]!["routePrefix"]!.GetValue<string>().Should().Be("api");

@@ -14,15 +14,21 @@ public static class Repository
         throw new InvalidOperationException($"No VodFunctions.sln above {AppContext.BaseDirectory}.");
     }
 
-    /// <summary>Runs a program to its end; returns its exit code and its output and errors together.</summary>
-    public static async Task<(int ExitCode, string Output)> RunAsync(string fileName, params string[] arguments)
+    /// <summary>Runs a program in the repository root to its end, with extra environment variables.</summary>
+    public static async Task<ProcessResult> RunAsync(string fileName, IEnumerable<string> arguments, IDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo(fileName) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Root };
         foreach (var argument in arguments) start.ArgumentList.Add(argument);
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) start.Environment[name] = value;
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var errors = process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();
-        return (process.ExitCode, await output + await errors);
+        return new ProcessResult(process.ExitCode, await output, await errors);
     }
+}
+
+public sealed record ProcessResult(int ExitCode, string Output, string Errors)
+{
+    public override string ToString() => $"exit {ExitCode}\n{Output}\n{Errors}";
 }
