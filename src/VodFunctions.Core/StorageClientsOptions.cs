@@ -7,4 +7,16 @@ public sealed class StorageClientsOptions
 {
     public List<HttpPipelinePolicy> BlobPolicies { get; } = [];
     public List<HttpPipelinePolicy> TablePolicies { get; } = [];
+
+    /// <summary>Retries of a failed storage request (the SDK's exponential backoff).</summary>
+    public int MaxRetries { get; set; } = 3;
+
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(800);
+
+    public void ApplyTo(Azure.Core.ClientOptions options)
+    {
+        options.Retry.MaxRetries = MaxRetries;
+        options.Retry.Delay = RetryDelay;
+        options.Retry.Mode = Azure.Core.RetryMode.Exponential;
+    }
 }

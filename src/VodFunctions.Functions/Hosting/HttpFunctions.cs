@@ -19,6 +19,9 @@ public interface IHttpFunction
 public sealed record ApiRequest(HttpContext Http, string RequestId, Caller Caller, Parameters Parameters)
 {
     public AppScope Scope => Caller.Scope;
+
+    /// <summary>A delete asked for through the API, with its <c>DryRun</c> flag.</summary>
+    public Core.Deletion.DeleteRequest DeleteRequest() => new(RequestId, "api", Parameters.Bool("DryRun"));
 }
 
 /// <summary>Maps every <see cref="FunctionAttribute"/> HTTP function to <c>/api/{route}</c> and runs it with the contract's conventions.</summary>

@@ -7,6 +7,8 @@ using Azure.Storage.Queues;
 using Microsoft.Extensions.Options;
 using VodFunctions.Core;
 using VodFunctions.Core.Catalog;
+using VodFunctions.Core.Deletion;
+using VodFunctions.Core.Events;
 using VodFunctions.Core.Files;
 using VodFunctions.Core.Ingest;
 
@@ -47,6 +49,15 @@ public static class StorageSetup
         services.AddSingleton<CatalogStore>();
         services.AddSingleton<MediaReader>();
         services.AddSingleton<MediaIngest>();
+        services.AddSingleton<EventPublisher>();
+        services.AddSingleton<BlobDeleter>();
+        services.AddSingleton<DeletionEngine>();
+        services.AddSingleton<DeleteVideos>();
+        services.AddSingleton<DeleteStreams>();
+        services.AddSingleton<DeleteMezzanines>();
+        services.AddSingleton<DeleteImages>();
+        services.AddSingleton<DeleteAttachedMedia>();
+        services.AddSingleton<DeleteMultipartUpload>();
         return services;
     }
 
@@ -68,15 +79,19 @@ public static class StorageSetup
     {
         public BlobServiceClient Blobs(IServiceProvider sp)
         {
+            var settings = sp.GetRequiredService<IOptions<StorageClientsOptions>>().Value;
             var options = new BlobClientOptions();
-            foreach (var policy in sp.GetRequiredService<IOptions<StorageClientsOptions>>().Value.BlobPolicies) options.AddPolicy(policy, HttpPipelinePosition.PerRetry);
+            settings.ApplyTo(options);
+            foreach (var policy in settings.BlobPolicies) options.AddPolicy(policy, HttpPipelinePosition.PerRetry);
             return ConnectionString is not null ? new BlobServiceClient(ConnectionString, options) : new BlobServiceClient(Endpoint!("blob"), Credential, options);
         }
 
         public TableServiceClient Tables(IServiceProvider sp)
         {
+            var settings = sp.GetRequiredService<IOptions<StorageClientsOptions>>().Value;
             var options = new TableClientOptions();
-            foreach (var policy in sp.GetRequiredService<IOptions<StorageClientsOptions>>().Value.TablePolicies) options.AddPolicy(policy, HttpPipelinePosition.PerRetry);
+            settings.ApplyTo(options);
+            foreach (var policy in settings.TablePolicies) options.AddPolicy(policy, HttpPipelinePosition.PerRetry);
             return ConnectionString is not null ? new TableServiceClient(ConnectionString, options) : new TableServiceClient(Endpoint!("table"), Credential, options);
         }
 

@@ -1,0 +1,94 @@
+using VodFunctions.Core.Catalog;
+using VodFunctions.Core.Events;
+using VodFunctions.Core.Files;
+using VodFunctions.Core.Media;
+
+namespace VodFunctions.Core.Deletion;
+
+/// <summary>
+/// DeleteImage in its three modes. URLs and IDs only ever select catalog records; a record's own
+/// file (or, in VideoId mode, its type's snapshot folder) is what gets deleted. All or nothing.
+/// </summary>
+public sealed class DeleteImages(CatalogStore catalog, MediaStorage storage, DeletionEngine engine)
+{
+    public const string FailedCode = "DeleteImageFailed";
+    public const string AllTypes = "All";
+
+    public Task<Result<DeletePlan?>> ByUrlsAsync(IReadOnlyList<string> urls, AppScope scope, DeleteRequest request, CancellationToken cancellationToken = default) =>
+        ByRecordsAsync(urls.Select(url => (Func<Task<ImageEntity?>>)(() => FindByUrlAsync(url, cancellationToken))), scope, request, cancellationToken);
+
+    public Task<Result<DeletePlan?>> ByIdsAsync(IReadOnlyList<string> imageIds, AppScope scope, DeleteRequest request, CancellationToken cancellationToken = default) =>
+        ByRecordsAsync(imageIds.Select(id => (Func<Task<ImageEntity?>>)(() => catalog.GetImageAsync(id, cancellationToken))), scope, request, cancellationToken);
+
+    /// <summary>A video's images of the given types (or <see cref="AllTypes"/>) and everything under their snapshot folders.</summary>
+    public async Task<Result<DeletePlan?>> ByVideoAsync(string videoId, IReadOnlyList<string> types, AppScope scope, DeleteRequest request, CancellationToken cancellationToken = default)
+    {
+        var video = await catalog.GetVideoAsync(videoId, cancellationToken);
+        if (video is null || video.Deleting) return VodError.ImageNotFound() with { Message = $"Video {videoId} does not exist." };
+        if (!scope.CanAccess(video.AppId)) return VodError.Forbidden();
+        var all = types.Contains(AllTypes);
+        var folders = all ? [MediaStorage.SnapshotsFolder(videoId)] : types.Select(t => MediaStorage.SnapshotFolder(videoId, t)).ToList();
+        return await engine.RunAsync([SnapshotsOf(videoId, image => all || types.Contains(image.ImageType), folders, request)], request, FailedCode, cancellationToken);
+    }
+
+    private async Task<Result<DeletePlan?>> ByRecordsAsync(IEnumerable<Func<Task<ImageEntity?>>> finders, AppScope scope, DeleteRequest request, CancellationToken cancellationToken)
+    {
+        var images = new List<ImageEntity>();
+        foreach (var find in finders)
+        {
+            if (await find() is not { } image) return new VodError("NoSuchResource", "An image named in the request does not exist; nothing was deleted.");
+            if (!scope.CanAccess(image.AppId)) return VodError.Forbidden();
+            images.Add(image);
+        }
+        var prepares = images.GroupBy(i => i.PartitionKey).Select(group =>
+        {
+            var ids = group.Select(i => i.ImageId).ToHashSet();
+            return group.First().VideoId is { Length: > 0 } videoId
+                ? SnapshotsOf(videoId, image => ids.Contains(image.ImageId), null, request)
+                : Uploaded(group.Key, request);
+        }).ToList();
+        return await engine.RunAsync(prepares, request, FailedCode, cancellationToken);
+    }
+
+    /// <summary>Matches a URL (decoded once when it arrives URL-encoded; query string ignored) to a catalog image.</summary>
+    private async Task<ImageEntity?> FindByUrlAsync(string url, CancellationToken cancellationToken)
+    {
+        if (!url.StartsWith("http://", StringComparison.OrdinalIgnoreCase) && !url.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
+            url = Uri.UnescapeDataString(url);
+        if (!storage.TryParseUrl(url, out var location, out var blob)) return null;
+        return await catalog.FindImageByBlobAsync(location, blob, cancellationToken);
+    }
+
+    /// <summary>Snapshot images of a video chosen by <paramref name="select"/>: their files, or whole type folders.</summary>
+    private (string, Func<CancellationToken, Task<DeleteWork>>) SnapshotsOf(
+        string videoId, Func<ImageEntity, bool> select, IReadOnlyList<string>? folders, DeleteRequest request) => (videoId, async cancellationToken =>
+    {
+        var video = await catalog.GetVideoAsync(videoId, cancellationToken);
+        if (video is null) return DeleteWork.Nothing;
+        if (video.Deleting) return DeleteWork.Busy;
+        var images = await catalog.ImagesAsync(videoId, cancellationToken).Where(select).ToListAsync(cancellationToken);
+        if (images.Any(i => i.Deleting)) return DeleteWork.Busy;
+        if (images.Count == 0 && folders is null) return DeleteWork.Nothing;
+        foreach (var image in images) image.Deleting = true;
+        var target = new DeleteTarget(videoId, video.StorageLocation, folders ?? [], folders is null ? images.Select(i => i.BlobName).ToList() : [],
+            images.Select(i => i.RowKey).ToList(),
+            new DeleteEvent
+            {
+                MediaType = MediaKinds.Video, DeleteType = "image", MediaId = videoId, ImageIds = images.Select(i => i.ImageId).ToList(),
+                AppId = video.AppId, RequestId = request.RequestId, Trigger = request.Trigger,
+            });
+        return new DeleteWork(target, [video, .. images]);
+    });
+
+    /// <summary>An uploaded image: its partition and its folder <c>images/{ImageId}/</c>.</summary>
+    private (string, Func<CancellationToken, Task<DeleteWork>>) Uploaded(string imageId, DeleteRequest request) => (imageId, async cancellationToken =>
+    {
+        var image = await catalog.GetAsync<ImageEntity>(imageId, ImageEntity.RowOf(imageId), cancellationToken);
+        if (image is null) return DeleteWork.Nothing;
+        if (image.Deleting) return DeleteWork.Busy;
+        image.Deleting = true;
+        var target = new DeleteTarget(imageId, image.StorageLocation, [MediaStorage.ImageFolder(imageId)], [], [DeleteTarget.AllRows],
+            new DeleteEvent { MediaType = MediaKinds.Image, DeleteType = "image", MediaId = imageId, AppId = image.AppId, RequestId = request.RequestId, Trigger = request.Trigger });
+        return new DeleteWork(target, [image]);
+    });
+}

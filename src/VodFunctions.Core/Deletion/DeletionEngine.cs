@@ -1,0 +1,289 @@
+using Azure;
+using Azure.Data.Tables;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using VodFunctions.Core.Catalog;
+using VodFunctions.Core.Events;
+using VodFunctions.Core.Files;
+using VodFunctions.Core.Media;
+
+namespace VodFunctions.Core.Deletion;
+
+/// <summary>The counts of a dry run: what the real call would delete now.</summary>
+public sealed record DeletePlan(int Files, long Bytes, int Records, IReadOnlyList<string> Paths);
+
+/// <summary>Who asked for a delete: the request (for the event) and whether it is a dry run.</summary>
+public sealed record DeleteRequest(string RequestId, string Trigger = "api", bool DryRun = false);
+
+/// <summary>
+/// What one partition's delete is to do now, read afresh from the catalog: a target with the records
+/// to mark, <see cref="Nothing"/> left to delete, or <see cref="Busy"/> (records marked by a delete
+/// begun meanwhile, to be finished first).
+/// </summary>
+public sealed class DeleteWork(DeleteTarget? target, IReadOnlyList<ITableEntity> marks)
+{
+    public DeleteTarget? Target { get; } = target;
+    public IReadOnlyList<ITableEntity> Marks { get; } = marks;
+
+    public static DeleteWork Nothing { get; } = new(null, []);
+    public static DeleteWork Busy { get; } = new(null, []);
+}
+
+/// <summary>
+/// Runs every delete the same way: journal and mark the records (one transaction), delete the blobs
+/// under the records' folders (bounded parallelism, gone counts as done), delete the records (one
+/// transaction per partition, the journal row last), publish the event. Each step can be repeated,
+/// so whoever finds the journal (a retry, a concurrent call, the reconcile sweep) can finish it.
+/// </summary>
+public sealed class DeletionEngine(
+    CatalogStore catalog, MediaStorage storage, BlobDeleter deleter, EventPublisher events, TimeProvider time,
+    IOptions<VodOptions> options, ILogger<DeletionEngine> logger)
+{
+    private const int MaxTransactionActions = 100;
+
+    /// <summary>A limit on blob deletes in flight, shared by everything one request deletes.</summary>
+    public SemaphoreSlim NewGate() => new(Math.Max(1, options.Value.DeleteParallelism));
+
+    public static string JournalIndexRow(string partition, string operationId) => partition + "|" + operationId;
+
+    /// <summary>
+    /// Writes the journal and marks <paramref name="marks"/> (records with their ETags) in one
+    /// transaction. Answers null when a record changed meanwhile: the caller validates again.
+    /// </summary>
+    public async Task<JournalEntity?> BeginAsync(DeleteTarget target, IReadOnlyList<ITableEntity> marks, CancellationToken cancellationToken = default)
+    {
+        var journal = JournalEntity.Of(target, MediaIds.New(), time.GetUtcNow());
+        await catalog.Index.UpsertEntityAsync(new IndexEntity
+        {
+            PartitionKey = CatalogStore.JournalKey, RowKey = JournalIndexRow(target.Partition, journal.OperationId),
+            Kind = target.Event.MediaType, MediaId = target.Event.MediaId, OwnerPartition = target.Partition, OwnerRow = journal.RowKey,
+            AppId = target.Event.AppId, CreationTime = journal.Started,
+        }, TableUpdateMode.Replace, cancellationToken);
+
+        var actions = marks.Select(m => new TableTransactionAction(TableTransactionActionType.UpdateMerge, m, m.ETag)).ToList();
+        actions.Insert(0, new TableTransactionAction(TableTransactionActionType.Add, journal));
+        try
+        {
+            // The first transaction holds the journal, so a delete has begun exactly when it commits.
+            foreach (var chunk in actions.Chunk(MaxTransactionActions)) await catalog.Media.SubmitTransactionAsync(chunk, cancellationToken);
+        }
+        catch (TableTransactionFailedException e) when (e.Status is 404 or 409 or 412)
+        {
+            await catalog.Index.DeleteEntityAsync(CatalogStore.JournalKey, JournalIndexRow(target.Partition, journal.OperationId), ETag.All, cancellationToken);
+            return null;
+        }
+        logger.LogInformation("Began {DeleteType} delete {OperationId} of {MediaId}", target.Event.DeleteType, journal.OperationId, target.Event.MediaId);
+        return journal;
+    }
+
+    /// <summary>The deletes begun in a partition and not finished yet.</summary>
+    public IAsyncEnumerable<JournalEntity> PendingAsync(string partition, CancellationToken cancellationToken = default) =>
+        catalog.RowsAsync<JournalEntity>(partition, JournalEntity.Prefix, cancellationToken);
+
+    /// <summary>
+    /// Finishes a journalled delete. Answers the tally, or null when another caller finished it first.
+    /// Storage faults propagate after the SDK's retries; the journal stays for the next attempt.
+    /// </summary>
+    public async Task<DeleteTally?> FinishAsync(JournalEntity journal, SemaphoreSlim gate, CancellationToken cancellationToken = default)
+    {
+        var target = journal.ToTarget();
+        var tally = new DeleteTally();
+        await deleter.DeleteAsync(storage.Container(target.Location), target.Prefixes, target.Blobs, gate, tally, cancellationToken);
+        var finished = target.WholePartition
+            ? await DeletePartitionAsync(journal, cancellationToken)
+            : await DeleteRowsAsync(journal, target, cancellationToken);
+        if (!finished) return null;
+
+        logger.LogInformation("Deleted {Files} files ({Bytes} bytes) and the records of {DeleteType} delete of {MediaId}",
+            tally.Files, tally.Bytes, target.Event.DeleteType, target.Event.MediaId);
+        await events.PublishAsync(target.Event with { DeletedFiles = tally.Files, DeletedBytes = tally.Bytes }, cancellationToken);
+        await catalog.Index.DeleteEntityAsync(CatalogStore.JournalKey, JournalIndexRow(journal.PartitionKey, journal.OperationId), ETag.All, cancellationToken);
+        return tally;
+    }
+
+    /// <summary>Finishes a delete, answering false (after publishing a fail event) when storage fails.</summary>
+    public async Task<bool> TryFinishAsync(JournalEntity journal, SemaphoreSlim gate, string errorCode, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await FinishAsync(journal, gate, cancellationToken);
+            return true;
+        }
+        catch (Exception e) when (e is RequestFailedException or TableTransactionFailedException)
+        {
+            var target = journal.ToTarget();
+            logger.LogWarning(e, "{DeleteType} delete of {MediaId} failed; its journal {OperationId} stays to be finished",
+                target.Event.DeleteType, target.Event.MediaId, journal.OperationId);
+            await events.PublishAsync(target.Event with { Status = "fail", ErrorCode = errorCode, ErrorMessage = e.Message }, CancellationToken.None);
+            return false;
+        }
+    }
+
+    /// <summary>Finishes every delete pending in a partition; answers the row keys they deleted.</summary>
+    public async Task<(HashSet<string> Rows, bool Ok)> FinishPendingAsync(string partition, SemaphoreSlim gate, string errorCode, CancellationToken cancellationToken = default)
+    {
+        var rows = new HashSet<string>();
+        var ok = true;
+        await foreach (var journal in PendingAsync(partition, cancellationToken))
+        {
+            rows.UnionWith(journal.ToTarget().Rows);
+            ok &= await TryFinishAsync(journal, gate, errorCode, cancellationToken);
+        }
+        return (rows, ok);
+    }
+
+    /// <summary>
+    /// Runs the work of one request: in a dry run its plan; else every partition's delete at once,
+    /// sharing one limit on blobs in flight. Answers the plan (null when not a dry run) or <paramref name="failedCode"/>.
+    /// </summary>
+    public async Task<Result<DeletePlan?>> RunAsync(
+        IEnumerable<(string Partition, Func<CancellationToken, Task<DeleteWork>> Prepare)> work, DeleteRequest request, string failedCode,
+        CancellationToken cancellationToken = default)
+    {
+        if (request.DryRun) return await PlanAsync(work.Select(w => w.Prepare), cancellationToken);
+        using var gate = NewGate();
+        var done = await Task.WhenAll(work.Select(w => DeleteAsync(w.Partition, w.Prepare, gate, failedCode, cancellationToken)));
+        return done.All(ok => ok)
+            ? (DeletePlan?)null
+            : new VodError(failedCode, "Storage failed while deleting; the deletion is journalled and is finished by a retry or the reconcile sweep.");
+    }
+
+    /// <summary>
+    /// Deletes from one partition: finishes deletes pending there, then prepares (reads and decides
+    /// afresh), journals and finishes. Answers false when storage failed (the journal stays).
+    /// </summary>
+    public async Task<bool> DeleteAsync(
+        string partition, Func<CancellationToken, Task<DeleteWork>> prepare, SemaphoreSlim gate, string errorCode, CancellationToken cancellationToken = default)
+    {
+        for (var attempt = 0; attempt < 20; attempt++)
+        {
+            if (!(await FinishPendingAsync(partition, gate, errorCode, cancellationToken)).Ok) return false;
+            var work = await prepare(cancellationToken);
+            if (work == DeleteWork.Nothing) return true;
+            if (work.Target is null) continue;
+            if (await BeginAsync(work.Target, work.Marks, cancellationToken) is { } journal)
+                return await TryFinishAsync(journal, gate, errorCode, cancellationToken);
+        }
+        logger.LogWarning("Delete in {Partition} kept conflicting with concurrent changes", partition);
+        return false;
+    }
+
+    /// <summary>The plan of a dry run over the work <paramref name="prepares"/> would do now.</summary>
+    public async Task<DeletePlan> PlanAsync(IEnumerable<Func<CancellationToken, Task<DeleteWork>>> prepares, CancellationToken cancellationToken = default)
+    {
+        var targets = new List<DeleteTarget>();
+        foreach (var prepare in prepares)
+            if ((await prepare(cancellationToken)).Target is { } target) targets.Add(target);
+        return await PlanAsync(targets, cancellationToken);
+    }
+
+    /// <summary>What deleting <paramref name="targets"/> would remove now, without deleting anything.</summary>
+    public async Task<DeletePlan> PlanAsync(IEnumerable<DeleteTarget> targets, CancellationToken cancellationToken = default)
+    {
+        var tally = new DeleteTally();
+        var records = 0;
+        foreach (var target in targets)
+        {
+            await foreach (var page in BlobDeleter.ListAsync(storage.Container(target.Location), target.Prefixes, target.Blobs, cancellationToken))
+                foreach (var blob in page) tally.Add(blob.Name, blob.Properties.ContentLength ?? 0);
+            records += target.WholePartition
+                ? await catalog.Media.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {target.Partition}"), select: ["RowKey"], cancellationToken: cancellationToken)
+                    .CountAsync(r => !r.RowKey.StartsWith(JournalEntity.Prefix, StringComparison.Ordinal), cancellationToken)
+                : target.Rows.Count;
+        }
+        return new DeletePlan(tally.Files, tally.Bytes, records, tally.Paths);
+    }
+
+    /// <summary>A whole video, uploaded image or attached media: index rows, then every record, the owner and the journal last.</summary>
+    private async Task<bool> DeletePartitionAsync(JournalEntity journal, CancellationToken cancellationToken)
+    {
+        var partition = journal.PartitionKey;
+        var owner = (CatalogEntity?)await catalog.GetAsync<VideoEntity>(partition, VideoEntity.Row, cancellationToken)
+            ?? await catalog.GetAsync<AttachedEntity>(partition, AttachedEntity.Row, cancellationToken);
+        var images = await catalog.ImagesAsync(partition, cancellationToken).ToListAsync(cancellationToken);
+        var streams = await catalog.StreamsAsync(partition, cancellationToken).ToListAsync(cancellationToken);
+        var journals = await PendingAsync(partition, cancellationToken).ToListAsync(cancellationToken);
+        if (journals.All(j => j.RowKey != journal.RowKey)) return false;
+
+        foreach (var record in images.Append(owner).OfType<CatalogEntity>()) await catalog.RemoveIndexEntriesAsync(record, cancellationToken);
+        var first = streams.Concat<ITableEntity>(images).Concat(journals.Where(j => j.RowKey != journal.RowKey));
+        var last = new ITableEntity?[] { owner, journal }.OfType<ITableEntity>();
+        return await SubmitAsync(journal, first.Select(Delete).ToList(), last.Select(Delete).ToList(), cancellationToken);
+    }
+
+    /// <summary>Part of a video (streams, images, the mezzanine): those records go and the video's size and mezzanine are updated.</summary>
+    private async Task<bool> DeleteRowsAsync(JournalEntity journal, DeleteTarget target, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var video = await catalog.GetAsync<VideoEntity>(journal.PartitionKey, VideoEntity.Row, cancellationToken);
+            var images = await catalog.ImagesAsync(journal.PartitionKey, cancellationToken).ToListAsync(cancellationToken);
+            var streams = await catalog.StreamsAsync(journal.PartitionKey, cancellationToken).ToListAsync(cancellationToken);
+            if (await catalog.GetAsync<JournalEntity>(journal.PartitionKey, journal.RowKey, cancellationToken) is null) return false;
+
+            var doomed = target.Rows.ToHashSet();
+            var doomedImages = images.Where(i => doomed.Contains(i.RowKey)).ToList();
+            foreach (var image in doomedImages) await catalog.RemoveIndexEntriesAsync(image, cancellationToken);
+            var last = new List<TableTransactionAction> { Delete(journal) };
+            if (video is not null)
+            {
+                if (target.Event.DeleteType == "mezzanine")
+                {
+                    video.MezzanineStatus = MezzanineStatus.Deleted;
+                    video.MezzanineSize = 0;
+                    video.MezzanineDeleting = false;
+                }
+                video.Size = (video.MezzanineStatus == MezzanineStatus.Normal ? video.MezzanineSize : 0)
+                    + streams.Where(s => !doomed.Contains(s.RowKey)).Sum(s => s.Size) + images.Where(i => !doomed.Contains(i.RowKey)).Sum(i => i.Size);
+                last.Add(new TableTransactionAction(TableTransactionActionType.UpdateReplace, video, video.ETag));
+            }
+            var first = streams.Where(s => doomed.Contains(s.RowKey)).Concat<ITableEntity>(doomedImages).Select(Delete).ToList();
+            try
+            {
+                return await SubmitAsync(journal, first, last, cancellationToken);
+            }
+            catch (TableTransactionFailedException e) when (e.Status == 412 && attempt < 10)
+            {
+                // The video changed (another delete of this video finished): recompute and try again.
+            }
+        }
+    }
+
+    private static TableTransactionAction Delete(ITableEntity entity) => new(TableTransactionActionType.Delete, entity, ETag.All);
+
+    /// <summary>
+    /// Deletes <paramref name="first"/> in transactions of at most 100 actions, then <paramref name="last"/>
+    /// (the journal row among them) in one. A row already gone means a concurrent finisher got there.
+    /// </summary>
+    private async Task<bool> SubmitAsync(JournalEntity journal, List<TableTransactionAction> first, List<TableTransactionAction> last, CancellationToken cancellationToken)
+    {
+        var room = MaxTransactionActions - last.Count;
+        List<List<TableTransactionAction>> batches = first.Count <= room
+            ? [[.. first, .. last]]
+            : [.. first.Chunk(MaxTransactionActions).Select(c => c.ToList()), last];
+        foreach (var planned in batches)
+        {
+            var batch = planned;
+            for (var attempt = 0; batch.Count > 0; attempt++)
+            {
+                try
+                {
+                    await catalog.Media.SubmitTransactionAsync(batch, cancellationToken);
+                    break;
+                }
+                catch (TableTransactionFailedException e) when (e.Status == 404 && attempt < 10)
+                {
+                    // A concurrent finisher deleted some rows: done if it finished the journal, else drop what is gone.
+                    if (await catalog.GetAsync<JournalEntity>(journal.PartitionKey, journal.RowKey, cancellationToken) is null) return false;
+                    var remaining = new List<TableTransactionAction>();
+                    foreach (var action in batch)
+                        if (action.ActionType != TableTransactionActionType.Delete
+                            || await catalog.GetAsync<TableEntity>(action.Entity.PartitionKey, action.Entity.RowKey, cancellationToken) is not null)
+                            remaining.Add(action);
+                    batch = remaining;
+                }
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,63 @@
+using System.Text.Json;
+using Azure;
+using Azure.Data.Tables;
+using VodFunctions.Core.Events;
+
+namespace VodFunctions.Core.Deletion;
+
+/// <summary>What one delete removes from one catalog partition: written before any blob is touched.</summary>
+public sealed record DeleteTarget(
+    string Partition,
+    string Location,
+    IReadOnlyList<string> Prefixes,
+    IReadOnlyList<string> Blobs,
+    IReadOnlyList<string> Rows,
+    DeleteEvent Event)
+{
+    /// <summary>Row key meaning "every row of the partition" (a whole video).</summary>
+    public const string AllRows = "*";
+
+    public bool WholePartition => Rows.Contains(AllRows);
+}
+
+/// <summary>
+/// The journal row (<c>journal|{OperationId}</c>) in the partition it deletes from, added in the same
+/// entity-group transaction that marks the records as deleting, so a delete that has begun is never
+/// lost: the next call or the reconcile sweep finishes it.
+/// </summary>
+public sealed class JournalEntity : ITableEntity
+{
+    public const string Prefix = "journal|";
+    public string PartitionKey { get; set; } = "";
+    public string RowKey { get; set; } = "";
+    public DateTimeOffset? Timestamp { get; set; }
+    public ETag ETag { get; set; }
+
+    public string Location { get; set; } = "";
+    public string Prefixes { get; set; } = "[]";
+    public string Blobs { get; set; } = "[]";
+    public string Rows { get; set; } = "[]";
+    public string Event { get; set; } = "{}";
+    public DateTimeOffset Started { get; set; }
+
+    public string OperationId => RowKey[Prefix.Length..];
+
+    public static JournalEntity Of(DeleteTarget target, string operationId, DateTimeOffset started) => new()
+    {
+        PartitionKey = target.Partition,
+        RowKey = Prefix + operationId,
+        Location = target.Location,
+        Prefixes = JsonSerializer.Serialize(target.Prefixes),
+        Blobs = JsonSerializer.Serialize(target.Blobs),
+        Rows = JsonSerializer.Serialize(target.Rows),
+        Event = JsonSerializer.Serialize(target.Event),
+        Started = started,
+    };
+
+    public DeleteTarget ToTarget() => new(
+        PartitionKey, Location,
+        JsonSerializer.Deserialize<List<string>>(Prefixes)!,
+        JsonSerializer.Deserialize<List<string>>(Blobs)!,
+        JsonSerializer.Deserialize<List<string>>(Rows)!,
+        JsonSerializer.Deserialize<DeleteEvent>(Event)!);
+}

@@ -1,0 +1,39 @@
+using Azure;
+using Azure.Core;
+using Azure.Core.Pipeline;
+
+namespace VodFunctions.Functions.Tests.Infrastructure;
+
+/// <summary>
+/// A storage fault injected into the app's own storage clients: lets <paramref name="passing"/> matching
+/// requests through, then fails every further matching request as a storage outage would, until disarmed.
+/// </summary>
+public sealed class FaultPolicy(Func<HttpMessage, bool> matches, int passing) : HttpPipelinePolicy
+{
+    private int _seen;
+
+    public bool Armed { get; set; } = true;
+    public int Failed { get; private set; }
+
+    public static bool IsBlobDelete(HttpMessage message) => message.Request.Method == RequestMethod.Delete;
+    public static bool IsTableTransaction(HttpMessage message) => message.Request.Uri.Path.EndsWith("$batch", StringComparison.Ordinal);
+
+    public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+    {
+        Check(message);
+        await ProcessNextAsync(message, pipeline);
+    }
+
+    public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+    {
+        Check(message);
+        ProcessNext(message, pipeline);
+    }
+
+    private void Check(HttpMessage message)
+    {
+        if (!Armed || !matches(message) || Interlocked.Increment(ref _seen) <= passing) return;
+        Failed++;
+        throw new RequestFailedException(503, "Injected storage fault", "ServerBusy", null);
+    }
+}
