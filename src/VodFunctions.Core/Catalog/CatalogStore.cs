@@ -160,25 +160,46 @@ public sealed class CatalogStore
 
     /// <summary>
     /// One page of index entries for <see cref="Media.MediaKinds"/> <paramref name="kind"/>: by title prefix
-    /// when one is given (title order), else newest first. The page token is the table's continuation.
+    /// when one is given (title order), else newest first. The page token is <c>{partition} {last row key}</c>:
+    /// the next page starts after that row, so a token only ever moves within the search's own partition
+    /// and filter, and a token of another search is refused.
     /// </summary>
-    public async Task<(IReadOnlyList<IndexEntity> Entries, string? NextToken, int Total)> SearchAsync(
+    public async Task<Result<(IReadOnlyList<IndexEntity> Entries, string? NextToken, int Total)>> SearchAsync(
         string kind, AppScope scope, string? appId, string? titlePrefix, int pageSize, string? pageToken,
         CancellationToken cancellationToken = default)
     {
+        if (appId is null && !scope.IsAll && scope.AppIds.Count == 0) return ([], null, 0);
         var app = appId ?? (scope.AppIds.Count == 1 ? scope.AppIds.First() : Everyone);
+        var partition = titlePrefix is { Length: > 0 } ? TitleKey(kind, app) : TimeKey(kind, app);
         var filter = titlePrefix is { Length: > 0 }
-            ? TableClient.CreateQueryFilter($"PartitionKey eq {TitleKey(kind, app)} and RowKey ge {EncodeTitle(titlePrefix)} and RowKey lt {UpperBound(EncodeTitle(titlePrefix))}")
-            : TableClient.CreateQueryFilter($"PartitionKey eq {TimeKey(kind, app)}");
+            ? TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey ge {EncodeTitle(titlePrefix)} and RowKey lt {UpperBound(EncodeTitle(titlePrefix))}")
+            : TableClient.CreateQueryFilter($"PartitionKey eq {partition}");
         if (app == Everyone && !scope.IsAll)
             filter += " and (" + string.Join(" or ", scope.AppIds.Select(a => TableClient.CreateQueryFilter($"AppId eq {a}"))) + ")";
 
-        var page = await Index.QueryAsync<IndexEntity>(filter, pageSize, cancellationToken: cancellationToken)
-            .AsPages(pageToken, pageSize).FirstAsync(cancellationToken);
+        var pageFilter = filter;
+        if (pageToken is not null)
+        {
+            var parts = pageToken.Split(' ', 2);
+            if (parts.Length != 2 || parts[0] != partition || !IsMediaRow(parts[1]))
+                return VodError.InvalidParameter("PageToken does not belong to this search.");
+            pageFilter = $"({filter}) and " + TableClient.CreateQueryFilter($"RowKey gt {parts[1]}");
+        }
         var total = 0;
         await foreach (var _ in Index.QueryAsync<IndexEntity>(filter, 1000, ["RowKey"], cancellationToken)) total++;
-        return (page.Values, page.ContinuationToken, total);
+        var entries = new List<IndexEntity>(pageSize + 1);
+        await foreach (var entry in Index.QueryAsync<IndexEntity>(pageFilter, pageSize + 1, cancellationToken: cancellationToken))
+        {
+            entries.Add(entry);
+            if (entries.Count > pageSize) break;
+        }
+        if (entries.Count <= pageSize) return (entries, null, total);
+        entries.RemoveAt(pageSize);
+        return (entries, partition + " " + entries[^1].RowKey, total);
     }
+
+    /// <summary>Title and time rows end with <c>|{MediaId}</c>.</summary>
+    private static bool IsMediaRow(string row) => row.Length > 33 && row[^33] == '|' && MediaIds.IsValid(row[^32..]);
 
     private static string UpperBound(string prefix) => prefix.Length == 0 ? "\uffff" : prefix[..^1] + (char)(prefix[^1] + 1);
 }

@@ -83,10 +83,12 @@ public sealed class MediaReader(CatalogStore catalog, MediaStorage storage)
     }
 
     /// <summary>One page of <c>SearchMedia</c>: items of index entries whose record still exists.</summary>
-    public async Task<(IReadOnlyList<object> Items, string? NextToken, int Total)> SearchAsync(
+    public async Task<Result<(IReadOnlyList<object> Items, string? NextToken, int Total)>> SearchAsync(
         string kind, AppScope scope, string? appId, string? title, int pageSize, string? pageToken, CancellationToken cancellationToken = default)
     {
-        var (entries, next, total) = await catalog.SearchAsync(kind, scope, appId, title, pageSize, pageToken, cancellationToken);
+        var found = await catalog.SearchAsync(kind, scope, appId, title, pageSize, pageToken, cancellationToken);
+        if (!found.Ok) return found.Error!;
+        var (entries, next, total) = found.Value;
         var items = await Task.WhenAll(entries.Select(async entry => (object?)(entry.Kind switch
         {
             MediaKinds.Video => await catalog.GetAsync<VideoEntity>(entry.OwnerPartition, entry.OwnerRow, cancellationToken) is { Deleting: false } v

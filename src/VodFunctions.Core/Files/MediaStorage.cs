@@ -38,28 +38,45 @@ public sealed class MediaStorage(IReadOnlyDictionary<string, BlobContainerClient
         && name is not ("." or "..") && name.IndexOfAny(['/', '\\']) < 0 && !name.Any(char.IsControl);
 
     /// <summary>
-    /// Maps a URL to the blob it names in one of the configured media containers. The path is
-    /// decoded exactly once; dot segments, empty segments and backslashes are refused, so a URL
-    /// never reaches a blob outside the folder it spells.
+    /// Maps a URL to the blob it names in one of the configured media containers. The path is read
+    /// as written (before any normalization) and each segment decoded exactly once: dot segments,
+    /// encoded separators, backslashes and empty segments are refused, so a URL never reaches a
+    /// blob other than the one it spells. The query string and fragment are ignored.
     /// </summary>
     public bool TryParseUrl(string? url, out string location, out string blobName)
     {
         location = blobName = "";
         if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")) return false;
+        var rawPath = RawPath(url!);
+        if (rawPath is null || rawPath.Contains('\\')) return false;
+        var segments = rawPath.Split('/').Skip(1).Select(Uri.UnescapeDataString).ToList();
+        if (segments.Any(s => s.Contains('/') || s.Contains('\\'))) return false;
         foreach (var (name, container) in containers)
         {
             var root = container.Uri;
-            var prefix = root.AbsolutePath.TrimEnd('/') + "/";
+            var rootSegments = root.AbsolutePath.Trim('/').Split('/');
             if (!string.Equals(uri.Scheme, root.Scheme, StringComparison.OrdinalIgnoreCase)
                 || !string.Equals(uri.Authority, root.Authority, StringComparison.OrdinalIgnoreCase)
-                || !uri.AbsolutePath.StartsWith(prefix, StringComparison.Ordinal)) continue;
-            var decoded = Uri.UnescapeDataString(uri.AbsolutePath[prefix.Length..]);
+                || segments.Count <= rootSegments.Length
+                || !segments.Take(rootSegments.Length).SequenceEqual(rootSegments, StringComparer.Ordinal)) continue;
+            var decoded = string.Join('/', segments.Skip(rootSegments.Length));
             if (!IsSafeBlobName(decoded)) return false;
             location = name;
             blobName = decoded;
             return true;
         }
         return false;
+    }
+
+    /// <summary>The path of a URL exactly as written: after the authority, before any query or fragment.</summary>
+    private static string? RawPath(string url)
+    {
+        var authority = url.IndexOf("://", StringComparison.Ordinal);
+        if (authority < 0) return null;
+        var start = url.IndexOf('/', authority + 3);
+        if (start < 0) return null;
+        var end = url.IndexOfAny(['?', '#'], start);
+        return end < 0 ? url[start..] : url[start..end];
     }
 
     public static bool IsSafeBlobName(string name) =>

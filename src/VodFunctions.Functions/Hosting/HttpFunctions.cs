@@ -59,12 +59,22 @@ public static class HttpFunctions
             app.MapMethods($"/{RoutePrefix}/{function.RouteOrName}", function.Methods.ToUpperInvariant().Split(','),
                 (HttpContext http) => RunAsync(http, function, type));
         }
+
+        // Literal routes win over this catch-all: only a POST to an operation that does not exist lands here.
+        app.MapPost($"/{RoutePrefix}/{{**operation}}", (HttpContext http) =>
+            WriteAsync(http, NewRequestId(http), new VodError("InvalidAction.NotFound", "The operation does not exist.")));
+    }
+
+    private static string NewRequestId(HttpContext http)
+    {
+        var requestId = Guid.NewGuid().ToString();
+        http.Response.Headers["x-request-id"] = requestId;
+        return requestId;
     }
 
     private static async Task RunAsync(HttpContext http, FunctionAttribute function, Type type)
     {
-        var requestId = Guid.NewGuid().ToString();
-        http.Response.Headers["x-request-id"] = requestId;
+        var requestId = NewRequestId(http);
         var services = http.RequestServices;
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("VodFunctions.Http");
         object result;
@@ -147,21 +157,26 @@ public static class HttpFunctions
     }
 }
 
-/// <summary>Requests per second per key (<c>Vod__RequestsPerSecond</c>, 0 for no limit): past it, 429 <c>Throttling.User</c>.</summary>
+/// <summary>
+/// Requests per second per key (<c>Vod__RequestsPerSecond</c>, 0 for no limit): past it, 429 <c>Throttling.User</c>.
+/// A token bucket per key (the <see cref="Caller"/> instance of each configured key, so keys alike in role and
+/// applications still count apart) holding up to one second of requests, and at least one request.
+/// </summary>
 public sealed class Throttle(IOptions<KeysOptions> options, TimeProvider time)
 {
     private readonly Lock _lock = new();
-    private readonly Dictionary<Caller, (double Tokens, long Stamp)> _buckets = [];
+    private readonly Dictionary<Caller, (double Tokens, long Stamp)> _buckets = new(ReferenceEqualityComparer.Instance);
 
     public bool TryAcquire(Caller caller)
     {
         var rate = options.Value.RequestsPerSecond;
         if (rate <= 0) return true;
+        var capacity = Math.Max(1, rate);
         lock (_lock)
         {
             var now = time.GetTimestamp();
-            var (tokens, stamp) = _buckets.GetValueOrDefault(caller, (rate, now));
-            tokens = Math.Min(rate, tokens + time.GetElapsedTime(stamp, now).TotalSeconds * rate);
+            var (tokens, stamp) = _buckets.GetValueOrDefault(caller, (capacity, now));
+            tokens = Math.Min(capacity, tokens + time.GetElapsedTime(stamp, now).TotalSeconds * rate);
             var allowed = tokens >= 1;
             _buckets[caller] = (allowed ? tokens - 1 : tokens, now);
             return allowed;

@@ -24,8 +24,9 @@ public sealed class Parameters
             try
             {
                 document = JsonDocument.Parse(body.ToArray(), new JsonDocumentOptions { MaxDepth = 32 });
+                EnsureText(document.RootElement);
             }
-            catch (JsonException)
+            catch (Exception e) when (e is JsonException or InvalidOperationException)
             {
                 throw ApiException.Invalid("The request body is not valid JSON.");
             }
@@ -38,6 +39,27 @@ public sealed class Parameters
             foreach (var text in texts) Add(values, name, JsonSerializer.SerializeToElement(text));
         }
         return new Parameters(values);
+    }
+
+    /// <summary>Reads every name and string once, so that invalid text (a lone surrogate escape) is refused here, not later.</summary>
+    private static void EnsureText(JsonElement element)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.String:
+                _ = element.GetString();
+                break;
+            case JsonValueKind.Array:
+                foreach (var item in element.EnumerateArray()) EnsureText(item);
+                break;
+            case JsonValueKind.Object:
+                foreach (var property in element.EnumerateObject())
+                {
+                    _ = property.Name;
+                    EnsureText(property.Value);
+                }
+                break;
+        }
     }
 
     private static void Add(Dictionary<string, JsonElement> values, string name, JsonElement value)

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+using VodFunctions.Core;
 using VodFunctions.Core.Catalog;
 using VodFunctions.Core.Media;
 using VodFunctions.Functions.Hosting;
@@ -37,7 +39,7 @@ public sealed class ListSnapshots(MediaReader reader) : IHttpFunction
 {
     public async Task<object> RunAsync(ApiRequest request, CancellationToken cancellationToken)
     {
-        var type = request.Parameters.Has("SnapshotType") ? request.Parameters.OneOf("SnapshotType", ImageTypes.Snapshot) : null;
+        var type = request.Parameters.String("SnapshotType") is null ? null : request.Parameters.OneOf("SnapshotType", ImageTypes.Snapshot);
         return (await reader.ListSnapshotsAsync(request.Parameters.Id("VideoId"), type, request.Scope, cancellationToken)).Answer(images => new { Images = images });
     }
 }
@@ -46,31 +48,31 @@ public sealed class ListSnapshots(MediaReader reader) : IHttpFunction
 public sealed class GetAttachedMediaInfo(MediaReader reader) : IHttpFunction
 {
     public async Task<object> RunAsync(ApiRequest request, CancellationToken cancellationToken) =>
-        (await reader.GetAttachedMediaInfoAsync(request.Parameters.RequiredList("MediaIds", "MediaIdsExceededMax"), request.Scope, cancellationToken))
+        (await reader.GetAttachedMediaInfoAsync(request.Parameters.RequiredList("MediaIds"), request.Scope, cancellationToken))
             .Answer(r => new { AttachedMediaList = r.Found, NonExistMediaIds = r.Missing });
 }
 
 [Function("SearchMedia")]
-public sealed class SearchMedia(MediaReader reader) : IHttpFunction
+public sealed class SearchMedia(MediaReader reader, IOptions<VodOptions> options) : IHttpFunction
 {
     public async Task<object> RunAsync(ApiRequest request, CancellationToken cancellationToken)
     {
         var p = request.Parameters;
         var kind = p.OneOf("SearchType", MediaKinds.All, MediaKinds.Video);
-        var appId = p.String("AppId");
+        var appId = p.String("AppId") is null ? null : Upload.AppId(p, options.Value);
         var pageSize = p.Int("PageSize", 20, 1, 100);
         var token = PageToken.Decode(p.String("PageToken"));
-        if (appId is not null && !request.Scope.CanAccess(appId)) return Core.VodError.Forbidden();
-        var (items, next, total) = await reader.SearchAsync(kind, request.Scope, appId, p.String("Title"), pageSize, token, cancellationToken);
-        return new { MediaList = items, Total = total, NextPageToken = PageToken.Encode(next) };
+        if (appId is not null && !request.Scope.CanAccess(appId)) return VodError.Forbidden();
+        var found = await reader.SearchAsync(kind, request.Scope, appId, p.String("Title"), pageSize, token, cancellationToken);
+        return found.Answer(page => new { MediaList = page.Items, Total = page.Total, NextPageToken = PageToken.Encode(page.NextToken) });
     }
 }
 
-/// <summary>Page tokens are the table continuation, base64url-encoded so that they travel in a URL unchanged.</summary>
+/// <summary>Page tokens (see <c>CatalogStore.SearchAsync</c>), base64url-encoded so that they travel in a URL unchanged.</summary>
 internal static class PageToken
 {
-    public static string? Encode(string? continuation) =>
-        continuation is null ? null : Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(continuation)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    public static string? Encode(string? token) =>
+        token is null ? null : Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(token)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
     public static string? Decode(string? token)
     {

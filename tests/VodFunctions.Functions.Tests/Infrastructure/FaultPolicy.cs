@@ -11,6 +11,15 @@ namespace VodFunctions.Functions.Tests.Infrastructure;
 public sealed class FaultPolicy(Func<HttpMessage, bool> matches, int passing) : HttpPipelinePolicy
 {
     private int _seen;
+    private int _passing = passing;
+
+    /// <summary>Counts afresh: the next <paramref name="passing"/> matching requests go through, then faults.</summary>
+    public void Arm(int passing)
+    {
+        _passing = passing;
+        _seen = 0;
+        Armed = true;
+    }
 
     public bool Armed { get; set; } = true;
     public int Failed { get; private set; }
@@ -32,7 +41,7 @@ public sealed class FaultPolicy(Func<HttpMessage, bool> matches, int passing) : 
 
     private void Check(HttpMessage message)
     {
-        if (!Armed || !matches(message) || Interlocked.Increment(ref _seen) <= passing) return;
+        if (!Armed || !matches(message) || Interlocked.Increment(ref _seen) <= _passing) return;
         Failed++;
         throw new RequestFailedException(503, "Injected storage fault", "ServerBusy", null);
     }

@@ -10,8 +10,6 @@ public sealed record SeededVideo(string VideoId, string MezzanineBlob, IReadOnly
 /// <summary>Creates media through the public API with real blobs, as upload and transcode pipelines would.</summary>
 public static class MediaSeeder
 {
-    public static string UrlOf(this TestApp app, string blobName) => app.Container.GetBlobClient(blobName).Uri.AbsoluteUri;
-
     /// <summary>
     /// A video with an uploaded mezzanine, <paramref name="streams"/> HLS streams (a playlist plus
     /// <paramref name="segments"/> segments each) and <paramref name="snapshots"/> images of each snapshot type.

@@ -1,0 +1,95 @@
+using Azure.Data.Tables;
+using Microsoft.Extensions.DependencyInjection;
+using VodFunctions.Core;
+
+namespace VodFunctions.Functions.Tests.Deletion;
+
+/// <summary>A storage fault at any point leaves a journalled delete that a second call finishes, nothing orphaned.</summary>
+public sealed class DeleteFaultTests
+{
+    private static Task<TestApp> StartWithFaultAsync(FaultPolicy fault, bool onTables = false) => TestApp.StartAsync(configure: builder =>
+        builder.Services.Configure<StorageClientsOptions>(options =>
+        {
+            options.MaxRetries = 1;
+            options.RetryDelay = TimeSpan.FromMilliseconds(5);
+            (onTables ? options.TablePolicies : options.BlobPolicies).Add(fault);
+        }));
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(7)]
+    [InlineData(60)]
+    public async Task DeleteVideoFailingAfterSomeBlobsIsFinishedByASecondCall(int passing)
+    {
+        var fault = new FaultPolicy(FaultPolicy.IsBlobDelete, passing);
+        await using var app = await StartWithFaultAsync(fault);
+        var video = await app.SeedVideoAsync(streams: 3, segments: 30, snapshots: 2);
+        var kept = await app.SeedVideoAsync(streams: 1, segments: 2, snapshots: 0);
+        var keptBlobs = await app.ListBlobsAsync(kept.Folder);
+
+        var failed = await app.CallAsync("DeleteVideo", new { VideoIds = video.VideoId });
+
+        failed.Status.Should().Be(503, failed.ToString());
+        failed.Code.Should().Be("DeleteVideoFailed");
+        (await app.CallAsync("GetVideoInfo", new { VideoId = video.VideoId })).Status.Should().Be(404, "a video being deleted is never shown as Normal");
+        (await app.EventsAsync()).Should().ContainSingle().Which.GetProperty("Status").GetString().Should().Be("fail");
+
+        fault.Armed = false;
+        var retried = await app.CallAsync("DeleteVideo", new { VideoIds = video.VideoId });
+
+        retried.Status.Should().Be(200, retried.ToString());
+        (await app.ListBlobsAsync()).Should().BeEquivalentTo(keptBlobs);
+        (await RowsAsync(app, video.VideoId)).Should().BeEmpty();
+        (await IndexRowsAsync(app, video.VideoId)).Should().BeEmpty();
+        (await app.EventsAsync()).Select(e => e.GetProperty("Status").GetString()).Should().Equal("fail", "success");
+    }
+
+    [Fact]
+    public async Task DeleteVideoFailingAtTheRecordTransactionIsFinishedByASecondCall()
+    {
+        var fault = new FaultPolicy(FaultPolicy.IsTableTransaction, passing: 0) { Armed = false };
+        await using var app = await StartWithFaultAsync(fault, onTables: true);
+        var video = await app.SeedVideoAsync(streams: 1, segments: 3, snapshots: 1);
+        fault.Arm(passing: 1); // the journal transaction goes through; the record transaction fails
+
+        var failed = await app.CallAsync("DeleteVideo", new { VideoIds = video.VideoId });
+
+        failed.Status.Should().Be(503, failed.ToString());
+        (await app.ListBlobsAsync(video.Folder)).Should().BeEmpty("the blobs go before the records");
+        (await RowsAsync(app, video.VideoId)).Should().NotBeEmpty("the journal stays to be finished");
+        fault.Armed = false;
+        (await app.CallAsync("DeleteVideo", new { VideoIds = video.VideoId })).Status.Should().Be(200);
+        (await RowsAsync(app, video.VideoId)).Should().BeEmpty();
+        (await IndexRowsAsync(app, video.VideoId)).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task DeleteStreamFailingMidwayIsFinishedByTheSameCall()
+    {
+        var fault = new FaultPolicy(FaultPolicy.IsBlobDelete, passing: 3);
+        await using var app = await StartWithFaultAsync(fault);
+        var video = await app.SeedVideoAsync(streams: 2, segments: 10, snapshots: 0);
+        var streamFolder = $"{video.Folder}streams/{video.JobIds[0]}/";
+
+        var failed = await app.CallAsync("DeleteStream", new { VideoId = video.VideoId, JobIds = video.JobIds[0] });
+        failed.Status.Should().Be(503, failed.ToString());
+        failed.Code.Should().Be("DeleteStreamFailed");
+        var play = await app.CallAsync("GetPlayInfo", new { VideoId = video.VideoId });
+        play["PlayInfoList"].EnumerateArray().Select(p => p.GetProperty("JobId").GetString()).Should().Equal(video.JobIds[1]);
+
+        fault.Armed = false;
+        (await app.CallAsync("DeleteStream", new { VideoId = video.VideoId, JobIds = video.JobIds[0] })).Status.Should().Be(200);
+        (await app.ListBlobsAsync(streamFolder)).Should().BeEmpty();
+        (await app.ListBlobsAsync(video.Folder)).Should().HaveCount(1 + 11);
+        (await RowsAsync(app, video.VideoId)).Select(r => r.RowKey).Should().BeEquivalentTo("video", $"stream|{video.JobIds[1]}");
+    }
+
+    private static async Task<List<TableEntity>> RowsAsync(TestApp app, string partition) =>
+        await TestStorage.Tables.GetTableClient(app.TablePrefix + "Media").QueryAsync<TableEntity>(e => e.PartitionKey == partition).ToListAsync();
+
+    /// <summary>Index rows that still lead to the media: its ID entry and journal entries of its deletes.</summary>
+    private static async Task<List<TableEntity>> IndexRowsAsync(TestApp app, string mediaId) =>
+        await TestStorage.Tables.GetTableClient(app.TablePrefix + "Index")
+            .QueryAsync<TableEntity>(e => e.PartitionKey == "id|" + mediaId || (e.PartitionKey == "journal" && e.RowKey.CompareTo(mediaId) > 0 && e.RowKey.CompareTo(mediaId + "~") < 0))
+            .ToListAsync();
+}

@@ -1,0 +1,94 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace VodFunctions.Functions.Tests;
+
+/// <summary>API.md section 8: the app as the Azure Functions host starts it, a process configured by app settings.</summary>
+public sealed class StartupTests
+{
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    [Fact]
+    public async Task AsACustomHandlerItListensOnTheHandlerPortWithKeysFromAppSettings()
+    {
+        var (handlerPort, otherPort) = (FreePort(), FreePort());
+        var (container, tablePrefix, queue) = (TestStorage.UniqueName("media-"), TestStorage.UniqueName("t"), TestStorage.UniqueName("events-"));
+        var start = new ProcessStartInfo("dotnet")
+        {
+            ArgumentList = { Path.Combine(AppContext.BaseDirectory, "VodFunctions.Functions.dll") },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            Environment =
+            {
+                ["FUNCTIONS_CUSTOMHANDLER_PORT"] = handlerPort.ToString(),
+                ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{otherPort}",
+                ["AzureWebJobsStorage"] = TestStorage.ConnectionString,
+                ["Vod__MediaContainer"] = container,
+                ["Vod__TablePrefix"] = tablePrefix,
+                ["Vod__EventsQueue"] = queue,
+                ["Vod__Keys__0__Secret"] = "settings-key-0123456789",
+                ["Vod__Keys__0__Role"] = "Full",
+                ["Vod__Keys__0__AppIds"] = "app-1000000",
+                ["Logging__LogLevel__Default"] = "Warning",
+            },
+        };
+        var output = new StringBuilder();
+        using var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{handlerPort}"), Timeout = TimeSpan.FromSeconds(10) };
+        try
+        {
+            var healthy = await WaitUntilHealthyAsync(http, process);
+            healthy.Should().BeTrue($"the app answers on the handler port once up; its output:\n{output}");
+
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/CreateUploadVideo")
+            {
+                Content = new StringContent("""{"Title":"t","FileName":"a.mp4"}""", Encoding.UTF8, "application/json"),
+            };
+            request.Headers.Add("x-functions-key", "settings-key-0123456789");
+            using var created = await http.SendAsync(request);
+            created.StatusCode.Should().Be(HttpStatusCode.OK, await created.Content.ReadAsStringAsync());
+            using var direct = new HttpClient();
+            var other = async () => await direct.GetAsync($"http://127.0.0.1:{otherPort}/api/health");
+            await other.Should().ThrowAsync<HttpRequestException>("with the handler port set, the app listens there only");
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+            await TestStorage.Blobs.GetBlobContainerClient(container).DeleteIfExistsAsync();
+            foreach (var table in new[] { "Media", "Index" }) await TestStorage.Tables.DeleteTableAsync(tablePrefix + table);
+            await TestStorage.Queues.GetQueueClient(queue).DeleteIfExistsAsync();
+        }
+    }
+
+    /// <summary>Polls the health endpoint until it answers 200, the process exits, or a minute passes.</summary>
+    private static async Task<bool> WaitUntilHealthyAsync(HttpClient http, Process process)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (!process.HasExited && deadline.Elapsed < TimeSpan.FromMinutes(1))
+        {
+            try
+            {
+                using var response = await http.GetAsync("/api/health");
+                if (response.IsSuccessStatusCode) return true;
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+            await Task.Delay(100);
+        }
+        return false;
+    }
+}
