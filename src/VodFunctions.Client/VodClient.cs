@@ -156,7 +156,10 @@ public sealed class VodClient : IDisposable
     public Task<PreviewMediaPolicyResponse> PreviewMediaPolicyAsync(string policyId, CancellationToken cancellationToken = default) =>
         CallAsync<PreviewMediaPolicyResponse>("PreviewMediaPolicy", new { PolicyId = policyId }, cancellationToken);
 
-    /// <summary>Starts a timer function (<c>ApplyMediaPolicies</c>, <c>ReconcileStorage</c>) now; needs an admin key.</summary>
+    /// <summary>
+    /// Starts a timer function (<c>ApplyMediaPolicies</c>, <c>ReconcileStorage</c>) now: <c>POST /admin/functions/{name}</c>,
+    /// answered 202. Needs an admin key; on Azure the Functions host answers this route itself and wants its master key.
+    /// </summary>
     public async Task RunFunctionAsync(string functionName, string? input = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(functionName);
