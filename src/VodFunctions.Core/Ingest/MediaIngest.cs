@@ -39,7 +39,7 @@ public sealed class MediaIngest(CatalogStore catalog, MediaStorage storage, Time
         logger.LogInformation("Created video {VideoId} in {AppId}", video.VideoId, video.AppId);
         return new UploadTicket(video.VideoId, storage.UrlOf(video.StorageLocation, blob),
             await storage.UploadUrlAsync(video.StorageLocation, blob, UploadValidity, cancellationToken),
-            storage.UrlOf(video.StorageLocation, MediaStorage.VideoFolder(video.VideoId)));
+            storage.FolderUrlOf(video.StorageLocation, MediaStorage.VideoFolder(video.VideoId)));
     }
 
     /// <summary>Creates an uploaded image (<see cref="MediaKinds.Image"/>) or attached media record and its upload URL.</summary>
