@@ -9,7 +9,7 @@ install_node_packages
 [ -f local.settings.json ] || cp local.settings.sample.json local.settings.json
 mkdir -p .azurite
 start_azurite 10000 10001 10002 --location .azurite
-trap 'kill "$AZURITE_PID" 2>/dev/null || true' EXIT INT TERM
+trap stop_azurite EXIT INT TERM
 
 # App settings from local.settings.json, as the Azure Functions host would pass them.
 eval "$(node -e '
