@@ -27,4 +27,9 @@ Try:
        -H 'Content-Type: application/json' -d '{"Title":"My first video","FileName":"movie.mp4"}'
 
 MSG
-dotnet run --project src/VodFunctions.Functions -c Release -- --urls http://localhost:7071
+dotnet build src/VodFunctions.Functions -c Release -v quiet -nologo
+cd src/VodFunctions.Functions
+dotnet bin/Release/net10.0/VodFunctions.Functions.dll --urls http://localhost:7071 &
+APP_PID=$!
+trap 'kill "$APP_PID" 2>/dev/null || true; wait "$APP_PID" 2>/dev/null || true; stop_azurite' EXIT INT TERM
+wait "$APP_PID"
