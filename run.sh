@@ -9,7 +9,7 @@ install_node_packages
 [ -f local.settings.json ] || cp local.settings.sample.json local.settings.json
 mkdir -p .azurite
 start_azurite 10000 10001 10002 --location .azurite
-trap 'kill "$AZURITE_PID" 2>/dev/null || true' EXIT INT TERM
+trap stop_azurite EXIT INT TERM
 
 # App settings from local.settings.json, as the Azure Functions host would pass them.
 eval "$(node -e '
@@ -27,4 +27,9 @@ Try:
        -H 'Content-Type: application/json' -d '{"Title":"My first video","FileName":"movie.mp4"}'
 
 MSG
-dotnet run --project src/VodFunctions.Functions -c Release -- --urls http://localhost:7071
+dotnet build src/VodFunctions.Functions -c Release -v quiet -nologo
+cd src/VodFunctions.Functions
+dotnet bin/Release/net10.0/VodFunctions.Functions.dll --urls http://localhost:7071 &
+APP_PID=$!
+trap 'kill "$APP_PID" 2>/dev/null || true; wait "$APP_PID" 2>/dev/null || true; stop_azurite' EXIT INT TERM
+wait "$APP_PID"

@@ -11,7 +11,7 @@ if [ ! -x /usr/bin/chromium ]; then
 fi
 
 start_azurite "$(free_port)" "$(free_port)" "$(free_port)" --inMemoryPersistence
-trap 'kill "$AZURITE_PID" 2>/dev/null || true' EXIT INT TERM
+trap stop_azurite EXIT INT TERM
 export VOD_TEST_STORAGE="$AZURITE_CONNECTION"
 
 dotnet test VodFunctions.sln -c Release --logger "console;verbosity=normal" "$@"

@@ -32,3 +32,16 @@ start_azurite() {
   AZURITE_CONNECTION="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=$AZURITE_KEY;BlobEndpoint=http://127.0.0.1:$blob/devstoreaccount1;QueueEndpoint=http://127.0.0.1:$queue/devstoreaccount1;TableEndpoint=http://127.0.0.1:$table/devstoreaccount1;"
   export AZURITE_CONNECTION
 }
+
+# stop_azurite: ends the Azurite started by start_azurite, and waits for it (forcefully after 5 s).
+stop_azurite() {
+  [ -n "${AZURITE_PID:-}" ] || return 0
+  pkill -TERM -P "$AZURITE_PID" 2>/dev/null || true
+  kill -TERM "$AZURITE_PID" 2>/dev/null || true
+  for _ in $(seq 1 50); do
+    kill -0 "$AZURITE_PID" 2>/dev/null || return 0
+    sleep 0.1
+  done
+  pkill -KILL -P "$AZURITE_PID" 2>/dev/null || true
+  kill -KILL "$AZURITE_PID" 2>/dev/null || true
+}

@@ -100,7 +100,7 @@ public sealed class RegisterMediaFilesTests
         var (jobId, streamUrl) = await app.WriteStreamAsync(videoId, "sd.mp4");
         var snapshot = await SnapshotAsync(app, videoId, "CoverSnapshot", "c.jpg", 3);
 
-        var results = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ =>
+        var results = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ =>
             RegisterAsync(app, videoId, [Stream(streamUrl, "SD", "mp4")], [Image(snapshot, "CoverSnapshot")])));
 
         results.Should().AllSatisfy(r => r.Status.Should().Be(200, r.ToString()));
@@ -108,6 +108,12 @@ public sealed class RegisterMediaFilesTests
         (await SnapshotsAsync(app, videoId)).Should().ContainSingle();
         (await PlayInfoAsync(app, videoId)).Select(s => s.GetProperty("JobId").GetString()).Should().Equal(jobId);
         (await VideoAsync(app, videoId)).GetProperty("Size").GetInt64().Should().Be(100 + 10 + 3);
+        var imageId = results[0]["ImageIds"][0].GetString();
+        var owners = new List<string?>();
+        await foreach (var row in TestStorage.Tables.GetTableClient(app.TablePrefix + "Index")
+            .QueryAsync<Azure.Data.Tables.TableEntity>(e => e.PartitionKey.CompareTo("blob|") >= 0 && e.PartitionKey.CompareTo("blob}") < 0))
+            owners.Add(row.GetString("MediaId"));
+        owners.Should().Equal([imageId], "the index finds a snapshot by its file, and only through the image that exists");
     }
 
     [Fact]

@@ -26,7 +26,7 @@ public sealed class UploadTests
         var mezzanine = (await MezzanineAsync(app, videoId))["Mezzanine"];
 
         videoId.Should().MatchRegex("^[0-9a-f]{32}$");
-        created.Str("StoragePrefix").Should().Be(app.UrlOf($"videos/{videoId}/"));
+        created.Str("StoragePrefix").Should().Be($"{app.Container.Uri.AbsoluteUri}/videos/{videoId}/");
         new Uri(created.Str("UploadURL")).GetLeftPart(UriPartial.Path).Should().Be(app.UrlOf($"videos/{videoId}/mezzanine/trailer.mov"));
         video.GetProperty("Status").GetString().Should().Be("Uploading");
         video.GetProperty("Size").GetInt64().Should().Be(0);
@@ -287,7 +287,7 @@ public sealed class UploadTests
                 VideoId = videoId, Streams = new[] { new { Definition = "HD", Format = "mp4", FileURL = archive.GetBlobClient($"videos/{videoId}/streams/{jobId}/hd.mp4").Uri.AbsoluteUri } },
             });
 
-            created.Str("StoragePrefix").Should().Be(archive.GetBlobClient($"videos/{videoId}/").Uri.AbsoluteUri);
+            created.Str("StoragePrefix").Should().Be($"{archive.Uri.AbsoluteUri}/videos/{videoId}/");
             (await archive.GetBlobClient($"videos/{videoId}/mezzanine/a.mp4").ExistsAsync()).Value.Should().BeTrue();
             (await app.ListBlobsAsync($"videos/{videoId}/mezzanine/")).Should().BeEmpty();
             (wrongContainer.Status, wrongContainer.Code).Should().Be((400, "InvalidParameter"));

@@ -88,16 +88,19 @@ public sealed class DeletionEngine(
     {
         var target = journal.ToTarget();
         var tally = new DeleteTally();
-        await deleter.DeleteAsync(storage.Container(target.Location), target.Prefixes, target.Blobs, gate, tally, cancellationToken);
+        // Blobs and records proceed side by side: the records are read and unindexed while the
+        // blobs go, and deleted only once every blob is gone.
+        var blobs = deleter.DeleteAsync(storage.Container(target.Location), target.Prefixes, target.Blobs, gate, tally, cancellationToken);
         var finished = target.WholePartition
-            ? await DeletePartitionAsync(journal, cancellationToken)
-            : await DeleteRowsAsync(journal, target, cancellationToken);
+            ? await DeletePartitionAsync(journal, blobs, cancellationToken)
+            : await DeleteRowsAsync(journal, target, blobs, cancellationToken);
         if (!finished) return null;
 
         logger.LogInformation("Deleted {Files} files ({Bytes} bytes) and the records of {DeleteType} delete of {MediaId}",
             tally.Files, tally.Bytes, target.Event.DeleteType, target.Event.MediaId);
-        await events.PublishAsync(target.Event with { DeletedFiles = tally.Files, DeletedBytes = tally.Bytes }, cancellationToken);
-        await catalog.Index.DeleteEntityAsync(CatalogStore.JournalKey, JournalIndexRow(journal.PartitionKey, journal.OperationId), ETag.All, cancellationToken);
+        await Task.WhenAll(
+            events.PublishAsync(target.Event with { DeletedFiles = tally.Files, DeletedBytes = tally.Bytes }, cancellationToken),
+            catalog.Index.DeleteEntityAsync(CatalogStore.JournalKey, JournalIndexRow(journal.PartitionKey, journal.OperationId), ETag.All, cancellationToken));
         return tally;
     }
 
@@ -194,36 +197,57 @@ public sealed class DeletionEngine(
         return new DeletePlan(tally.Files, tally.Bytes, records, tally.Paths);
     }
 
-    /// <summary>A whole video, uploaded image or attached media: index rows, then every record, the owner and the journal last.</summary>
-    private async Task<bool> DeletePartitionAsync(JournalEntity journal, CancellationToken cancellationToken)
-    {
-        var partition = journal.PartitionKey;
-        var owner = (CatalogEntity?)await catalog.GetAsync<VideoEntity>(partition, VideoEntity.Row, cancellationToken)
-            ?? await catalog.GetAsync<AttachedEntity>(partition, AttachedEntity.Row, cancellationToken);
-        var images = await catalog.ImagesAsync(partition, cancellationToken).ToListAsync(cancellationToken);
-        var streams = await catalog.StreamsAsync(partition, cancellationToken).ToListAsync(cancellationToken);
-        var journals = await PendingAsync(partition, cancellationToken).ToListAsync(cancellationToken);
-        if (journals.All(j => j.RowKey != journal.RowKey)) return false;
+    private sealed record PartitionRows(
+        VideoEntity? Video, AttachedEntity? Attached, List<ImageEntity> Images, List<StreamEntity> Streams, List<JournalEntity> Journals);
 
-        foreach (var record in images.Append(owner).OfType<CatalogEntity>()) await catalog.RemoveIndexEntriesAsync(record, cancellationToken);
-        var first = streams.Concat<ITableEntity>(images).Concat(journals.Where(j => j.RowKey != journal.RowKey));
-        var last = new ITableEntity?[] { owner, journal }.OfType<ITableEntity>();
+    /// <summary>Every record of a partition, read at once.</summary>
+    private async Task<PartitionRows> ReadPartitionAsync(string partition, CancellationToken cancellationToken)
+    {
+        var video = catalog.GetAsync<VideoEntity>(partition, VideoEntity.Row, cancellationToken);
+        var attached = catalog.GetAsync<AttachedEntity>(partition, AttachedEntity.Row, cancellationToken);
+        var images = catalog.ImagesAsync(partition, cancellationToken).ToListAsync(cancellationToken).AsTask();
+        var streams = catalog.StreamsAsync(partition, cancellationToken).ToListAsync(cancellationToken).AsTask();
+        var journals = PendingAsync(partition, cancellationToken).ToListAsync(cancellationToken).AsTask();
+        await Task.WhenAll(video, attached, images, streams, journals);
+        return new PartitionRows(video.Result, attached.Result, images.Result, streams.Result, journals.Result);
+    }
+
+    /// <summary>A whole video, uploaded image or attached media: index rows, then every record, the owner and the journal last.</summary>
+    private async Task<bool> DeletePartitionAsync(JournalEntity journal, Task blobs, CancellationToken cancellationToken)
+    {
+        async Task<PartitionRows> UnindexAsync()
+        {
+            var rows = await ReadPartitionAsync(journal.PartitionKey, cancellationToken);
+            var owner = (CatalogEntity?)rows.Video ?? rows.Attached;
+            await Task.WhenAll(rows.Images.Append(owner).OfType<CatalogEntity>().Select(r => catalog.RemoveIndexEntriesAsync(r, cancellationToken)));
+            return rows;
+        }
+        var unindexed = UnindexAsync();
+        await Task.WhenAll(blobs, unindexed);
+        var rows = unindexed.Result;
+        if (rows.Journals.All(j => j.RowKey != journal.RowKey)) return false;
+        var first = rows.Streams.Concat<ITableEntity>(rows.Images).Concat(rows.Journals.Where(j => j.RowKey != journal.RowKey));
+        var last = new ITableEntity?[] { rows.Video, rows.Attached, journal }.OfType<ITableEntity>();
         return await SubmitAsync(journal, first.Select(Delete).ToList(), last.Select(Delete).ToList(), cancellationToken);
     }
 
     /// <summary>Part of a video (streams, images, the mezzanine): those records go and the video's size and mezzanine are updated.</summary>
-    private async Task<bool> DeleteRowsAsync(JournalEntity journal, DeleteTarget target, CancellationToken cancellationToken)
+    private async Task<bool> DeleteRowsAsync(JournalEntity journal, DeleteTarget target, Task blobs, CancellationToken cancellationToken)
     {
+        var doomed = target.Rows.ToHashSet();
         for (var attempt = 0; ; attempt++)
         {
-            var video = await catalog.GetAsync<VideoEntity>(journal.PartitionKey, VideoEntity.Row, cancellationToken);
-            var images = await catalog.ImagesAsync(journal.PartitionKey, cancellationToken).ToListAsync(cancellationToken);
-            var streams = await catalog.StreamsAsync(journal.PartitionKey, cancellationToken).ToListAsync(cancellationToken);
-            if (await catalog.GetAsync<JournalEntity>(journal.PartitionKey, journal.RowKey, cancellationToken) is null) return false;
+            async Task<PartitionRows> UnindexAsync()
+            {
+                var rows = await ReadPartitionAsync(journal.PartitionKey, cancellationToken);
+                await Task.WhenAll(rows.Images.Where(i => doomed.Contains(i.RowKey)).Select(i => catalog.RemoveIndexEntriesAsync(i, cancellationToken)));
+                return rows;
+            }
+            var unindexed = UnindexAsync();
+            await Task.WhenAll(blobs, unindexed);
+            var (video, _, images, streams, journals) = unindexed.Result;
+            if (journals.All(j => j.RowKey != journal.RowKey)) return false;
 
-            var doomed = target.Rows.ToHashSet();
-            var doomedImages = images.Where(i => doomed.Contains(i.RowKey)).ToList();
-            foreach (var image in doomedImages) await catalog.RemoveIndexEntriesAsync(image, cancellationToken);
             var last = new List<TableTransactionAction> { Delete(journal) };
             if (video is not null)
             {
@@ -237,7 +261,7 @@ public sealed class DeletionEngine(
                     + streams.Where(s => !doomed.Contains(s.RowKey)).Sum(s => s.Size) + images.Where(i => !doomed.Contains(i.RowKey)).Sum(i => i.Size);
                 last.Add(new TableTransactionAction(TableTransactionActionType.UpdateReplace, video, video.ETag));
             }
-            var first = streams.Where(s => doomed.Contains(s.RowKey)).Concat<ITableEntity>(doomedImages).Select(Delete).ToList();
+            var first = streams.Concat<ITableEntity>(images).Where(r => doomed.Contains(r.RowKey)).Select(Delete).ToList();
             try
             {
                 return await SubmitAsync(journal, first, last, cancellationToken);

@@ -23,6 +23,9 @@ public sealed class MediaStorage(IReadOnlyDictionary<string, BlobContainerClient
 
     public Uri UrlOf(string location, string blobName) => Container(location).GetBlobClient(blobName).Uri;
 
+    /// <summary>The URL of a folder (IDs only, ending in '/'); a blob URL would lose the trailing '/'.</summary>
+    public Uri FolderUrlOf(string location, string folder) => new(Container(location).Uri.AbsoluteUri.TrimEnd('/') + "/" + folder);
+
     public static string VideoFolder(string videoId) => $"videos/{videoId}/";
     public static string MezzanineFolder(string videoId) => $"videos/{videoId}/mezzanine/";
     public static string StreamsFolder(string videoId) => $"videos/{videoId}/streams/";

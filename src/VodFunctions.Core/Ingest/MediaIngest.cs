@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using Azure;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Logging;
@@ -39,7 +41,7 @@ public sealed class MediaIngest(CatalogStore catalog, MediaStorage storage, Time
         logger.LogInformation("Created video {VideoId} in {AppId}", video.VideoId, video.AppId);
         return new UploadTicket(video.VideoId, storage.UrlOf(video.StorageLocation, blob),
             await storage.UploadUrlAsync(video.StorageLocation, blob, UploadValidity, cancellationToken),
-            storage.UrlOf(video.StorageLocation, MediaStorage.VideoFolder(video.VideoId)));
+            storage.FolderUrlOf(video.StorageLocation, MediaStorage.VideoFolder(video.VideoId)));
     }
 
     /// <summary>Creates an uploaded image (<see cref="MediaKinds.Image"/>) or attached media record and its upload URL.</summary>
@@ -205,7 +207,7 @@ public sealed class MediaIngest(CatalogStore catalog, MediaStorage storage, Time
                 continue;
             }
             if (await storage.BlobSizeAsync(video.StorageLocation, blob, cancellationToken) is not { } size) return VodError.InvalidParameter($"{where}.FileURL does not exist.");
-            var id = MediaIds.New();
+            var id = FileId(video.StorageLocation, blob);
             imageIds.Add(id);
             newImages.Add(new ImageEntity
             {
@@ -215,6 +217,13 @@ public sealed class MediaIngest(CatalogStore catalog, MediaStorage storage, Time
         }
         return (newStreams, newImages, jobIds, imageIds);
     }
+
+    /// <summary>
+    /// A snapshot's ID follows from its file, as a stream's JobId follows from its folder: concurrent or
+    /// retried registrations of one file then agree on its ID and write the same index rows.
+    /// </summary>
+    private static string FileId(string location, string blob) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(location + "|" + blob)))[..32];
 
     private bool InFolder(VideoEntity video, string url, string folder, out string blob, out string rest)
     {

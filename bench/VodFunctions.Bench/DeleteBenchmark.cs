@@ -1,0 +1,134 @@
+using System.Diagnostics;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+
+namespace VodFunctions.Bench;
+
+/// <summary>
+/// DeleteVideo through the HTTP API (a) against the SDK ceiling, a bare loop of DeleteBlobAsync with 32
+/// in flight (b), and the naive way, list then delete one at a time (c): the three take turns within
+/// each round on fresh folders of one container, and only same-run ratios are reported. Then the
+/// app's peak working set while deleting a 2,000-blob and a 10,000-blob video.
+/// </summary>
+public static class DeleteBenchmark
+{
+    private const int Streams = 6, Segments = 100, Snapshots = 24; // 1 + 6 * 101 + 24 = 631 blobs
+    private static readonly string[] SnapshotTypes = ["CoverSnapshot", "NormalSnapshot", "SpriteSnapshot", "SpriteOriginSnapshot"];
+
+    public static async Task RunAsync(string storage, int rounds)
+    {
+        await using var app = await AppProcess.StartAsync(storage);
+        var container = new BlobContainerClient(storage, app.Container);
+        var times = new Dictionary<char, List<double>> { ['a'] = [], ['b'] = [], ['c'] = [] };
+        Console.WriteLine($"Delete benchmark: {rounds} rounds of a 631-blob video (+1 warm-up round), (a)/(b)/(c) taking turns");
+        for (var round = 0; round <= rounds; round++)
+        {
+            var order = "abc".Skip(round % 3).Concat("abc".Take(round % 3)).ToArray();
+            var line = new List<string>();
+            foreach (var which in order)
+            {
+                var ms = which switch
+                {
+                    'a' => await ApiDeleteAsync(app, container),
+                    'b' => await BareLoopAsync(container),
+                    _ => await NaiveAsync(container),
+                };
+                if (round > 0) times[which].Add(ms);
+                line.Add($"({which}) {ms,7:F0} ms");
+            }
+            Console.WriteLine($"  round {(round == 0 ? "warm-up" : round.ToString()),7}: {string.Join("  ", line)}");
+        }
+        var (a, b, c) = (Median(times['a']), Median(times['b']), Median(times['c']));
+        Console.WriteLine();
+        Console.WriteLine($"(a) DeleteVideo via HTTP API   median {a,8:F0} ms");
+        Console.WriteLine($"(b) bare SDK loop, 32 in flight median {b,8:F0} ms");
+        Console.WriteLine($"(c) list + one at a time        median {c,8:F0} ms");
+        Console.WriteLine($"(a)/(b) = {a / b:F2}   (target <= 1.25; stretch <= 1.0)");
+        Console.WriteLine($"(c)/(a) = {c / a:F2}   (target >= 3)");
+
+        Console.WriteLine();
+        Console.WriteLine("Peak working set of the app while deleting one video:");
+        var small = await PeakAsync(app, container, 2_000, streams: 1);
+        var large = await PeakAsync(app, container, 10_000, streams: 3);
+        Console.WriteLine($"   2,000 blobs: {small / 1048576.0,7:F1} MiB");
+        Console.WriteLine($"  10,000 blobs: {large / 1048576.0,7:F1} MiB");
+        Console.WriteLine($"  10,000 / 2,000 = {(double)large / small:F2}   (target <= 1.2)");
+    }
+
+    private static async Task<double> ApiDeleteAsync(AppProcess app, BlobContainerClient container)
+    {
+        var videoId = await SeedVideoAsync(app, container, Streams, Segments, Snapshots);
+        var watch = Stopwatch.StartNew();
+        await app.CallAsync("DeleteVideo", new { VideoIds = videoId });
+        return watch.Elapsed.TotalMilliseconds;
+    }
+
+    private static async Task<double> BareLoopAsync(BlobContainerClient container)
+    {
+        var names = await UploadAsync(container, $"bare/{Guid.NewGuid():N}/", 631);
+        var watch = Stopwatch.StartNew();
+        await Parallel.ForEachAsync(names, new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (name, ct) =>
+            await container.DeleteBlobAsync(name, cancellationToken: ct));
+        return watch.Elapsed.TotalMilliseconds;
+    }
+
+    private static async Task<double> NaiveAsync(BlobContainerClient container)
+    {
+        var prefix = $"naive/{Guid.NewGuid():N}/";
+        await UploadAsync(container, prefix, 631);
+        var watch = Stopwatch.StartNew();
+        await foreach (var blob in container.GetBlobsAsync(new GetBlobsOptions { Prefix = prefix }))
+            await container.DeleteBlobAsync(blob.Name);
+        return watch.Elapsed.TotalMilliseconds;
+    }
+
+    private static async Task<long> PeakAsync(AppProcess app, BlobContainerClient container, int blobs, int streams)
+    {
+        var segments = (blobs - 1) / streams - 1;
+        Console.Write($"  seeding a {blobs:N0}-blob video...");
+        var videoId = await SeedVideoAsync(app, container, streams, segments, 0);
+        Console.WriteLine(" deleting");
+        return await app.PeakWorkingSetDuringAsync(() => app.CallAsync("DeleteVideo", new { VideoIds = videoId }));
+    }
+
+    /// <summary>A video registered through the API with real blobs: mezzanine, HLS streams (playlist + segments), snapshots.</summary>
+    private static async Task<string> SeedVideoAsync(AppProcess app, BlobContainerClient container, int streams, int segments, int snapshots)
+    {
+        var created = await app.CallAsync("CreateUploadVideo", new { Title = "Benchmark", FileName = "source.mp4" });
+        var videoId = created.GetProperty("VideoId").GetString()!;
+        var folder = $"videos/{videoId}/";
+        var jobs = Enumerable.Range(0, streams).Select(_ => Guid.NewGuid().ToString("N")).ToList();
+        var names = new List<string> { folder + "mezzanine/source.mp4" };
+        foreach (var job in jobs) names.AddRange(Enumerable.Range(0, segments).Select(i => $"{folder}streams/{job}/seg-{i:D5}.ts").Prepend($"{folder}streams/{job}/index.m3u8"));
+        var images = Enumerable.Range(0, snapshots).Select(i => (Type: SnapshotTypes[i % 4], Name: $"{folder}snapshots/{SnapshotTypes[i % 4]}/{i:D3}.jpg")).ToList();
+        names.AddRange(images.Select(i => i.Name));
+        await UploadAllAsync(container, names);
+        await app.CallAsync("CompleteUpload", new { MediaId = videoId });
+        await app.CallAsync("RegisterMediaFiles", new
+        {
+            VideoId = videoId,
+            Streams = jobs.Select(j => new { Definition = "HD", Format = "m3u8", FileURL = container.GetBlobClient($"{folder}streams/{j}/index.m3u8").Uri.AbsoluteUri }),
+            Images = images.Select(i => new { ImageType = i.Type, FileURL = container.GetBlobClient(i.Name).Uri.AbsoluteUri }),
+        });
+        return videoId;
+    }
+
+    private static async Task<List<string>> UploadAsync(BlobContainerClient container, string prefix, int count)
+    {
+        var names = Enumerable.Range(0, count).Select(i => $"{prefix}{i:D5}.ts").ToList();
+        await UploadAllAsync(container, names);
+        return names;
+    }
+
+    private static readonly BinaryData Content = new(new byte[1024]);
+
+    private static Task UploadAllAsync(BlobContainerClient container, IEnumerable<string> names) =>
+        Parallel.ForEachAsync(names, new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (name, ct) =>
+            await container.GetBlobClient(name).UploadAsync(Content, overwrite: true, ct));
+
+    public static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
+    }
+}

@@ -1,0 +1,16 @@
+using VodFunctions.Bench;
+
+// Usage: bench.sh [delete [rounds]]   (bench.sh starts Azurite and sets VOD_BENCH_STORAGE)
+var storage = Environment.GetEnvironmentVariable("VOD_BENCH_STORAGE")
+    ?? throw new InvalidOperationException("VOD_BENCH_STORAGE is not set: run the benchmark with ./bench.sh, which starts Azurite.");
+var mode = args.FirstOrDefault() ?? "delete";
+switch (mode)
+{
+    case "delete":
+        await DeleteBenchmark.RunAsync(storage, args.Length > 1 ? int.Parse(args[1]) : 7);
+        break;
+    default:
+        Console.Error.WriteLine($"Unknown benchmark '{mode}'. Modes: delete");
+        return 2;
+}
+return 0;

@@ -1,0 +1,242 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace VodFunctions.Client;
+
+/// <summary>
+/// Client of a VodFunctions app: one typed method per operation of its HTTP API (<c>POST /api/{Operation}</c>
+/// with a JSON body), the key sent in <c>x-functions-key</c>, failures thrown as <see cref="VodException"/>,
+/// and calls answered 500, 503 or 429 retried with exponential backoff (<see cref="VodClientOptions"/>).
+/// </summary>
+public sealed class VodClient : IDisposable
+{
+    internal static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = null,
+        PropertyNameCaseInsensitive = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    private readonly HttpClient _http;
+    private readonly bool _ownsHttp;
+    private readonly Uri _endpoint;
+    private readonly string _key;
+    private readonly VodClientOptions _options;
+
+    /// <param name="endpoint">The app's root URL, for example <c>https://func-vod.azurewebsites.net/</c>.</param>
+    /// <param name="key">A key of the app (<c>Vod__Keys__{n}__Secret</c>).</param>
+    /// <param name="options">Retry options; the defaults when null.</param>
+    public VodClient(Uri endpoint, string key, VodClientOptions? options = null)
+        : this(new HttpClient(), endpoint, key, options) => _ownsHttp = true;
+
+    /// <summary>A client that sends through <paramref name="httpClient"/>, which it does not dispose.</summary>
+    public VodClient(HttpClient httpClient, Uri endpoint, string key, VodClientOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(httpClient);
+        ArgumentNullException.ThrowIfNull(endpoint);
+        ArgumentException.ThrowIfNullOrEmpty(key);
+        _http = httpClient;
+        _endpoint = new Uri(endpoint.AbsoluteUri.TrimEnd('/') + "/");
+        _key = key;
+        _options = options ?? new VodClientOptions();
+        ArgumentOutOfRangeException.ThrowIfNegative(_options.MaxRetries);
+    }
+
+    // ---- Ingest and read (API.md section 5) ----
+
+    public Task<CreateUploadVideoResponse> CreateUploadVideoAsync(CreateUploadVideoRequest request, CancellationToken cancellationToken = default) =>
+        CallAsync<CreateUploadVideoResponse>("CreateUploadVideo", request, cancellationToken);
+
+    public Task<CreateUploadImageResponse> CreateUploadImageAsync(CreateUploadImageRequest request, CancellationToken cancellationToken = default) =>
+        CallAsync<CreateUploadImageResponse>("CreateUploadImage", request, cancellationToken);
+
+    public Task<CreateUploadAttachedMediaResponse> CreateUploadAttachedMediaAsync(CreateUploadAttachedMediaRequest request, CancellationToken cancellationToken = default) =>
+        CallAsync<CreateUploadAttachedMediaResponse>("CreateUploadAttachedMedia", request, cancellationToken);
+
+    /// <summary>Checks that the uploaded file of a video, image or attached media exists and marks the upload done.</summary>
+    public Task<CompleteUploadResponse> CompleteUploadAsync(string mediaId, CancellationToken cancellationToken = default) =>
+        CallAsync<CompleteUploadResponse>("CompleteUpload", new { MediaId = mediaId }, cancellationToken);
+
+    public Task<RegisterMediaFilesResponse> RegisterMediaFilesAsync(RegisterMediaFilesRequest request, CancellationToken cancellationToken = default) =>
+        CallAsync<RegisterMediaFilesResponse>("RegisterMediaFiles", request, cancellationToken);
+
+    public Task<GetVideoInfoResponse> GetVideoInfoAsync(string videoId, CancellationToken cancellationToken = default) =>
+        CallAsync<GetVideoInfoResponse>("GetVideoInfo", new { VideoId = videoId }, cancellationToken);
+
+    public Task<GetPlayInfoResponse> GetPlayInfoAsync(string videoId, CancellationToken cancellationToken = default) =>
+        CallAsync<GetPlayInfoResponse>("GetPlayInfo", new { VideoId = videoId }, cancellationToken);
+
+    public Task<GetMezzanineInfoResponse> GetMezzanineInfoAsync(string videoId, CancellationToken cancellationToken = default) =>
+        CallAsync<GetMezzanineInfoResponse>("GetMezzanineInfo", new { VideoId = videoId }, cancellationToken);
+
+    public Task<GetImageInfoResponse> GetImageInfoAsync(string imageId, CancellationToken cancellationToken = default) =>
+        CallAsync<GetImageInfoResponse>("GetImageInfo", new { ImageId = imageId }, cancellationToken);
+
+    /// <param name="videoId">The video.</param>
+    /// <param name="snapshotType">Only images of this type (<c>CoverSnapshot</c>, ...); all when null.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public Task<ListSnapshotsResponse> ListSnapshotsAsync(string videoId, string? snapshotType = null, CancellationToken cancellationToken = default) =>
+        CallAsync<ListSnapshotsResponse>("ListSnapshots", new { VideoId = videoId, SnapshotType = snapshotType }, cancellationToken);
+
+    /// <summary>Attached media by ID (at most 20); unknown IDs are listed in <c>NonExistMediaIds</c>.</summary>
+    public Task<GetAttachedMediaInfoResponse> GetAttachedMediaInfoAsync(IReadOnlyList<string> mediaIds, CancellationToken cancellationToken = default) =>
+        CallAsync<GetAttachedMediaInfoResponse>("GetAttachedMediaInfo", new { MediaIds = mediaIds }, cancellationToken);
+
+    /// <summary>One page of search results; <see cref="SearchAllMediaAsync"/> walks every page.</summary>
+    public Task<SearchMediaResponse> SearchMediaAsync(SearchMediaRequest request, CancellationToken cancellationToken = default) =>
+        CallAsync<SearchMediaResponse>("SearchMedia", request, cancellationToken);
+
+    /// <summary>Every item that matches <paramref name="request"/>, fetched page by page as they are enumerated.</summary>
+    public async IAsyncEnumerable<MediaItem> SearchAllMediaAsync(SearchMediaRequest request, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        for (var page = request; page is not null;)
+        {
+            var response = await SearchMediaAsync(page, cancellationToken).ConfigureAwait(false);
+            foreach (var item in response.MediaList) yield return item;
+            page = response.NextPageToken is { Length: > 0 } token ? request with { PageToken = token } : null;
+        }
+    }
+
+    /// <summary>
+    /// Uploads a file to an <c>UploadURL</c> of a CreateUpload* operation (one PUT of a block blob). The
+    /// key is not sent: the URL carries its own authorization. Not retried, as the stream may not rewind.
+    /// </summary>
+    public async Task UploadAsync(Uri uploadUrl, Stream content, string? contentType = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(uploadUrl);
+        ArgumentNullException.ThrowIfNull(content);
+        using var request = new HttpRequestMessage(HttpMethod.Put, uploadUrl) { Content = new StreamContent(content) };
+        request.Headers.Add("x-ms-blob-type", "BlockBlob");
+        if (contentType is not null) request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
+        using var response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        if (response.IsSuccessStatusCode) return;
+        var code = response.Headers.TryGetValues("x-ms-error-code", out var codes) ? codes.First() : "UploadFailed";
+        var requestId = response.Headers.TryGetValues("x-ms-request-id", out var ids) ? ids.First() : null;
+        throw new VodException((int)response.StatusCode, code, $"The upload was refused: {(int)response.StatusCode} {response.ReasonPhrase}.", requestId);
+    }
+
+    // ---- Delete (API.md section 6) ----
+
+    public Task<DeleteVideoResponse> DeleteVideoAsync(DeleteVideoRequest request, CancellationToken cancellationToken = default) =>
+        CallAsync<DeleteVideoResponse>("DeleteVideo", request, cancellationToken);
+
+    public Task<DeleteCompletedResponse> DeleteStreamAsync(DeleteStreamRequest request, CancellationToken cancellationToken = default) =>
+        CallAsync<DeleteCompletedResponse>("DeleteStream", request, cancellationToken);
+
+    public Task<DeleteMezzaninesResponse> DeleteMezzaninesAsync(DeleteMezzaninesRequest request, CancellationToken cancellationToken = default) =>
+        CallAsync<DeleteMezzaninesResponse>("DeleteMezzanines", request, cancellationToken);
+
+    /// <summary>Deletes images by URL, by ID or by video and type: see <see cref="DeleteImageRequest.ByUrls"/>, <see cref="DeleteImageRequest.ByIds"/>, <see cref="DeleteImageRequest.ByVideo"/>.</summary>
+    public Task<DeleteCompletedResponse> DeleteImageAsync(DeleteImageRequest request, CancellationToken cancellationToken = default) =>
+        CallAsync<DeleteCompletedResponse>("DeleteImage", request, cancellationToken);
+
+    public Task<DeleteAttachedMediaResponse> DeleteAttachedMediaAsync(DeleteAttachedMediaRequest request, CancellationToken cancellationToken = default) =>
+        CallAsync<DeleteAttachedMediaResponse>("DeleteAttachedMedia", request, cancellationToken);
+
+    public Task<DeleteCompletedResponse> DeleteMultipartUploadAsync(DeleteMultipartUploadRequest request, CancellationToken cancellationToken = default) =>
+        CallAsync<DeleteCompletedResponse>("DeleteMultipartUpload", request, cancellationToken);
+
+    // ---- Media policies and timer functions (API.md section 7) ----
+
+    /// <summary>Creates a policy, or replaces the one with the same <see cref="MediaPolicy.PolicyId"/>.</summary>
+    public Task<SetMediaPolicyResponse> SetMediaPolicyAsync(MediaPolicy policy, CancellationToken cancellationToken = default) =>
+        CallAsync<SetMediaPolicyResponse>("SetMediaPolicy", policy, cancellationToken);
+
+    public Task<ListMediaPoliciesResponse> ListMediaPoliciesAsync(CancellationToken cancellationToken = default) =>
+        CallAsync<ListMediaPoliciesResponse>("ListMediaPolicies", null, cancellationToken);
+
+    public Task<EmptyResponse> DeleteMediaPolicyAsync(string policyId, CancellationToken cancellationToken = default) =>
+        CallAsync<EmptyResponse>("DeleteMediaPolicy", new { PolicyId = policyId }, cancellationToken);
+
+    /// <summary>What a run of the policy would do now, after priorities and what is left of today's limit; nothing is deleted.</summary>
+    public Task<PreviewMediaPolicyResponse> PreviewMediaPolicyAsync(string policyId, CancellationToken cancellationToken = default) =>
+        CallAsync<PreviewMediaPolicyResponse>("PreviewMediaPolicy", new { PolicyId = policyId }, cancellationToken);
+
+    /// <summary>
+    /// Starts a timer function (<c>ApplyMediaPolicies</c>, <c>ReconcileStorage</c>) now: <c>POST /admin/functions/{name}</c>,
+    /// answered 202. Needs an admin key; on Azure the Functions host answers this route itself and wants its master key.
+    /// </summary>
+    public async Task RunFunctionAsync(string functionName, string? input = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(functionName);
+        using var response = await SendAsync($"admin/functions/{Uri.EscapeDataString(functionName)}", new { input }, cancellationToken).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode) throw await ErrorAsync(response, cancellationToken).ConfigureAwait(false);
+    }
+
+    // ---- transport ----
+
+    private async Task<T> CallAsync<T>(string operation, object? body, CancellationToken cancellationToken) where T : VodResponse
+    {
+        using var response = await SendAsync("api/" + operation, body, cancellationToken).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode) throw await ErrorAsync(response, cancellationToken).ConfigureAwait(false);
+        var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return JsonSerializer.Deserialize<T>(text, Json)
+                ?? throw new JsonException("The response body is null.");
+        }
+        catch (JsonException e)
+        {
+            throw new VodException((int)response.StatusCode, "UnexpectedResponse", $"{operation} answered a body that is not its response: {e.Message}", RequestIdOf(response));
+        }
+    }
+
+    /// <summary>POSTs the body, sending it again after a backoff while the answer is 500, 503 or 429 and retries are left.</summary>
+    private async Task<HttpResponseMessage> SendAsync(string path, object? body, CancellationToken cancellationToken)
+    {
+        var content = body is null ? null : JsonSerializer.SerializeToUtf8Bytes(body, body.GetType(), Json);
+        for (var attempt = 0; ; attempt++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_endpoint, path));
+            request.Headers.Add("x-functions-key", _key);
+            if (content is not null)
+                request.Content = new ByteArrayContent(content) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } };
+            var response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            if (attempt >= _options.MaxRetries || response.StatusCode is not (HttpStatusCode.InternalServerError or HttpStatusCode.ServiceUnavailable or HttpStatusCode.TooManyRequests))
+                return response;
+            var delay = DelayBefore(attempt + 1, response.Headers.RetryAfter);
+            response.Dispose();
+            await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The server's <c>Retry-After</c> when it sent one, else the retry delay doubled per retry with ±20% jitter; capped.</summary>
+    private TimeSpan DelayBefore(int retry, RetryConditionHeaderValue? retryAfter)
+    {
+        var delay = retryAfter?.Delta
+            ?? (retryAfter?.Date is { } date ? date - DateTimeOffset.UtcNow : (TimeSpan?)null)
+            ?? _options.RetryDelay * Math.Pow(2, retry - 1) * (0.8 + 0.4 * Random.Shared.NextDouble());
+        return delay < TimeSpan.Zero ? TimeSpan.Zero : delay > _options.MaxRetryDelay ? _options.MaxRetryDelay : delay;
+    }
+
+    private static async Task<VodException> ErrorAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        var status = (int)response.StatusCode;
+        var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (JsonSerializer.Deserialize<ErrorBody>(text, Json) is { Code.Length: > 0 } error)
+                return new VodException(status, error.Code, error.Message ?? "", error.RequestId ?? RequestIdOf(response));
+        }
+        catch (JsonException)
+        {
+            // Not a service error body (a proxy or the platform answered): reported below with the status.
+        }
+        return new VodException(status, "UnexpectedResponse", $"{status} {response.ReasonPhrase}", RequestIdOf(response));
+    }
+
+    private static string? RequestIdOf(HttpResponseMessage response) =>
+        response.Headers.TryGetValues("x-request-id", out var ids) ? ids.FirstOrDefault() : null;
+
+    private sealed record ErrorBody(string? RequestId, string? Code, string? Message);
+
+    /// <summary>Disposes the HTTP client when this client created it.</summary>
+    public void Dispose()
+    {
+        if (_ownsHttp) _http.Dispose();
+    }
+}
