@@ -66,14 +66,14 @@ export async function call(operation, parameters = {}, { signal } = {}) {
   return response.json();
 }
 
-/** POST /admin/functions/{name}: runs a timer function now (admin key). */
+/** POST /admin/functions/{name} (admin key): starts a timer function now; resolves to its answer ({RunId, ...}). */
 export async function runFunction(name) {
   const response = await send(new URL(`../admin/functions/${encodeURIComponent(name)}`, apiBase), {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: '{}',
   });
-  return response.status;
+  return response.json();
 }
 
 /** A thumbnail as an object URL (the caller revokes it), or null when the media has none. */

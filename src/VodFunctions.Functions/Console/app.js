@@ -1,11 +1,13 @@
 // The console's entry point: the key, the sections and the hash routes.
 //   #/media/{video|image|attached}   Media Files, one tab per kind
 //   #/{video|image|attached}/{id}     details of one item
-//   #/policies                        media policies, their runs and the reconcile report
+//   #/policies                        media policies and their runs
+//   #/reconcile                       the storage report of ReconcileStorage
 import { key, onUnauthorized } from './api.js';
 import { h, errorBox } from './ui.js';
 import { showMediaList, showDetail } from './media.js';
 import { showPolicies } from './policies.js';
+import { showReconcile } from './reconcile.js';
 
 const main = document.getElementById('main');
 const sections = document.getElementById('sections');
@@ -52,13 +54,14 @@ function route() {
   sections.hidden = false;
   forget.hidden = false;
   const [, section = 'media', argument] = location.hash.split('/');
-  const area = section === 'policies' ? 'policies' : 'media';
+  const area = ['policies', 'reconcile'].includes(section) ? section : 'media';
   for (const link of sections.querySelectorAll('a')) {
     if (link.dataset.section === area) link.setAttribute('aria-current', 'page');
     else link.removeAttribute('aria-current');
   }
   let view;
   if (section === 'policies') view = showPolicies(main);
+  else if (section === 'reconcile') view = showReconcile(main);
   else if (['video', 'image', 'attached'].includes(section) && argument) view = showDetail(main, section, decodeURIComponent(argument));
   else view = showMediaList(main, ['video', 'image', 'attached'].includes(argument) ? argument : 'video');
   if (!firstRoute) Promise.resolve(view).then(() => main.querySelector('h1')?.focus());

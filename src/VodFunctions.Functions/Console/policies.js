@@ -1,6 +1,8 @@
-// Media policies: list, create, edit, enable/disable, preview, delete, run now.
-import { call, runFunction } from './api.js';
-import { h, fill, formatBytes, size, errorBox, openDialog, announce } from './ui.js';
+// Media policies: list, create, edit, enable/disable, preview, delete; run ApplyMediaPolicies now
+// and the last runs with their counts.
+import { call } from './api.js';
+import { h, fill, formatBytes, size, time, status, errorBox, openDialog, announce } from './ui.js';
+import { runNowButton } from './runs.js';
 
 const actions = { DeleteVideo: 'Delete the whole video', DeleteMezzanine: 'Delete the source file', DeleteStreams: 'Delete streams of some definitions' };
 const definitions = ['FD', 'LD', 'SD', 'HD', 'OD', '2K', '4K', 'SQ', 'HQ', 'AUTO'];
@@ -67,7 +69,7 @@ function editPolicy(policy, returnFocus) {
       definitionChecks,
       field('policy-min-age', 'Minimum age', h('input', { type: 'text', name: 'MinAge', required: true, value: current.MinAge ?? '', placeholder: 'P90D' }),
         'An ISO-8601 duration since the media was created: P90D is 90 days, PT12H is 12 hours.'),
-      field('policy-priority', 'Priority', h('input', { type: 'number', name: 'Priority', step: '1', value: String(current.Priority ?? 0) }),
+      field('policy-priority', 'Priority', h('input', { type: 'number', name: 'Priority', min: '0', max: '10000', step: '1', value: String(current.Priority ?? 0) }),
         'When several policies match a video, only the one with the highest priority handles it.'),
       field('policy-daily-limit', 'Daily limit', h('input', { type: 'number', name: 'DailyLimit', min: '1', max: '50000', step: '1', value: String(current.DailyLimit ?? 50000) }),
         'Videos handled per UTC day at most (up to 50000); the rest waits for the next day.'),
@@ -129,13 +131,14 @@ async function previewPolicy(policy, returnFocus) {
     fill(dialog.body,
       h('p', { class: 'preview-total' }, `A run now would handle ${preview.Total} ${preview.Total === 1 ? 'video' : 'videos'}: `,
         `${files} files, ${formatBytes(bytes)}.`),
-      matches.length > 0 && h('div', { class: 'table-wrap' }, h('table', { class: 'preview-table' },
+      matches.length > 0 && h('div', { class: 'table-wrap' }, h('table', { class: 'preview-table cards' },
         h('caption', { class: 'visually-hidden' }, 'Matches'),
         h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'VideoId'), h('th', { scope: 'col' }, 'Action'),
           h('th', { scope: 'col', class: 'num' }, 'Files'), h('th', { scope: 'col', class: 'num' }, 'Size'))),
         h('tbody', {}, matches.map((match) => h('tr', { dataset: { id: match.VideoId } },
-          h('td', {}, h('a', { href: `#/video/${match.VideoId}` }, h('code', {}, match.VideoId))),
-          h('td', {}, match.Action), h('td', { class: 'num' }, String(match.Files)), h('td', { class: 'num' }, size(match.Bytes))))))),
+          h('td', { 'data-label': 'VideoId' }, h('a', { href: `#/video/${match.VideoId}` }, h('code', {}, match.VideoId))),
+          h('td', { 'data-label': 'Action' }, match.Action), h('td', { class: 'num', 'data-label': 'Files' }, String(match.Files)),
+          h('td', { class: 'num', 'data-label': 'Size' }, size(match.Bytes))))))),
       h('p', { class: 'muted small' }, 'Nothing has been deleted. A run applies every enabled policy, by priority, within each policy’s daily limit.'));
   } catch (error) {
     dialog.body.replaceChildren(errorBox(error));
@@ -168,33 +171,45 @@ function confirmRemove(policy, returnFocus) {
   });
 }
 
+function runsTable(runs) {
+  if (runs.length === 0) return h('p', { class: 'empty' }, 'ApplyMediaPolicies has not run yet.');
+  return h('div', { class: 'table-wrap' }, h('table', { class: 'runs-table cards' },
+    h('caption', { class: 'visually-hidden' }, 'Last runs of ApplyMediaPolicies'),
+    h('thead', {}, h('tr', {},
+      h('th', { scope: 'col' }, 'Started'), h('th', { scope: 'col' }, 'Trigger'), h('th', { scope: 'col' }, 'Status'),
+      h('th', { scope: 'col', class: 'num' }, 'Matched'), h('th', { scope: 'col', class: 'num' }, 'Deleted'),
+      h('th', { scope: 'col', class: 'num' }, 'Skipped'), h('th', { scope: 'col', class: 'num' }, 'Failed'),
+      h('th', { scope: 'col', class: 'num' }, 'Freed'))),
+    h('tbody', {}, runs.map((run) => h('tr', { dataset: { runId: run.RunId } },
+      h('td', { 'data-label': 'Started' }, time(run.StartTime), run.IsPastDue && h('span', { class: 'muted small' }, ' (past due)')),
+      h('td', { 'data-label': 'Trigger' }, run.Trigger),
+      h('td', { 'data-label': 'Status' }, status(run.Status), run.Error && h('div', { class: 'small danger-text' }, run.Error)),
+      h('td', { class: 'num', 'data-label': 'Matched' }, String(run.Matched ?? 0)),
+      h('td', { class: 'num', 'data-label': 'Deleted' }, String(run.Deleted ?? 0)),
+      h('td', { class: 'num', 'data-label': 'Skipped' }, String(run.Skipped ?? 0)),
+      h('td', { class: 'num', 'data-label': 'Failed' }, String(run.Failed ?? 0)),
+      h('td', { class: 'num', 'data-label': 'Freed' }, size(run.DeletedBytes ?? 0)))))));
+}
+
 export function showPolicies(main) {
   const heading = h('h1', { tabindex: '-1' }, 'Media policies');
   const listArea = h('div', { class: 'policies' }, h('p', { class: 'muted', role: 'status' }, 'Loading…'));
-  const runStatus = h('div', { class: 'run-status', 'aria-live': 'polite' });
+  const runsArea = h('div', { class: 'runs' });
   const create = h('button', { type: 'button', class: 'primary', onclick: async () => { if (await editPolicy(null, () => create)) load(); } }, 'New policy');
-  const runNow = h('button', {
-    type: 'button',
-    async onclick() {
-      runNow.disabled = true;
-      runStatus.replaceChildren(h('p', { class: 'muted' }, 'Starting ApplyMediaPolicies…'));
-      try {
-        await runFunction('ApplyMediaPolicies');
-        runStatus.replaceChildren(h('p', { class: 'ok-text' }, 'ApplyMediaPolicies started. Its results appear under the last runs.'));
-      } catch (error) {
-        runStatus.replaceChildren(errorBox(error));
-      } finally {
-        runNow.disabled = false;
-      }
-    },
-  }, 'Run now');
+  const { button: runNow, status: runStatus } = runNowButton('ApplyMediaPolicies', {
+    listRuns: async () => (await call('ListMediaPolicyRuns', { PageSize: 10 })).Runs ?? [],
+    describe: (run) => `ApplyMediaPolicies ${run.Status.toLowerCase()}: ${run.Matched} matched, ${run.Deleted} deleted, `
+      + `${run.Skipped} skipped, ${run.Failed} failed, ${formatBytes(run.DeletedBytes)} freed.`,
+    onRuns: (runs) => fill(runsArea, runsTable(runs)),
+  });
   main.replaceChildren(h('section', { class: 'view' },
     heading,
     h('p', { class: 'muted' }, 'Policies delete old media on a schedule (ApplyMediaPolicies). Preview one to see what a run would do now.'),
     h('div', { class: 'toolbar' }, create, runNow),
     runStatus,
-    listArea));
-
+    listArea,
+    h('h2', {}, 'Last runs'),
+    runsArea));
   async function toggle(policy, input) {
     input.disabled = true;
     try {
@@ -216,7 +231,7 @@ export function showPolicies(main) {
         listArea.replaceChildren(h('p', { class: 'empty' }, 'No policies yet.'));
         return;
       }
-      listArea.replaceChildren(h('div', { class: 'table-wrap' }, h('table', { class: 'policy-table' },
+      listArea.replaceChildren(h('div', { class: 'table-wrap' }, h('table', { class: 'policy-table cards' },
         h('caption', { class: 'visually-hidden' }, 'Media policies'),
         h('thead', {}, h('tr', {},
           h('th', { scope: 'col' }, 'Name'), h('th', { scope: 'col' }, 'Enabled'), h('th', { scope: 'col', class: 'num' }, 'Priority'),
@@ -237,12 +252,22 @@ export function showPolicies(main) {
             h('td', { 'data-label': 'Action' }, describeAction(policy)),
             h('td', { 'data-label': 'Older than' }, policy.MinAge),
             h('td', { 'data-label': 'Media' }, describeFilters(policy)),
-            h('td', { class: 'num', 'data-label': 'Daily limit' }, String(policy.DailyLimit)),
+            h('td', { class: 'num', 'data-label': 'Daily limit' }, String(policy.DailyLimit),
+              policy.UsedToday !== undefined && h('div', { class: 'muted small' }, `${policy.UsedToday} used today`)),
             h('td', { class: 'actions row-actions' }, preview, edit, remove));
         })))));
     } catch (error) {
       listArea.replaceChildren(errorBox(error));
     }
   }
+
+  async function loadRuns() {
+    try {
+      fill(runsArea, runsTable((await call('ListMediaPolicyRuns', { PageSize: 10 })).Runs ?? []));
+    } catch (error) {
+      fill(runsArea, errorBox(error));
+    }
+  }
   load();
+  loadRuns();
 }
