@@ -77,7 +77,7 @@ function chooseVideoDelete(dialog, videos, streamsOf, preset) {
         radio('what', 'mezzanine', 'The source file (mezzanine) only: the video, its streams and images stay', preset === 'mezzanine',
           h('div', { class: 'nested' },
             h('div', { class: 'check' },
-              h('input', { type: 'checkbox', role: 'switch', id: 'force', name: 'force', 'aria-describedby': 'force-help' }),
+              h('input', { type: 'checkbox', role: 'switch', id: 'force', name: 'force', class: 'switch-danger', 'aria-describedby': 'force-help' }),
               h('label', { for: 'force' }, 'Force')),
             h('p', { id: 'force-help', class: 'muted small' }, forceHelp))),
         single && radio('what', 'streams', 'Selected streams', preset === 'streams', streamList),

@@ -201,6 +201,7 @@ export function showPolicies(main) {
     describe: (run) => `ApplyMediaPolicies ${run.Status.toLowerCase()}: ${run.Matched} matched, ${run.Deleted} deleted, `
       + `${run.Skipped} skipped, ${run.Failed} failed, ${formatBytes(run.DeletedBytes)} freed.`,
     onRuns: (runs) => fill(runsArea, runsTable(runs)),
+    onDone: () => load(),
   });
   main.replaceChildren(h('section', { class: 'view' },
     heading,
@@ -254,7 +255,7 @@ export function showPolicies(main) {
             h('td', { 'data-label': 'Media' }, describeFilters(policy)),
             h('td', { class: 'num', 'data-label': 'Daily limit' }, String(policy.DailyLimit),
               policy.UsedToday !== undefined && h('div', { class: 'muted small' }, `${policy.UsedToday} used today`)),
-            h('td', { class: 'actions row-actions' }, preview, edit, remove));
+            h('td', { class: 'actions' }, h('div', { class: 'row-actions' }, preview, edit, remove)));
         })))));
     } catch (error) {
       listArea.replaceChildren(errorBox(error));

@@ -42,8 +42,9 @@ function report(result) {
     missing.length === 0 ? h('p', { class: 'empty' }, 'None found.') : table('Records whose files are gone',
       [['Media'], ['Type'], ['Missing file'], ['First seen']],
       missing.slice(0, shown).map((file) => h('tr', {},
-        h('td', { 'data-label': 'Media' }, file.VideoId || file.MediaType === 'video'
-          ? h('a', { href: `#/video/${file.VideoId || file.MediaId}` }, h('code', {}, file.MediaId))
+        h('td', { 'data-label': 'Media' }, file.VideoId
+          ? [h('a', { href: `#/video/${file.VideoId}` }, h('code', {}, file.VideoId)),
+            file.MediaId !== file.VideoId && h('div', { class: 'muted small' }, `${file.MediaType} `, h('code', {}, file.MediaId))]
           : h('a', { href: `#/${file.MediaType}/${file.MediaId}` }, h('code', {}, file.MediaId))),
         h('td', { 'data-label': 'Type' }, file.MediaType),
         h('td', { 'data-label': 'Missing file' }, h('code', {}, file.Path)),

@@ -10,9 +10,9 @@ const wait = (ms) => new Promise((resolve) => { setTimeout(resolve, ms); });
 /**
  * A button that runs `name` now and a live status line.
  * `listRuns()` answers the function's latest runs (each with RunId and Status), `describe(run)` says
- * how a finished run went, `onRuns(runs)` shows the runs whenever they are read.
+ * how a finished run went, `onRuns(runs)` shows the runs whenever they are read, `onDone()` follows a finished run.
  */
-export function runNowButton(name, { listRuns, describe, onRuns }) {
+export function runNowButton(name, { listRuns, describe, onRuns, onDone }) {
   const status = h('div', { class: 'run-status', role: 'status' });
   const button = h('button', {
     type: 'button',
@@ -31,6 +31,7 @@ export function runNowButton(name, { listRuns, describe, onRuns }) {
           const run = runs.find((item) => item.RunId === runId);
           if (run && run.Status !== 'Running') {
             fill(status, h('p', { class: run.Status === 'Completed' ? 'ok-text' : 'danger-text' }, describe(run)));
+            onDone?.();
             return;
           }
         }

@@ -1,5 +1,6 @@
 using Deque.AxeCore.Commons;
 using Deque.AxeCore.Playwright;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -34,9 +35,10 @@ public sealed class ConsoleSession : IAsyncDisposable
         .Where(u => u.AbsolutePath.StartsWith("/api/", StringComparison.Ordinal) && !u.AbsolutePath.StartsWith("/api/console", StringComparison.Ordinal))
         .Select(u => u.AbsolutePath["/api/".Length..]);
 
-    public static async Task<ConsoleSession> StartAsync(BrowserFixture browser, int width = 1280, int height = 800)
+    /// <param name="clock">The app's clock (media ages, policy runs); the system clock when not given.</param>
+    public static async Task<ConsoleSession> StartAsync(BrowserFixture browser, int width = 1280, int height = 800, TimeProvider? clock = null)
     {
-        var app = await TestApp.StartAsync();
+        var app = await TestApp.StartAsync(configure: clock is null ? null : builder => builder.Services.AddSingleton(clock));
         var context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions
         {
             ViewportSize = new ViewportSize { Width = width, Height = height },
