@@ -122,5 +122,11 @@ public sealed class BrowsingTests(BrowserFixture browser)
         var box = await session.Dialog.BoundingBoxAsync();
         box!.Width.Should().BeLessThanOrEqualTo(390);
         await session.ScreenshotAsync("delete-dialog-phone");
+        await session.Page.Keyboard.PressAsync("Escape");
+
+        await session.Row(video.VideoId).GetByRole(AriaRole.Link, new() { Name = "Harbour at dawn" }).ClickAsync();
+        await Expect(session.Page.GetByRole(AriaRole.Heading, new() { Name = "Streams (1)" })).ToBeVisibleAsync();
+        (await session.Page.EvaluateAsync<int>("document.documentElement.scrollWidth")).Should().BeLessThanOrEqualTo(390);
+        await session.ScreenshotAsync("video-details-phone", fullPage: true);
     }
 }
