@@ -38,9 +38,14 @@ const observer = new IntersectionObserver((entries) => {
   }
 }, { rootMargin: '200px' });
 
+const keptThumbnails = 300;
+
 async function loadThumbnail(figure) {
   const id = figure.dataset.mediaId;
-  if (!thumbnails.has(id)) thumbnails.set(id, thumbnail(id).catch(() => null));
+  if (!thumbnails.has(id)) {
+    if (thumbnails.size >= keptThumbnails) forgetThumbnail(thumbnails.keys().next().value);
+    thumbnails.set(id, thumbnail(id).catch(() => null));
+  }
   const url = await thumbnails.get(id);
   if (!url || !figure.isConnected) return;
   const img = h('img', { src: url, alt: figure.dataset.alt, width: '96', height: '54', decoding: 'async' });
@@ -129,6 +134,7 @@ async function streamsOf(videoId) {
 // ---- the list ----
 
 export function showMediaList(main, kind) {
+  observer.disconnect();
   const search = state[kind];
   const heading = h('h1', { tabindex: '-1' }, 'Media Files');
   const tabs = Object.entries(kinds).map(([name, info]) => h('a', {
@@ -297,6 +303,7 @@ function facts(entries) {
 }
 
 export function showDetail(main, kind, id) {
+  observer.disconnect();
   const heading = h('h1', { tabindex: '-1' }, 'Loading…');
   const body = h('div', { class: 'detail' }, h('p', { class: 'muted', role: 'status' }, 'Loading…'));
   main.replaceChildren(h('section', { class: 'view' },
