@@ -89,7 +89,7 @@ public static class TimerEndpoints
         var root = TimerInfo.ParseObject(body);
         return TimerInfo.Property(root, "input") switch
         {
-            null => null,
+            null or { ValueKind: JsonValueKind.Null } => null,
             { ValueKind: JsonValueKind.String } text => text.GetString(),
             _ => throw ApiException.Invalid("input must be a string."),
         };

@@ -114,7 +114,7 @@ public sealed class TimerHostingTests
         accepted.Str("FunctionName").Should().Be("ReconcileStorage");
 
         done = runner.NextCompletionAsync("ApplyMediaPolicies");
-        var byCode = await app.PostAsync($"/admin/functions/applymediapolicies?code={TestApp.AdminKey}", null, null);
+        var byCode = await app.PostAsync($"/admin/functions/applymediapolicies?code={TestApp.AdminKey}", """{"input":null}""", null);
         byCode.Status.Should().Be(202, byCode.ToString());
         (await done.WaitAsync(TimeSpan.FromMinutes(1))).Status.Should().Be("Completed");
         (await app.CallAsync("ListMediaPolicyRuns"))["Runs"][0].Prop("Trigger").Should().Be("Admin");
