@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs a benchmark against a fresh in-memory Azurite: ./bench.sh [delete [rounds]]
+# Runs a benchmark against a fresh in-memory Azurite: ./bench.sh [delete [rounds]] or ./bench.sh sweep [rounds [sizes...]]
 set -euo pipefail
 cd "$(dirname "$0")"
 source scripts/lib.sh

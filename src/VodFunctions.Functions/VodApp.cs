@@ -1,5 +1,6 @@
 using VodFunctions.Core;
 using VodFunctions.Functions.Hosting;
+using VodFunctions.Functions.Timers;
 
 namespace VodFunctions.Functions;
 
@@ -12,20 +13,28 @@ public static class VodApp
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(args);
-        if (Environment.GetEnvironmentVariable(CustomHandlerPort) is { Length: > 0 } port)
-            builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
-        else if (string.IsNullOrEmpty(builder.Configuration["urls"]))
-            builder.WebHost.UseUrls("http://localhost:7071");
-
         builder.Services.Configure<KeysOptions>(builder.Configuration.GetSection(VodOptions.Section));
         builder.Services.AddVodCore(builder.Configuration);
         builder.Services.AddHttpFunctions();
         builder.Services.AddSingleton<StorageInitializer>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<StorageInitializer>());
+        builder.Services.AddTimerFunctions(builder.Configuration);
         configure?.Invoke(builder);
+
+        // Under the Azure Functions host (a custom handler) the host triggers the timers; else the app's own scheduler does.
+        if (builder.Configuration[CustomHandlerPort] is { Length: > 0 } port)
+        {
+            builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        }
+        else
+        {
+            if (string.IsNullOrEmpty(builder.Configuration["urls"])) builder.WebHost.UseUrls("http://localhost:7071");
+            builder.Services.AddHostedService<TimerScheduler>();
+        }
 
         var app = builder.Build();
         app.MapHttpFunctions();
+        app.MapTimerFunctions();
         return app;
     }
 }

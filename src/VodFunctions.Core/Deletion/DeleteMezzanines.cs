@@ -29,7 +29,8 @@ public sealed class DeleteMezzanines(CatalogStore catalog, DeletionEngine engine
         return outcome.Ok ? new DeleteMezzaninesResult(missing, unremovable, outcome.Value) : outcome.Error!;
     }
 
-    private Func<CancellationToken, Task<DeleteWork>> Prepare(string videoId, DeleteRequest request) => async cancellationToken =>
+    /// <summary>One video's mezzanine folder, read afresh (callers check removability first, as <see cref="RunAsync"/> does).</summary>
+    public Func<CancellationToken, Task<DeleteWork>> Prepare(string videoId, DeleteRequest request) => async cancellationToken =>
     {
         var video = await catalog.GetVideoAsync(videoId, cancellationToken);
         if (video is null || video.MezzanineStatus == MezzanineStatus.Deleted) return DeleteWork.Nothing;

@@ -24,7 +24,8 @@ public sealed class DeleteStreams(CatalogStore catalog, MediaReader reader, Dele
         return await engine.RunAsync([(videoId, Prepare(videoId, jobIds, request))], request, FailedCode, cancellationToken);
     }
 
-    private Func<CancellationToken, Task<DeleteWork>> Prepare(string videoId, IReadOnlyList<string> jobIds, DeleteRequest request) => async cancellationToken =>
+    /// <summary>The named streams of one video (those still there), their folders and records.</summary>
+    public Func<CancellationToken, Task<DeleteWork>> Prepare(string videoId, IReadOnlyList<string> jobIds, DeleteRequest request) => async cancellationToken =>
     {
         var video = await catalog.GetVideoAsync(videoId, cancellationToken);
         if (video is null) return DeleteWork.Nothing;

@@ -12,6 +12,10 @@ namespace VodFunctions.Core.Deletion;
 /// <summary>The counts of a dry run: what the real call would delete now.</summary>
 public sealed record DeletePlan(int Files, long Bytes, int Records, IReadOnlyList<string> Paths);
 
+/// <summary>What deleting one partition's work came to: <see cref="Ok"/> false when storage failed (the journal stays);
+/// <see cref="Deleted"/> the files and bytes removed, or null when there was nothing (left) to delete.</summary>
+public sealed record DeleteOutcome(bool Ok, DeleteTally? Deleted);
+
 /// <summary>Who asked for a delete: the request (for the event) and whether it is a dry run.</summary>
 public sealed record DeleteRequest(string RequestId, string Trigger = "api", bool DryRun = false);
 
@@ -105,12 +109,14 @@ public sealed class DeletionEngine(
     }
 
     /// <summary>Finishes a delete, answering false (after publishing a fail event) when storage fails.</summary>
-    public async Task<bool> TryFinishAsync(JournalEntity journal, SemaphoreSlim gate, string errorCode, CancellationToken cancellationToken = default)
+    public async Task<bool> TryFinishAsync(JournalEntity journal, SemaphoreSlim gate, string errorCode, CancellationToken cancellationToken = default) =>
+        (await TryFinishOneAsync(journal, gate, errorCode, cancellationToken)).Ok;
+
+    private async Task<DeleteOutcome> TryFinishOneAsync(JournalEntity journal, SemaphoreSlim gate, string errorCode, CancellationToken cancellationToken)
     {
         try
         {
-            await FinishAsync(journal, gate, cancellationToken);
-            return true;
+            return new DeleteOutcome(true, await FinishAsync(journal, gate, cancellationToken));
         }
         catch (Exception e) when (e is RequestFailedException or TableTransactionFailedException)
         {
@@ -118,7 +124,7 @@ public sealed class DeletionEngine(
             logger.LogWarning(e, "{DeleteType} delete of {MediaId} failed; its journal {OperationId} stays to be finished",
                 target.Event.DeleteType, target.Event.MediaId, journal.OperationId);
             await events.PublishAsync(target.Event with { Status = "fail", ErrorCode = errorCode, ErrorMessage = e.Message }, CancellationToken.None);
-            return false;
+            return new DeleteOutcome(false, null);
         }
     }
 
@@ -156,19 +162,24 @@ public sealed class DeletionEngine(
     /// afresh), journals and finishes. Answers false when storage failed (the journal stays).
     /// </summary>
     public async Task<bool> DeleteAsync(
+        string partition, Func<CancellationToken, Task<DeleteWork>> prepare, SemaphoreSlim gate, string errorCode, CancellationToken cancellationToken = default) =>
+        (await DeleteOneAsync(partition, prepare, gate, errorCode, cancellationToken)).Ok;
+
+    /// <summary>As <see cref="DeleteAsync"/>, answering also what this delete removed (for sweeps that count bytes).</summary>
+    public async Task<DeleteOutcome> DeleteOneAsync(
         string partition, Func<CancellationToken, Task<DeleteWork>> prepare, SemaphoreSlim gate, string errorCode, CancellationToken cancellationToken = default)
     {
         for (var attempt = 0; attempt < 20; attempt++)
         {
-            if (!(await FinishPendingAsync(partition, gate, errorCode, cancellationToken)).Ok) return false;
+            if (!(await FinishPendingAsync(partition, gate, errorCode, cancellationToken)).Ok) return new DeleteOutcome(false, null);
             var work = await prepare(cancellationToken);
-            if (work == DeleteWork.Nothing) return true;
+            if (work == DeleteWork.Nothing) return new DeleteOutcome(true, null);
             if (work.Target is null) continue;
             if (await BeginAsync(work.Target, work.Marks, cancellationToken) is { } journal)
-                return await TryFinishAsync(journal, gate, errorCode, cancellationToken);
+                return await TryFinishOneAsync(journal, gate, errorCode, cancellationToken);
         }
         logger.LogWarning("Delete in {Partition} kept conflicting with concurrent changes", partition);
-        return false;
+        return new DeleteOutcome(false, null);
     }
 
     /// <summary>The plan of a dry run over the work <paramref name="prepares"/> would do now.</summary>

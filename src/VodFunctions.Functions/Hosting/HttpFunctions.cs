@@ -118,7 +118,7 @@ public static class HttpFunctions
             : throw new ApiException(new VodError("Forbidden", $"A {caller.Role} key may not call {function.Name}."));
     }
 
-    private static async Task<byte[]> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
+    internal static async Task<byte[]> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         var tooLarge = new ApiException(new VodError("InvalidParameter", "The request body is larger than 1 MiB.", 413));
         if (request.ContentLength > MaxBodyBytes) throw tooLarge;

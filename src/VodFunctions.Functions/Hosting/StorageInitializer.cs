@@ -4,12 +4,17 @@ using Microsoft.Extensions.Options;
 using VodFunctions.Core;
 using VodFunctions.Core.Catalog;
 using VodFunctions.Core.Files;
+using VodFunctions.Core.Policies;
+using VodFunctions.Core.Reconcile;
+using VodFunctions.Core.Runs;
+using VodFunctions.Functions.Timers;
 
 namespace VodFunctions.Functions.Hosting;
 
-/// <summary>Creates the catalog tables, the media containers and the events queue at start, retrying while storage is not up yet.</summary>
+/// <summary>Creates the catalog, policy, run and reconcile tables, the media containers, the events queue and the timer locks' container at start, retrying while storage is not up yet.</summary>
 public sealed class StorageInitializer(
-    CatalogStore catalog, MediaStorage storage, QueueServiceClient queues, IOptions<VodOptions> options, ILogger<StorageInitializer> logger)
+    CatalogStore catalog, MediaStorage storage, QueueServiceClient queues, IOptions<VodOptions> options, ILogger<StorageInitializer> logger,
+    PolicyStore policies, RunStore runs, ReconcileStore reconcile, LeaseLock locks)
     : BackgroundService
 {
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -24,6 +29,10 @@ public sealed class StorageInitializer(
             try
             {
                 await catalog.EnsureCreatedAsync(stoppingToken);
+                await policies.EnsureCreatedAsync(stoppingToken);
+                await runs.EnsureCreatedAsync(stoppingToken);
+                await reconcile.EnsureCreatedAsync(stoppingToken);
+                await locks.EnsureCreatedAsync(stoppingToken);
                 foreach (var location in storage.LocationNames) await storage.Container(location).CreateIfNotExistsAsync(cancellationToken: stoppingToken);
                 await queues.GetQueueClient(options.Value.EventsQueue).CreateIfNotExistsAsync(cancellationToken: stoppingToken);
                 logger.LogInformation("Storage ready: catalog tables, {Locations} media containers, queue {Queue}", storage.LocationNames.Count(), options.Value.EventsQueue);

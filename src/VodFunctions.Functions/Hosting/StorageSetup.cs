@@ -25,6 +25,9 @@ public static class StorageSetup
 {
     public const string DevelopmentStorage = "UseDevelopmentStorage=true";
 
+    /// <summary>Key of the blob service of <c>AzureWebJobsStorage</c> (timer locks), as a keyed <see cref="BlobServiceClient"/>.</summary>
+    public const string JobsStorage = "AzureWebJobsStorage";
+
     public static IServiceCollection AddVodCore(this IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<VodOptions>(configuration.GetSection(VodOptions.Section));
@@ -32,6 +35,7 @@ public static class StorageSetup
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => Connection(configuration, "AzureWebJobsStorage").Tables(sp));
         services.AddSingleton(sp => Connection(configuration, "AzureWebJobsStorage").Queues());
+        services.AddKeyedSingleton(JobsStorage, (sp, _) => Connection(configuration, "AzureWebJobsStorage").Blobs(sp));
         services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<VodOptions>>().Value;

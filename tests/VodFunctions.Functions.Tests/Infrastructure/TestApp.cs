@@ -61,8 +61,12 @@ public sealed class TestApp : IAsyncDisposable
             ["Vod:Keys:1:Secret"] = FullKey, ["Vod:Keys:1:Role"] = "Full", ["Vod:Keys:1:AppIds"] = DefaultApp,
             ["Vod:Keys:2:Secret"] = OtherAppKey, ["Vod:Keys:2:Role"] = "Full", ["Vod:Keys:2:AppIds"] = OtherApp,
             ["Vod:Keys:3:Secret"] = ReadOnlyKey, ["Vod:Keys:3:Role"] = "ReadOnly", ["Vod:Keys:3:AppIds"] = "*",
+            // The app's scheduler runs on the real clock unless a test fakes it: timers stay off unless a test turns them on.
+            ["AzureWebJobs.ApplyMediaPolicies.Disabled"] = "true",
+            ["AzureWebJobs.ReconcileStorage.Disabled"] = "true",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) config[key] = value;
+        (container, tablePrefix, queue) = (config["Vod:MediaContainer"]!, config["Vod:TablePrefix"]!, config["Vod:EventsQueue"]!);
 
         var app = VodApp.Build(["--urls", "http://127.0.0.1:0"], builder =>
         {
@@ -76,6 +80,12 @@ public sealed class TestApp : IAsyncDisposable
         var client = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromMinutes(2) };
         return new TestApp(app, client, container, tablePrefix, queue);
     }
+
+    /// <summary>Settings that make another app instance use this one's storage (catalog tables, media container, events queue).</summary>
+    public Dictionary<string, string?> SharedStorage() => new()
+    {
+        ["Vod:MediaContainer"] = Container.Name, ["Vod:TablePrefix"] = TablePrefix, ["Vod:EventsQueue"] = QueueName,
+    };
 
     /// <summary>POST /api/{operation} with a JSON body (or none) and a key.</summary>
     public async Task<ApiResponse> CallAsync(string operation, object? body = null, string? key = AdminKey, string? query = null)

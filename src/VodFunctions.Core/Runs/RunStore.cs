@@ -1,0 +1,98 @@
+using System.Text.Json;
+using Azure;
+using Azure.Data.Tables;
+using Microsoft.Extensions.Options;
+using VodFunctions.Core.Catalog;
+
+namespace VodFunctions.Core.Runs;
+
+public static class RunStatus
+{
+    public const string Running = "Running";
+    public const string Completed = "Completed";
+    /// <summary>Stopped at its time budget; the next run continues where it stopped.</summary>
+    public const string Interrupted = "Interrupted";
+    public const string Failed = "Failed";
+    public const string Cancelled = "Cancelled";
+}
+
+/// <summary>
+/// One run of a timer function: partition = function name, row = newest first (inverted start ticks + RunId).
+/// Written when the run starts and again as it progresses and ends.
+/// </summary>
+public abstract class RunEntity : ITableEntity
+{
+    public string PartitionKey { get; set; } = "";
+    public string RowKey { get; set; } = "";
+    public DateTimeOffset? Timestamp { get; set; }
+    public ETag ETag { get; set; }
+
+    public string RunId { get; set; } = "";
+    /// <summary><c>Schedule</c> (the app's scheduler), <c>Host</c> (the Azure Functions host) or <c>Admin</c> (run on demand).</summary>
+    public string Trigger { get; set; } = "";
+    public bool IsPastDue { get; set; }
+    public DateTimeOffset StartTime { get; set; }
+    public DateTimeOffset? EndTime { get; set; }
+    public string Status { get; set; } = RunStatus.Running;
+    public string? Error { get; set; }
+
+    public void Begin(string function, string runId, string trigger, bool isPastDue, DateTimeOffset start)
+    {
+        PartitionKey = function;
+        RowKey = CatalogStore.TimeRow(start, runId);
+        RunId = runId;
+        Trigger = trigger;
+        IsPastDue = isPastDue;
+        StartTime = start;
+    }
+}
+
+/// <summary>Where a long walk stopped, so that the next run continues there (it survives restarts).</summary>
+public sealed class CursorEntity : ITableEntity
+{
+    public const string Partition = "cursor";
+    public string PartitionKey { get; set; } = Partition;
+    public string RowKey { get; set; } = "";
+    public DateTimeOffset? Timestamp { get; set; }
+    public ETag ETag { get; set; }
+    public string State { get; set; } = "{}";
+}
+
+/// <summary>The <c>{prefix}Runs</c> table: run records of the timer functions and their continuation points.</summary>
+public sealed class RunStore(TableServiceClient tables, IOptions<VodOptions> options)
+{
+    public TableClient Table { get; } = tables.GetTableClient(options.Value.TablePrefix + "Runs");
+
+    public async Task EnsureCreatedAsync(CancellationToken cancellationToken = default) => await Table.CreateIfNotExistsAsync(cancellationToken);
+
+    public async Task SaveAsync(RunEntity run, CancellationToken cancellationToken = default) =>
+        await Table.UpsertEntityAsync(run, TableUpdateMode.Replace, cancellationToken);
+
+    /// <summary>The latest <paramref name="max"/> runs of a function, newest first.</summary>
+    public async Task<IReadOnlyList<T>> LatestAsync<T>(string function, int max, CancellationToken cancellationToken = default)
+        where T : RunEntity, new()
+    {
+        var runs = new List<T>();
+        await foreach (var page in Table.QueryAsync<T>(TableClient.CreateQueryFilter($"PartitionKey eq {function}"), max, cancellationToken: cancellationToken).AsPages())
+        {
+            runs.AddRange(page.Values.Take(max - runs.Count));
+            if (runs.Count >= max) break;
+        }
+        return runs;
+    }
+
+    public async Task<T?> GetCursorAsync<T>(string function, CancellationToken cancellationToken = default) where T : class
+    {
+        var found = await Table.GetEntityIfExistsAsync<CursorEntity>(CursorEntity.Partition, function, cancellationToken: cancellationToken);
+        return found.HasValue ? JsonSerializer.Deserialize<T>(found.Value!.State) : null;
+    }
+
+    /// <summary>Saves the continuation point; null clears it (the next run starts from the beginning).</summary>
+    public async Task SetCursorAsync<T>(string function, T? state, CancellationToken cancellationToken = default) where T : class
+    {
+        if (state is null)
+            await Table.DeleteEntityAsync(CursorEntity.Partition, function, ETag.All, cancellationToken);
+        else
+            await Table.UpsertEntityAsync(new CursorEntity { RowKey = function, State = JsonSerializer.Serialize(state) }, TableUpdateMode.Replace, cancellationToken);
+    }
+}

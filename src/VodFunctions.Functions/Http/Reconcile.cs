@@ -1,0 +1,32 @@
+using VodFunctions.Core.Media;
+using VodFunctions.Core.Reconcile;
+using VodFunctions.Functions.Hosting;
+
+namespace VodFunctions.Functions.Http;
+
+/// <summary>
+/// What ReconcileStorage found: <c>OrphanBlobs</c> (blobs no record owns; only for keys of every application),
+/// <c>MissingFiles</c> (files records name that are gone, within the caller's applications), at most 1000 of
+/// each with their totals, <c>FinishedDeletes</c> (interrupted deletes the last run finished) and <c>LastRun</c>.
+/// </summary>
+[Function("GetReconcileReport")]
+public sealed class GetReconcileReport(StorageReconciler reconciler) : IHttpFunction
+{
+    public const int MaxItems = 1000;
+
+    public async Task<object> RunAsync(ApiRequest request, CancellationToken cancellationToken)
+    {
+        var report = await reconciler.ReportAsync(request.Scope, MaxItems, cancellationToken);
+        var last = report.LastRun;
+        return new
+        {
+            report.OrphanBlobs, report.TotalOrphanBlobs, report.MissingFiles, report.TotalMissingFiles, report.FinishedDeletes,
+            LastRun = last is null ? null : new
+            {
+                last.RunId, last.Trigger, last.IsPastDue, StartTime = Times.Format(last.StartTime), EndTime = last.EndTime is { } end ? Times.Format(end) : null,
+                last.Status, last.FinishedDeletes, last.FailedDeletes, last.CleanedJournalEntries, last.ScannedRecords, last.ScannedBlobs,
+                last.OrphanBlobs, last.DeletedOrphans, last.MissingFiles, last.PassCompleted, last.Error,
+            },
+        };
+    }
+}

@@ -1,0 +1,216 @@
+using System.Text.Json;
+using Azure.Data.Tables;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using VodFunctions.Core;
+using VodFunctions.Core.Catalog;
+
+namespace VodFunctions.Functions.Tests.Reconcile;
+
+public sealed class ReconcileStorageTests
+{
+    private static IEnumerable<string> Paths(ApiResponse report) => report["OrphanBlobs"].EnumerateArray().Select(o => o.Prop("Path"));
+
+    [Fact]
+    public async Task InterruptedDeleteVideoIsFinishedByReconcileStorage()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var fault = new FaultPolicy(FaultPolicy.IsBlobDelete, passing: 3);
+        await using var app = await TimerKit.StartAsync(clock, configure: b => b.Services.Configure<StorageClientsOptions>(o =>
+        {
+            o.MaxRetries = 0;
+            o.BlobPolicies.Add(fault);
+        }));
+        var video = await app.SeedVideoAsync(streams: 1, segments: 4, snapshots: 1);
+        var kept = await app.SeedVideoAsync(streams: 0, snapshots: 0);
+
+        var failed = await app.CallAsync("DeleteVideo", new { VideoIds = video.VideoId });
+        failed.Status.Should().Be(503, failed.ToString());
+        failed.Code.Should().Be("DeleteVideoFailed");
+        fault.Armed = false;
+        (await app.ListBlobsAsync(video.Folder)).Should().NotBeEmpty("the delete stopped midway");
+
+        var early = await app.ReconcileAsync();
+        early["FinishedDeletes"].GetInt32().Should().Be(0, "a delete journalled moments ago may still be in flight");
+        (await app.ListBlobsAsync(video.Folder)).Should().NotBeEmpty();
+
+        clock.Advance(TimeSpan.FromMinutes(6));
+        var report = await app.ReconcileAsync();
+
+        report["FinishedDeletes"].GetInt32().Should().Be(1);
+        report["LastRun"].Prop("Status").Should().Be("Completed");
+        (await app.ListBlobsAsync()).Should().Equal(kept.MezzanineBlob);
+        (await app.CallAsync("GetVideoInfo", new { VideoId = video.VideoId })).Code.Should().Be("InvalidVideo.NotFound");
+        (await app.CallAsync("SearchMedia", new { SearchType = "video" }))["MediaList"].EnumerateArray().Select(m => m.Prop("MediaId")).Should().Equal(kept.VideoId);
+        var journal = TestStorage.Tables.GetTableClient(app.TablePrefix + "Index").QueryAsync<TableEntity>(e => e.PartitionKey == CatalogStore.JournalKey);
+        (await journal.ToListAsync()).Should().BeEmpty();
+        Paths(report).Should().BeEmpty();
+        report["MissingFiles"].GetArrayLength().Should().Be(0);
+        var events = await app.DrainEventsAsync();
+        events.Select(e => (e.Prop("MediaId"), e.Prop("Status"))).Should().Equal((video.VideoId, "fail"), (video.VideoId, "success"));
+        events[1].Prop("Trigger").Should().Be("api");
+    }
+
+    [Fact]
+    public async Task JournalIndexEntryWhoseJournalIsGoneIsCleanedUp()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var app = await TimerKit.StartAsync(clock);
+        var index = TestStorage.Tables.GetTableClient(app.TablePrefix + "Index");
+        var partition = Guid.NewGuid().ToString("N");
+        await index.AddEntityAsync(new IndexEntity
+        {
+            PartitionKey = CatalogStore.JournalKey, RowKey = partition + "|" + Guid.NewGuid().ToString("N"), Kind = "video", MediaId = partition,
+            OwnerPartition = partition, OwnerRow = "journal|gone", CreationTime = clock.GetUtcNow(),
+        });
+        clock.Advance(TimeSpan.FromMinutes(10));
+
+        var report = await app.ReconcileAsync();
+
+        report["LastRun"].Int("CleanedJournalEntries").Should().Be(1);
+        report["FinishedDeletes"].GetInt32().Should().Be(0);
+        (await index.QueryAsync<TableEntity>(e => e.PartitionKey == CatalogStore.JournalKey).ToListAsync()).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task OrphanBlobIsReportedAndDeletedOnlyWhenSeenAgainAGraceLater()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var app = await TimerKit.StartAsync(clock);
+        var video = await app.SeedVideoAsync(streams: 1, segments: 2, snapshots: 1);
+        var owned = await app.ListBlobsAsync();
+        var orphans = new[]
+        {
+            $"videos/{Guid.NewGuid():N}/mezzanine/lost.mp4", $"images/{Guid.NewGuid():N}/lost.png", "attached/not-an-id/lost.bin", "videos/stray.bin",
+        };
+        foreach (var orphan in orphans) await app.UploadAsync(orphan, 77);
+        var rewritten = $"attached/{Guid.NewGuid():N}/rewritten.bin";
+        await app.UploadAsync(rewritten, 5);
+        await app.UploadAsync("elsewhere/not-media.bin");
+
+        var first = await app.ReconcileAsync();
+        Paths(first).Should().BeEquivalentTo(orphans.Append(rewritten));
+        var lost = first["OrphanBlobs"].EnumerateArray().Single(o => o.Prop("Path") == orphans[0]);
+        lost.Long("Size").Should().Be(77);
+        DateTimeOffset.Parse(lost.Prop("FirstSeen")).Should().BeCloseTo(clock.GetUtcNow(), TimeSpan.FromSeconds(1));
+        first["LastRun"].Int("OrphanBlobs").Should().Be(orphans.Length + 1);
+
+        clock.Advance(TimeSpan.FromHours(1));
+        var second = await app.ReconcileAsync();
+        Paths(second).Should().HaveCount(orphans.Length + 1, "seen twice, but not a grace period apart");
+        second["LastRun"].Int("DeletedOrphans").Should().Be(0);
+        second["LastRun"].Int("OrphanBlobs").Should().Be(0, "nothing new");
+
+        await app.UploadAsync(rewritten, 6); // written again: a new sighting
+        clock.Advance(TimeSpan.FromHours(24));
+        var third = await app.ReconcileAsync();
+
+        third["LastRun"].Int("DeletedOrphans").Should().Be(orphans.Length);
+        Paths(third).Should().Equal(rewritten);
+        (await app.ListBlobsAsync()).Should().BeEquivalentTo(owned.Append(rewritten).Append("elsewhere/not-media.bin"));
+    }
+
+    [Fact]
+    public async Task OrphanYoungerThanTheGraceIsNeverDeleted()
+    {
+        // The service's clock runs three days behind storage's: the blob is younger than the grace for days.
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow.AddDays(-3));
+        await using var app = await TimerKit.StartAsync(clock);
+        var orphan = $"videos/{Guid.NewGuid():N}/mezzanine/in-flight.mp4";
+        await app.UploadAsync(orphan);
+
+        Paths(await app.ReconcileAsync()).Should().Equal(orphan);
+        clock.Advance(TimeSpan.FromHours(25));
+        var second = await app.ReconcileAsync();
+        second["LastRun"].Int("DeletedOrphans").Should().Be(0, "seen twice a grace apart, but written less than a grace ago");
+        (await app.ListBlobsAsync()).Should().Equal(orphan);
+
+        clock.Advance(TimeSpan.FromDays(3));
+        var third = await app.ReconcileAsync();
+        third["LastRun"].Int("DeletedOrphans").Should().Be(1);
+        (await app.ListBlobsAsync()).Should().BeEmpty();
+        Paths(third).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task GraceIsASetting()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var app = await TimerKit.StartAsync(clock, new Dictionary<string, string?> { ["Vod:Reconcile:OrphanGrace"] = "01:00:00" });
+        var orphan = $"images/{Guid.NewGuid():N}/lost.png";
+        await app.UploadAsync(orphan);
+
+        await app.ReconcileAsync();
+        clock.Advance(TimeSpan.FromMinutes(61));
+        var second = await app.ReconcileAsync();
+
+        second["LastRun"].Int("DeletedOrphans").Should().Be(1);
+        (await app.ListBlobsAsync()).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task RecordsWhoseFilesWereDeletedInStorageAreReported()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var app = await TimerKit.StartAsync(clock);
+        var damaged = await app.SeedVideoAsync(streams: 1, segments: 2, snapshots: 1);
+        var intact = await app.SeedVideoAsync(streams: 1, segments: 2, snapshots: 1, appId: TestApp.OtherApp);
+        var (imageId, imageUrl) = await app.SeedFileAsync("image");
+        await app.SeedFileAsync("attached");
+        var jobId = damaged.JobIds[0];
+        var playlist = $"{damaged.Folder}streams/{jobId}/index.m3u8";
+        var cover = (await app.CallAsync("GetImageInfo", new { ImageId = damaged.ImageIds["CoverSnapshot"][0] }))["ImageInfo"].Prop("URL");
+        var coverBlob = new Azure.Storage.Blobs.BlobUriBuilder(new Uri(cover)).BlobName;
+        var imageBlob = new Azure.Storage.Blobs.BlobUriBuilder(new Uri(imageUrl)).BlobName;
+        foreach (var blob in new[] { damaged.MezzanineBlob, playlist, coverBlob, imageBlob }) await app.Container.DeleteBlobAsync(blob);
+
+        var report = await app.ReconcileAsync();
+
+        report["MissingFiles"].EnumerateArray().Select(m => (m.Prop("MediaId"), m.Prop("MediaType"), m.Prop("Path"))).Should().BeEquivalentTo(
+        [
+            (damaged.VideoId, "video", damaged.MezzanineBlob),
+            (jobId, "stream", playlist),
+            (damaged.ImageIds["CoverSnapshot"][0], "image", coverBlob),
+            (imageId, "image", imageBlob),
+        ]);
+        report["MissingFiles"].EnumerateArray().Single(m => m.Prop("MediaType") == "stream").Prop("VideoId").Should().Be(damaged.VideoId);
+        report["TotalMissingFiles"].GetInt32().Should().Be(4);
+        Paths(report).Should().BeEmpty("the files left in the damaged video's folders still belong to it");
+        report["LastRun"].Int("ScannedRecords").Should().Be(4);
+        (await app.CallAsync("GetReconcileReport", key: TestApp.OtherAppKey))["MissingFiles"].GetArrayLength().Should().Be(0);
+        (await app.CallAsync("GetReconcileReport", key: TestApp.FullKey))["OrphanBlobs"].GetArrayLength().Should().Be(0);
+        (await app.CallAsync("GetVideoInfo", new { VideoId = intact.VideoId })).Status.Should().Be(200);
+
+        await app.UploadAsync(damaged.MezzanineBlob, 1000);
+        clock.Advance(TimeSpan.FromMinutes(15));
+        var again = await app.ReconcileAsync();
+        again["MissingFiles"].EnumerateArray().Select(m => m.Prop("Path")).Should().NotContain(damaged.MezzanineBlob).And.HaveCount(3);
+    }
+
+    [Fact]
+    public async Task WalkGoesPageByPageAndContinuesAcrossRuns()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var app = await TimerKit.StartAsync(clock, new Dictionary<string, string?>
+        {
+            ["Vod:Reconcile:PageSize"] = "2", ["Vod:Reconcile:RunBudget"] = "00:01:00",
+        });
+        await app.SeedVideoAsync(streams: 1, segments: 2, snapshots: 0);
+        var orphans = Enumerable.Range(0, 5).Select(i => $"videos/{Guid.NewGuid():N}/mezzanine/{i}.mp4").ToList();
+        foreach (var orphan in orphans) await app.UploadAsync(orphan);
+        var blobs = (await app.ListBlobsAsync()).Count;
+        clock.AutoAdvanceAmount = TimeSpan.FromMinutes(1); // every reading of the clock takes a minute: each run stops after one page
+
+        var runs = new List<JsonElement>();
+        while (runs.Count < 40 && (runs.Count == 0 || !runs[^1].GetProperty("PassCompleted").GetBoolean()))
+            runs.Add((await app.ReconcileAsync())["LastRun"]);
+
+        runs.Should().HaveCountGreaterThan(3);
+        runs[0].Prop("Status").Should().Be("Interrupted");
+        runs[^1].Prop("Status").Should().Be("Completed");
+        runs.Sum(r => r.Int("ScannedBlobs")).Should().Be(blobs, "each blob is listed once per pass");
+        runs.Sum(r => r.Int("ScannedRecords")).Should().Be(1);
+        runs.Sum(r => r.Int("OrphanBlobs")).Should().Be(orphans.Count);
+        Paths((await app.CallAsync("GetReconcileReport"))).Should().BeEquivalentTo(orphans);
+    }
+}
