@@ -63,6 +63,8 @@ public sealed class ConsoleSession : IAsyncDisposable
     /// <summary>More › Delete… on a row of the media list.</summary>
     public async Task OpenRowDeleteAsync(string id)
     {
+        // A list still loading (after a delete it reloads) replaces its rows: act on the rows it ends with.
+        await Expect(Page.Locator(".media-table")).Not.ToHaveAttributeAsync("aria-busy", "true");
         await Row(id).GetByRole(AriaRole.Button, new() { Name = "More actions" }).ClickAsync();
         await Row(id).GetByRole(AriaRole.Menuitem, new() { Name = "Delete…" }).ClickAsync();
         await Expect(Dialog).ToBeVisibleAsync();
