@@ -128,17 +128,13 @@ public sealed class DeletionEngine(
         }
     }
 
-    /// <summary>Finishes every delete pending in a partition; answers the row keys they deleted.</summary>
-    public async Task<(HashSet<string> Rows, bool Ok)> FinishPendingAsync(string partition, SemaphoreSlim gate, string errorCode, CancellationToken cancellationToken = default)
+    /// <summary>Finishes every delete pending in a partition; answers false when storage failed.</summary>
+    public async Task<bool> FinishPendingAsync(string partition, SemaphoreSlim gate, string errorCode, CancellationToken cancellationToken = default)
     {
-        var rows = new HashSet<string>();
         var ok = true;
         await foreach (var journal in PendingAsync(partition, cancellationToken))
-        {
-            rows.UnionWith(journal.ToTarget().Rows);
             ok &= await TryFinishAsync(journal, gate, errorCode, cancellationToken);
-        }
-        return (rows, ok);
+        return ok;
     }
 
     /// <summary>
@@ -171,7 +167,7 @@ public sealed class DeletionEngine(
     {
         for (var attempt = 0; attempt < 20; attempt++)
         {
-            if (!(await FinishPendingAsync(partition, gate, errorCode, cancellationToken)).Ok) return new DeleteOutcome(false, null);
+            if (!await FinishPendingAsync(partition, gate, errorCode, cancellationToken)) return new DeleteOutcome(false, null);
             var work = await prepare(cancellationToken);
             if (work == DeleteWork.Nothing) return new DeleteOutcome(true, null);
             if (work.Target is null) continue;
