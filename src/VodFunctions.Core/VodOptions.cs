@@ -23,7 +23,7 @@ public sealed class VodOptions
     public int DeleteParallelism { get; set; } = 32;
 
     /// <summary>Blobs deleted per Blob Batch request (1 to 256).</summary>
-    public int DeleteBatchSize { get; set; } = 64;
+    public int DeleteBatchSize { get; set; } = Files.BlobBatch.MaxSize;
 }
 
 public sealed class StorageLocationOptions

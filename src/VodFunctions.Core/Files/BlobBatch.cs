@@ -100,7 +100,9 @@ public sealed class BlobBatch
                 parsed++;
             }
         }
-        return parsed > 0 ? statuses : Refused(response.Status, "NoBatchResponse");
+        if (parsed == 0) return Refused(response.Status, "NoBatchResponse");
+        // Every sub-request unauthorized: the service does not take sub-requests authorized this way (a SAS, say).
+        return statuses.All(s => s == 403) ? Refused(403, "SubRequestsNotAuthorized") : statuses;
     }
 
     /// <summary>A refused batch means batches are not supported here, unless only the container is missing.</summary>

@@ -72,6 +72,32 @@ public sealed class BatchDeleteTests
     }
 
     [Fact]
+    public async Task BlobNamesThatNeedEscapingAreDeletedInABatch()
+    {
+        var spy = new BatchSpy();
+        var options = new BlobClientOptions();
+        options.AddPolicy(spy, Azure.Core.HttpPipelinePosition.PerRetry);
+        var container = new BlobServiceClient(TestStorage.ConnectionString, options).GetBlobContainerClient(TestStorage.UniqueName("names-"));
+        await container.CreateAsync();
+        try
+        {
+            string[] names = ["odd/a b.ts", "odd/ünï cödé.ts", "odd/x+y=z.ts", "odd/100%.ts", "odd/what?#.ts", "odd/semi;colon,comma&amp.ts"];
+            foreach (var name in names) await container.UploadBlobAsync(name, new BinaryData(new byte[3]));
+            var tally = new DeleteTally();
+            using var gate = new SemaphoreSlim(32);
+
+            await NewDeleter().DeleteAsync(container, ["odd/"], [], gate, tally);
+
+            (tally.Files, spy.Batches, spy.SingleDeletes).Should().Be((names.Length, 1, 0));
+            (await container.GetBlobsAsync().ToListAsync()).Should().BeEmpty();
+        }
+        finally
+        {
+            await container.DeleteIfExistsAsync();
+        }
+    }
+
+    [Fact]
     public async Task AContainerReachedWithASasIsDeletedSinglyForLackOfACredentialToSignSubRequests()
     {
         var container = TestStorage.Blobs.GetBlobContainerClient(TestStorage.UniqueName("sas-"));
@@ -81,13 +107,12 @@ public sealed class BatchDeleteTests
             var names = Enumerable.Range(0, 5).Select(i => $"folder/{i}.bin").ToList();
             foreach (var name in names) await container.UploadBlobAsync(name, new BinaryData(new byte[10]));
             var viaSas = new BlobContainerClient(container.GenerateSasUri(BlobContainerSasPermissions.All, DateTimeOffset.UtcNow.AddHours(1)));
-            var deleter = new BlobDeleter(Options.Create(new VodOptions()), NullLogger<BlobDeleter>.Instance);
             var tally = new DeleteTally();
             using var gate = new SemaphoreSlim(32);
 
             BlobBatch.For(viaSas).Should().BeNull();
             BlobBatch.For(container).Should().NotBeNull();
-            await deleter.DeleteAsync(viaSas, ["folder/"], [], gate, tally);
+            await NewDeleter().DeleteAsync(viaSas, ["folder/"], [], gate, tally);
 
             (tally.Files, tally.Bytes).Should().Be((5, 50L));
             (await container.GetBlobsAsync().ToListAsync()).Should().BeEmpty();
@@ -97,4 +122,6 @@ public sealed class BatchDeleteTests
             await container.DeleteIfExistsAsync();
         }
     }
+
+    private static BlobDeleter NewDeleter() => new(Options.Create(new VodOptions()), NullLogger<BlobDeleter>.Instance);
 }
