@@ -32,14 +32,23 @@ public sealed class DeleteTally
 /// <summary>
 /// Deletes every blob under folders, listing them page by page (memory does not grow with the
 /// number of blobs) and deleting them in Blob Batch requests of up to <see cref="VodOptions.DeleteBatchSize"/>
-/// blobs. <paramref name="gate"/> bounds the storage requests in flight across the whole request: one
-/// slot per batch, or per single delete. A blob already gone counts as deleted; the SDK retries transient faults.
+/// blobs, at most <see cref="BatchesInFlight"/> at a time. The gate shared by the whole request bounds its storage
+/// requests in flight: a slot per batch, or per single delete. A blob already gone counts as deleted; the SDK
+/// retries transient faults.
 /// Blobs a batch did not plainly delete (an upload never finished, a failed sub-request) are deleted singly;
 /// where batches are refused (not supported, or no credential to sign sub-requests) every blob is.
 /// </summary>
 public sealed class BlobDeleter(IOptions<VodOptions> options, ILogger<BlobDeleter> logger)
 {
     private const int PageSize = 5000;
+
+    /// <summary>
+    /// Batches one delete keeps in flight: up to 1,024 blob deletes, which the service runs side by side. More
+    /// adds memory (each batch holds its request and response) and load, not speed: a batch is already the
+    /// unit the service parallelizes, and Azurite runs sub-requests one after another on one thread anyway.
+    /// </summary>
+    public const int BatchesInFlight = 4;
+
     private readonly ConcurrentDictionary<Uri, BlobBatch?> _batches = new();
 
     /// <summary>Blobs under <paramref name="prefixes"/> plus the exact <paramref name="blobs"/>, uncommitted uploads included.</summary>
@@ -64,10 +73,11 @@ public sealed class BlobDeleter(IOptions<VodOptions> options, ILogger<BlobDelete
         CancellationToken cancellationToken = default)
     {
         var batch = _batches.GetOrAdd(container.Uri, _ => BlobBatch.For(container));
-        var size = Math.Clamp(options.Value.DeleteBatchSize, 1, BlobBatch.MaxSize);
+        // Without batches, chunks only pace the listing's single deletes (the gate bounds them).
+        var size = batch is { RefusedWith: null } ? Math.Clamp(options.Value.DeleteBatchSize, 1, BlobBatch.MaxSize) : BlobBatch.MaxSize;
         await foreach (var page in ListAsync(container, prefixes, blobs, cancellationToken))
         {
-            await Parallel.ForEachAsync(page.Chunk(size), new ParallelOptions { MaxDegreeOfParallelism = gate.CurrentCount + 1, CancellationToken = cancellationToken },
+            await Parallel.ForEachAsync(page.Chunk(size), new ParallelOptions { MaxDegreeOfParallelism = BatchesInFlight, CancellationToken = cancellationToken },
                 async (chunk, ct) =>
                 {
                     var single = batch is { RefusedWith: null } ? await DeleteBatchAsync(container, batch, chunk, gate, tally, ct) : chunk;
