@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 using Azure;
@@ -64,8 +65,20 @@ public sealed class BlobBatch
         message.Request.Uri.AppendQuery("comp", "batch");
         message.Request.Headers.SetValue("x-ms-version", ServiceVersion);
         message.Request.Headers.SetValue("Content-Type", "multipart/mixed; boundary=" + boundary);
-        message.Request.Content = RequestContent.Create(await BodyAsync(names, boundary, cancellationToken));
-        await _pipeline.SendAsync(message, cancellationToken);
+        var body = await BodyAsync(names, boundary, cancellationToken);
+        // The body lives in a pooled buffer (a large one would be garbage on the large object heap) until sent, retries included.
+        var buffer = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(body.Length));
+        try
+        {
+            var length = 0;
+            foreach (var chunk in body.GetChunks()) length += Encoding.UTF8.GetBytes(chunk.Span, buffer.AsSpan(length));
+            message.Request.Content = RequestContent.Create(buffer.AsMemory(0, length));
+            await _pipeline.SendAsync(message, cancellationToken);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
 
         var response = message.Response;
         if (response.Status is < 200 or >= 300)
@@ -75,10 +88,10 @@ public sealed class BlobBatch
     }
 
     /// <summary>The multipart/mixed body: one DELETE sub-request per blob, each authorized on its own.</summary>
-    private async Task<byte[]> BodyAsync(IReadOnlyList<string> names, string boundary, CancellationToken cancellationToken)
+    private async Task<StringBuilder> BodyAsync(IReadOnlyList<string> names, string boundary, CancellationToken cancellationToken)
     {
         var date = DateTimeOffset.UtcNow.ToString("r", CultureInfo.InvariantCulture);
-        var body = new StringBuilder(names.Count * 400);
+        var body = new StringBuilder(); // grows in chunks of at most 8,000 characters: none on the large object heap
         for (var i = 0; i < names.Count; i++)
         {
             using var sub = _signer.CreateMessage();
@@ -93,7 +106,7 @@ public sealed class BlobBatch
             foreach (var header in sub.Request.Headers) body.Append(header.Name).Append(": ").Append(header.Value).Append("\r\n");
             body.Append("Content-Length: 0\r\n\r\n");
         }
-        return Encoding.UTF8.GetBytes(body.Append("--").Append(boundary).Append("--\r\n").ToString());
+        return body.Append("--").Append(boundary).Append("--\r\n");
     }
 
     /// <summary>Each sub-response's status by Content-ID, read line by line from the multipart/mixed response.</summary>
@@ -102,12 +115,15 @@ public sealed class BlobBatch
         var contentType = response.Headers.ContentType ?? "";
         var at = contentType.IndexOf("boundary=", StringComparison.OrdinalIgnoreCase);
         if (at < 0) return Refused(response.Status, "NoBatchResponse");
-        var delimiter = "--" + contentType[(at + 9)..].Trim('"', ' ');
+        var delimiter = Encoding.ASCII.GetBytes("--" + contentType[(at + 9)..].Trim('"', ' '));
         var statuses = new int[count];
         var parsed = 0;
         var (id, status, errorCode) = ((int?)null, 0, (string?)null);
-        foreach (var line in response.Content.ToString().AsSpan().EnumerateLines())
+        for (var rest = response.Content.ToMemory().Span; !rest.IsEmpty;)
         {
+            var end = rest.IndexOf("\r\n"u8);
+            var line = end < 0 ? rest : rest[..end];
+            rest = end < 0 ? default : rest[(end + 2)..];
             if (line.StartsWith(delimiter))
             {
                 // The end of a part: a sub-response, or (no Content-ID) the service failing the whole batch.
@@ -116,15 +132,18 @@ public sealed class BlobBatch
                 if (status != 0) parsed++;
                 (id, status, errorCode) = (null, 0, null);
             }
-            else if (line.StartsWith("Content-ID:", StringComparison.OrdinalIgnoreCase) && int.TryParse(line[11..], CultureInfo.InvariantCulture, out var value)) id = value;
-            else if (status == 0 && line.StartsWith("HTTP/") && line.IndexOf(' ') is > 0 and var space)
-                int.TryParse(line.Slice(space + 1, Math.Min(3, line.Length - space - 1)), CultureInfo.InvariantCulture, out status);
-            else if (line.StartsWith("x-ms-error-code:", StringComparison.OrdinalIgnoreCase)) errorCode = line[16..].Trim().ToString();
+            else if (Starts(line, "Content-ID:"u8) && int.TryParse(line[11..], NumberStyles.Integer, CultureInfo.InvariantCulture, out var value)) id = value;
+            else if (status == 0 && line.StartsWith("HTTP/"u8) && line.IndexOf((byte)' ') is > 0 and var space)
+                int.TryParse(line.Slice(space + 1, Math.Min(3, line.Length - space - 1)), NumberStyles.None, CultureInfo.InvariantCulture, out status);
+            else if (Starts(line, "x-ms-error-code:"u8)) errorCode = Encoding.ASCII.GetString(line[16..].Trim((byte)' '));
         }
         if (parsed == 0) return Refused(response.Status, "NoBatchResponse");
         // Every sub-request unauthorized: the service does not take sub-requests authorized this way.
         return statuses.All(s => s == 403) ? Refused(403, "SubRequestsNotAuthorized") : statuses;
     }
+
+    private static bool Starts(ReadOnlySpan<byte> line, ReadOnlySpan<byte> prefix) =>
+        line.Length >= prefix.Length && Ascii.EqualsIgnoreCase(line[..prefix.Length], prefix);
 
     /// <summary>The service failed a whole batch: refused (not supported here), or a storage fault.</summary>
     private int[]? Failed(int status, string? errorCode) => RefusedStatuses.Contains(status)

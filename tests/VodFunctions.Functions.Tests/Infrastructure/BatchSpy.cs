@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using Azure.Core;
 using Azure.Core.Pipeline;
@@ -10,9 +11,12 @@ namespace VodFunctions.Functions.Tests.Infrastructure;
 /// </summary>
 public sealed class BatchSpy : HttpPipelinePolicy
 {
-    private int _batches, _singleDeletes, _first;
+    private readonly ConcurrentDictionary<string, bool> _batches = new();
+    private int _singleDeletes, _first;
 
-    public int Batches => _batches;
+    /// <summary>Batch requests sent, each counted once however often the SDK retried it.</summary>
+    public int Batches => _batches.Count;
+
     public int SingleDeletes => _singleDeletes;
 
     /// <summary>Runs once, before the first batch request goes out.</summary>
@@ -29,7 +33,7 @@ public sealed class BatchSpy : HttpPipelinePolicy
             await ProcessNextAsync(message, pipeline);
             return;
         }
-        Interlocked.Increment(ref _batches);
+        _batches.TryAdd(message.Request.Headers.TryGetValue("Content-Type", out var type) ? type : "", true);
         if (BeforeFirstBatch is not null && Interlocked.Exchange(ref _first, 1) == 0) await BeforeFirstBatch();
         if (AnswerBatches is { } status)
             await new HttpClientTransport(new HttpClient(new Answer(status))).ProcessAsync(message);
