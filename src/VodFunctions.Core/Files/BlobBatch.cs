@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Globalization;
 using System.Text;
 using Azure;
@@ -65,20 +64,8 @@ public sealed class BlobBatch
         message.Request.Uri.AppendQuery("comp", "batch");
         message.Request.Headers.SetValue("x-ms-version", ServiceVersion);
         message.Request.Headers.SetValue("Content-Type", "multipart/mixed; boundary=" + boundary);
-        var body = await BodyAsync(names, boundary, cancellationToken);
-        // The body lives in a pooled buffer (a large one would be garbage on the large object heap) until sent, retries included.
-        var buffer = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(body.Length));
-        try
-        {
-            var length = 0;
-            foreach (var chunk in body.GetChunks()) length += Encoding.UTF8.GetBytes(chunk.Span, buffer.AsSpan(length));
-            message.Request.Content = RequestContent.Create(buffer.AsMemory(0, length));
-            await _pipeline.SendAsync(message, cancellationToken);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
+        message.Request.Content = RequestContent.Create(await BodyAsync(names, boundary, cancellationToken));
+        await _pipeline.SendAsync(message, cancellationToken);
 
         var response = message.Response;
         if (response.Status is < 200 or >= 300)
@@ -88,10 +75,10 @@ public sealed class BlobBatch
     }
 
     /// <summary>The multipart/mixed body: one DELETE sub-request per blob, each authorized on its own.</summary>
-    private async Task<StringBuilder> BodyAsync(IReadOnlyList<string> names, string boundary, CancellationToken cancellationToken)
+    private async Task<byte[]> BodyAsync(IReadOnlyList<string> names, string boundary, CancellationToken cancellationToken)
     {
         var date = DateTimeOffset.UtcNow.ToString("r", CultureInfo.InvariantCulture);
-        var body = new StringBuilder(); // grows in chunks of at most 8,000 characters: none on the large object heap
+        var body = new StringBuilder();
         for (var i = 0; i < names.Count; i++)
         {
             using var sub = _signer.CreateMessage();
@@ -106,7 +93,7 @@ public sealed class BlobBatch
             foreach (var header in sub.Request.Headers) body.Append(header.Name).Append(": ").Append(header.Value).Append("\r\n");
             body.Append("Content-Length: 0\r\n\r\n");
         }
-        return body.Append("--").Append(boundary).Append("--\r\n");
+        return Encoding.UTF8.GetBytes(body.Append("--").Append(boundary).Append("--\r\n").ToString());
     }
 
     /// <summary>Each sub-response's status by Content-ID, read line by line from the multipart/mixed response.</summary>

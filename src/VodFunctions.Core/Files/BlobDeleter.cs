@@ -40,14 +40,15 @@ public sealed class DeleteTally
 /// </summary>
 public sealed class BlobDeleter(IOptions<VodOptions> options, ILogger<BlobDeleter> logger)
 {
-    private const int PageSize = 5000;
-
     /// <summary>
     /// Batches one delete keeps in flight: up to 1,024 blob deletes, which the service runs side by side. More
     /// adds memory (each batch holds its request and response) and load, not speed: a batch is already the
     /// unit the service parallelizes, and Azurite runs sub-requests one after another on one thread anyway.
     /// </summary>
     public const int BatchesInFlight = 4;
+
+    /// <summary>Blobs listed per page: one round of full batches in flight.</summary>
+    private const int PageSize = BatchesInFlight * BlobBatch.MaxSize;
 
     private readonly ConcurrentDictionary<Uri, BlobBatch?> _batches = new();
 
