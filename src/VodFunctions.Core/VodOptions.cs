@@ -19,8 +19,11 @@ public sealed class VodOptions
     /// <summary>External storage locations; <c>default</c> is always the media storage account.</summary>
     public List<StorageLocationOptions> StorageLocations { get; set; } = [];
 
-    /// <summary>Blob deletes in flight across one request.</summary>
+    /// <summary>Storage requests deleting blobs in flight across one request (a batch or a single delete each).</summary>
     public int DeleteParallelism { get; set; } = 32;
+
+    /// <summary>Blobs deleted per Blob Batch request (1 to 256).</summary>
+    public int DeleteBatchSize { get; set; } = Files.BlobBatch.MaxSize;
 }
 
 public sealed class StorageLocationOptions

@@ -1,8 +1,10 @@
+using System.Collections.Concurrent;
 using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Azure.Storage.Blobs.Specialized;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace VodFunctions.Core.Files;
 
@@ -29,12 +31,26 @@ public sealed class DeleteTally
 
 /// <summary>
 /// Deletes every blob under folders, listing them page by page (memory does not grow with the
-/// number of blobs) and deleting with bounded parallelism shared by the whole request through
-/// <paramref name="gate"/>. A blob already gone counts as deleted; the SDK retries transient faults.
+/// number of blobs) and deleting them in Blob Batch requests of up to <see cref="VodOptions.DeleteBatchSize"/>
+/// blobs, at most <see cref="BatchesInFlight"/> at a time. The gate shared by the whole request bounds its storage
+/// requests in flight: a slot per batch, or per single delete. A blob already gone counts as deleted; the SDK
+/// retries transient faults.
+/// Blobs a batch did not plainly delete (an upload never finished, a failed sub-request) are deleted singly;
+/// where batches are refused (not supported, or no credential to sign sub-requests) every blob is.
 /// </summary>
-public sealed class BlobDeleter(ILogger<BlobDeleter> logger)
+public sealed class BlobDeleter(IOptions<VodOptions> options, ILogger<BlobDeleter> logger)
 {
-    private const int PageSize = 5000;
+    /// <summary>
+    /// Batches one delete keeps in flight: up to 1,024 blob deletes, which the service runs side by side. More
+    /// adds memory (each batch holds its request and response) and load, not speed: a batch is already the
+    /// unit the service parallelizes, and Azurite runs sub-requests one after another on one thread anyway.
+    /// </summary>
+    public const int BatchesInFlight = 4;
+
+    /// <summary>Blobs listed per page: one round of full batches in flight.</summary>
+    private const int PageSize = BatchesInFlight * BlobBatch.MaxSize;
+
+    private readonly ConcurrentDictionary<Uri, BlobBatch?> _batches = new();
 
     /// <summary>Blobs under <paramref name="prefixes"/> plus the exact <paramref name="blobs"/>, uncommitted uploads included.</summary>
     public static async IAsyncEnumerable<IReadOnlyList<BlobItem>> ListAsync(
@@ -57,25 +73,67 @@ public sealed class BlobDeleter(ILogger<BlobDeleter> logger)
         BlobContainerClient container, IEnumerable<string> prefixes, IEnumerable<string> blobs, SemaphoreSlim gate, DeleteTally tally,
         CancellationToken cancellationToken = default)
     {
+        var batch = _batches.GetOrAdd(container.Uri, _ => BlobBatch.For(container));
+        // Without batches, chunks only pace the listing's single deletes (the gate bounds them).
+        var size = batch is { RefusedWith: null } ? Math.Clamp(options.Value.DeleteBatchSize, 1, BlobBatch.MaxSize) : BlobBatch.MaxSize;
         await foreach (var page in ListAsync(container, prefixes, blobs, cancellationToken))
         {
-            await Parallel.ForEachAsync(page, new ParallelOptions { MaxDegreeOfParallelism = gate.CurrentCount + 1, CancellationToken = cancellationToken },
-                async (blob, ct) =>
+            await Parallel.ForEachAsync(page.Chunk(size), new ParallelOptions { MaxDegreeOfParallelism = BatchesInFlight, CancellationToken = cancellationToken },
+                async (chunk, ct) =>
                 {
-                    await gate.WaitAsync(ct);
-                    try
+                    var single = batch is { RefusedWith: null } ? await DeleteBatchAsync(container, batch, chunk, gate, tally, ct) : chunk;
+                    await Task.WhenAll(single.Select(async blob =>
                     {
-                        await DeleteOneAsync(container.GetBlockBlobClient(blob.Name), mayBeUncommitted: blob.Properties.ContentLength is null or 0, ct);
+                        await gate.WaitAsync(ct);
+                        try
+                        {
+                            await DeleteOneAsync(container.GetBlockBlobClient(blob.Name), MayBeUncommitted(blob), ct);
+                        }
+                        finally
+                        {
+                            gate.Release();
+                        }
                         tally.Add(blob.Name, blob.Properties.ContentLength ?? 0);
-                    }
-                    finally
-                    {
-                        gate.Release();
-                    }
+                    }));
                 });
             logger.LogDebug("Deleted {Count} blobs from {Container} ({Total} so far)", page.Count, container.Name, tally.Files);
         }
     }
+
+    /// <summary>Deletes <paramref name="chunk"/> in one batch; answers the blobs left to delete singly.</summary>
+    private async Task<IReadOnlyList<BlobItem>> DeleteBatchAsync(
+        BlobContainerClient container, BlobBatch batch, BlobItem[] chunk, SemaphoreSlim gate, DeleteTally tally, CancellationToken cancellationToken)
+    {
+        int[]? statuses;
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            statuses = await batch.DeleteAsync(chunk.Select(b => b.Name).ToList(), cancellationToken);
+        }
+        finally
+        {
+            gate.Release();
+        }
+        if (statuses is null)
+        {
+            if (batch.RefusedWith is { } refused)
+                logger.LogWarning("Blob batches refused by {Container} ({Refusal}); deleting blobs singly from now on", container.Uri, refused);
+            return chunk;
+        }
+        var single = new List<BlobItem>();
+        for (var i = 0; i < chunk.Length; i++)
+        {
+            // 404: already gone, unless the blob may hold only uncommitted blocks, which the single path discards.
+            if (statuses[i] == 202 || (statuses[i] == 404 && !MayBeUncommitted(chunk[i]))) tally.Add(chunk[i].Name, chunk[i].Properties.ContentLength ?? 0);
+            else single.Add(chunk[i]);
+        }
+        if (single.Count > 0)
+            logger.LogDebug("Batch delete left {Count} of {Total} blobs in {Container} to delete singly", single.Count, chunk.Length, container.Name);
+        return single;
+    }
+
+    /// <summary>Blobs holding only uncommitted blocks (an upload never finished) are listed with no length.</summary>
+    private static bool MayBeUncommitted(BlobItem blob) => blob.Properties.ContentLength is null or 0;
 
     /// <summary>
     /// Deletes a blob. A blob that holds only uncommitted blocks (an upload never finished) is first

@@ -24,7 +24,12 @@ public sealed class FaultPolicy(Func<HttpMessage, bool> matches, int passing) : 
     public bool Armed { get; set; } = true;
     public int Failed { get; private set; }
 
-    public static bool IsBlobDelete(HttpMessage message) => message.Request.Method == RequestMethod.Delete;
+    /// <summary>A single blob delete or a Blob Batch request (which deletes many).</summary>
+    public static bool IsBlobDelete(HttpMessage message) => message.Request.Method == RequestMethod.Delete || IsBlobBatch(message);
+
+    public static bool IsBlobBatch(HttpMessage message) =>
+        message.Request.Method == RequestMethod.Post && message.Request.Uri.Query.Contains("comp=batch", StringComparison.Ordinal);
+
     public static bool IsTableTransaction(HttpMessage message) => message.Request.Uri.Path.EndsWith("$batch", StringComparison.Ordinal);
 
     public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
