@@ -15,7 +15,7 @@ public sealed class ReconcileStorageTests
     public async Task InterruptedDeleteVideoIsFinishedByReconcileStorage()
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        var fault = new FaultPolicy(FaultPolicy.IsBlobDelete, passing: 3);
+        var fault = new FaultPolicy(FaultPolicy.IsBlobDelete, passing: 0);
         await using var app = await TimerKit.StartAsync(clock, configure: b => b.Services.Configure<StorageClientsOptions>(o =>
         {
             o.MaxRetries = 0;
