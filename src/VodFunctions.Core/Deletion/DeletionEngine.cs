@@ -45,7 +45,7 @@ public sealed class DeletionEngine(
 {
     private const int MaxTransactionActions = 100;
 
-    /// <summary>A limit on blob deletes in flight, shared by everything one request deletes.</summary>
+    /// <summary>A limit on storage requests deleting blobs (a batch or a single delete each), shared by everything one request deletes.</summary>
     public SemaphoreSlim NewGate() => new(Math.Max(1, options.Value.DeleteParallelism));
 
     public static string JournalIndexRow(string partition, string operationId) => partition + "|" + operationId;
