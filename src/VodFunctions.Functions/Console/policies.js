@@ -49,6 +49,20 @@ function checks(name, values, chosen, legend) {
 }
 
 /** The create/edit form in a dialog; resolves true when saved. */
+/** Runs a dialog's action: busy while it runs, then closed (resolving true), or the error shown in the dialog. */
+async function submit(dialog, problem, resolve, action) {
+  dialog.setBusy(true);
+  try {
+    await action();
+    dialog.setBusy(false);
+    dialog.close();
+    resolve(true);
+  } catch (error) {
+    dialog.setBusy(false);
+    problem.replaceChildren(errorBox(error));
+  }
+}
+
 function editPolicy(policy, returnFocus) {
   const editing = Boolean(policy?.PolicyId);
   const current = policy ?? { Enabled: true, Priority: 0, Action: 'DeleteVideo', MinAge: 'P90D', DailyLimit: 50000 };
@@ -95,17 +109,10 @@ function editPolicy(policy, returnFocus) {
         CateIds: String(data.get('CateIds')).split(',').map((item) => item.trim()).filter(Boolean),
         Statuses: data.getAll('Statuses'),
       };
-      dialog.setBusy(true);
-      try {
+      await submit(dialog, problem, resolve, async () => {
         await call('SetMediaPolicy', fieldsOf(draft));
         announce(`Policy ${draft.Name} saved.`);
-        dialog.setBusy(false);
-        dialog.close();
-        resolve(true);
-      } catch (error) {
-        dialog.setBusy(false);
-        problem.replaceChildren(errorBox(error));
-      }
+      });
     });
     dialog.body.replaceChildren(form);
     dialog.footer.replaceChildren(
@@ -154,16 +161,7 @@ function confirmRemove(policy, returnFocus) {
     dialog.footer.replaceChildren(cancel, h('button', {
       type: 'button', class: 'danger',
       async onclick() {
-        dialog.setBusy(true);
-        try {
-          await call('DeleteMediaPolicy', { PolicyId: policy.PolicyId });
-          dialog.setBusy(false);
-          dialog.close();
-          resolve(true);
-        } catch (error) {
-          dialog.setBusy(false);
-          problem.replaceChildren(errorBox(error));
-        }
+        await submit(dialog, problem, resolve, () => call('DeleteMediaPolicy', { PolicyId: policy.PolicyId }));
       },
     }, 'Delete policy'));
     cancel.focus();
