@@ -79,8 +79,8 @@ public sealed class CatalogStore
             OwnerPartition = record.PartitionKey, OwnerRow = record.RowKey,
             AppId = record.AppId, CateId = (record as VideoEntity)?.CateId, CreationTime = record.CreationTime,
         };
-        yield return Entry(IdKey(mediaId), "");
-        if (blobName is not null) yield return Entry(BlobKey(location!, blobName), "");
+        yield return Entry(IdKey(mediaId), IdKey(mediaId));
+        if (blobName is not null) yield return Entry(BlobKey(location!, blobName), BlobKey(location!, blobName));
         if (title is null) yield break;
         foreach (var app in new[] { record.AppId, Everyone })
         {
@@ -114,12 +114,12 @@ public sealed class CatalogStore
     }
 
     public Task<VideoEntity?> GetVideoAsync(string videoId, CancellationToken cancellationToken = default) =>
-        MediaIds.IsValid(videoId) ? GetAsync<VideoEntity>(videoId, VideoEntity.Row, cancellationToken) : Task.FromResult<VideoEntity?>(null);
+        MediaIds.IsValid(videoId) ? GetAsync<VideoEntity>(videoId, VideoEntity.RowOf(videoId), cancellationToken) : Task.FromResult<VideoEntity?>(null);
 
     public async Task<IndexEntity?> FindIdAsync(string mediaId, CancellationToken cancellationToken = default)
     {
         if (!MediaIds.IsValid(mediaId)) return null;
-        var response = await Index.GetEntityIfExistsAsync<IndexEntity>(IdKey(mediaId), "", cancellationToken: cancellationToken);
+        var response = await Index.GetEntityIfExistsAsync<IndexEntity>(IdKey(mediaId), IdKey(mediaId), cancellationToken: cancellationToken);
         return response.HasValue ? response.Value : null;
     }
 
@@ -138,7 +138,7 @@ public sealed class CatalogStore
     /// <summary>The image that owns a file, found through the index, never by scanning.</summary>
     public async Task<ImageEntity?> FindImageByBlobAsync(string location, string blobName, CancellationToken cancellationToken = default)
     {
-        var response = await Index.GetEntityIfExistsAsync<IndexEntity>(BlobKey(location, blobName), "", cancellationToken: cancellationToken);
+        var response = await Index.GetEntityIfExistsAsync<IndexEntity>(BlobKey(location, blobName), BlobKey(location, blobName), cancellationToken: cancellationToken);
         if (!response.HasValue || response.Value!.Kind != MediaKinds.Image) return null;
         var image = await GetAsync<ImageEntity>(response.Value.OwnerPartition, response.Value.OwnerRow, cancellationToken);
         return image is not null && image.BlobName == blobName && image.StorageLocation == location ? image : null;

@@ -6,8 +6,10 @@ namespace VodFunctions.Core.Catalog;
 /// <summary>
 /// Catalog rows. All records of one video share its partition (PartitionKey = VideoId), so one
 /// entity-group transaction can change them together. Uploaded images and attached media are
-/// partitions of their own. Row keys: <c>video</c>, <c>stream|{JobId}</c>, <c>image|{ImageId}</c>,
-/// <c>attached</c>, <c>journal|{OperationId}</c>.
+/// partitions of their own. Row keys: <c>video|{VideoId}</c>, <c>stream|{JobId}</c>, <c>image|{ImageId}</c>,
+/// <c>attached|{MediaId}</c>, <c>journal|{OperationId}</c>. Every row key holds an ID, so no two partitions share
+/// one: Azurite looks a row up by its row key first, and a row key common to every partition would make each
+/// lookup, insert and delete there cost as much as the whole table.
 /// </summary>
 public abstract class CatalogEntity : ITableEntity
 {
@@ -27,7 +29,7 @@ public abstract class CatalogEntity : ITableEntity
 
 public sealed class VideoEntity : CatalogEntity
 {
-    public const string Row = "video";
+    public static string RowOf(string videoId) => "video|" + videoId;
     public string VideoId => PartitionKey;
     public string Title { get; set; } = "";
     public string? CateId { get; set; }
@@ -67,7 +69,7 @@ public sealed class ImageEntity : CatalogEntity
 
 public sealed class AttachedEntity : CatalogEntity
 {
-    public const string Row = "attached";
+    public static string RowOf(string mediaId) => "attached|" + mediaId;
     public string MediaId => PartitionKey;
     public string BusinessType { get; set; } = "";
     public string BlobName { get; set; } = "";
@@ -77,7 +79,7 @@ public sealed class AttachedEntity : CatalogEntity
 
 /// <summary>
 /// A row of the index table: <c>id|{MediaId}</c> (where a media's record lives),
-/// <c>blob|{hash}</c> (which image owns a file), <c>title|{kind}|{app}</c> and <c>time|{kind}|{app}</c>
+/// <c>blob|{hash}</c> (which image owns a file) — both with their partition key as row key — <c>title|{kind}|{app}</c> and <c>time|{kind}|{app}</c>
 /// (search and age), <c>journal</c> (deletes in progress). Readers tolerate entries whose record is gone.
 /// </summary>
 public sealed class IndexEntity : ITableEntity

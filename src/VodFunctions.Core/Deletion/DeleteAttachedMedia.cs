@@ -25,7 +25,7 @@ public sealed class DeleteAttachedMedia(CatalogStore catalog, DeletionEngine eng
 
     private Func<CancellationToken, Task<DeleteWork>> Prepare(string mediaId, DeleteRequest request) => async cancellationToken =>
     {
-        var media = await catalog.GetAsync<AttachedEntity>(mediaId, AttachedEntity.Row, cancellationToken);
+        var media = await catalog.GetAsync<AttachedEntity>(mediaId, AttachedEntity.RowOf(mediaId), cancellationToken);
         if (media is null) return DeleteWork.Nothing;
         if (media.Deleting) return DeleteWork.Busy;
         media.Deleting = true;

@@ -207,16 +207,19 @@ public sealed class DeletionEngine(
     private sealed record PartitionRows(
         VideoEntity? Video, AttachedEntity? Attached, List<ImageEntity> Images, List<StreamEntity> Streams, List<JournalEntity> Journals);
 
-    /// <summary>Every record of a partition, read at once.</summary>
+    /// <summary>Every record of a partition, read in one query.</summary>
     private async Task<PartitionRows> ReadPartitionAsync(string partition, CancellationToken cancellationToken)
     {
-        var video = catalog.GetAsync<VideoEntity>(partition, VideoEntity.Row, cancellationToken);
-        var attached = catalog.GetAsync<AttachedEntity>(partition, AttachedEntity.Row, cancellationToken);
-        var images = catalog.ImagesAsync(partition, cancellationToken).ToListAsync(cancellationToken).AsTask();
-        var streams = catalog.StreamsAsync(partition, cancellationToken).ToListAsync(cancellationToken).AsTask();
-        var journals = PendingAsync(partition, cancellationToken).ToListAsync(cancellationToken).AsTask();
-        await Task.WhenAll(video, attached, images, streams, journals);
-        return new PartitionRows(video.Result, attached.Result, images.Result, streams.Result, journals.Result);
+        var rows = new PartitionRows(null, null, [], [], []);
+        await foreach (var row in catalog.Media.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {partition}"), cancellationToken: cancellationToken))
+        {
+            if (row.RowKey.StartsWith(StreamEntity.Prefix, StringComparison.Ordinal)) rows.Streams.Add(row.As<StreamEntity>());
+            else if (row.RowKey.StartsWith(ImageEntity.Prefix, StringComparison.Ordinal)) rows.Images.Add(row.As<ImageEntity>());
+            else if (row.RowKey.StartsWith(JournalEntity.Prefix, StringComparison.Ordinal)) rows.Journals.Add(row.As<JournalEntity>());
+            else if (row.RowKey == VideoEntity.RowOf(partition)) rows = rows with { Video = row.As<VideoEntity>() };
+            else if (row.RowKey == AttachedEntity.RowOf(partition)) rows = rows with { Attached = row.As<AttachedEntity>() };
+        }
+        return rows;
     }
 
     /// <summary>A whole video, uploaded image or attached media: index rows, then every record, the owner and the journal last.</summary>

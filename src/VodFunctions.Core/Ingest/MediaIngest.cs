@@ -29,9 +29,10 @@ public sealed class MediaIngest(CatalogStore catalog, MediaStorage storage, Time
 
     public async Task<UploadTicket> CreateUploadVideoAsync(NewVideo request, CancellationToken cancellationToken = default)
     {
+        var videoId = MediaIds.New();
         var video = new VideoEntity
         {
-            PartitionKey = MediaIds.New(), RowKey = VideoEntity.Row, Title = request.Title, AppId = request.AppId,
+            PartitionKey = videoId, RowKey = VideoEntity.RowOf(videoId), Title = request.Title, AppId = request.AppId,
             CateId = request.CateId, TranscodeMode = request.TranscodeMode, StorageLocation = request.StorageLocation,
             Status = VideoStatus.Uploading, CreationTime = time.GetUtcNow(), MezzanineFileName = request.FileName,
             MezzanineStatus = MezzanineStatus.Uploading, MezzanineJobId = MediaIds.New(),
@@ -52,7 +53,7 @@ public sealed class MediaIngest(CatalogStore catalog, MediaStorage storage, Time
         CatalogEntity record = request.Kind == MediaKinds.Image
             ? new ImageEntity { PartitionKey = id, RowKey = ImageEntity.RowOf(id), ImageId = id, ImageType = request.TypeName, StorageLocation = location,
                 BlobName = MediaStorage.ImageFolder(id) + request.FileName, Title = request.Title }
-            : new AttachedEntity { PartitionKey = id, RowKey = AttachedEntity.Row, BusinessType = request.TypeName, StorageLocation = location,
+            : new AttachedEntity { PartitionKey = id, RowKey = AttachedEntity.RowOf(id), BusinessType = request.TypeName, StorageLocation = location,
                 BlobName = MediaStorage.AttachedFolder(id) + request.FileName, Title = request.Title };
         record.AppId = request.AppId;
         record.Status = VideoStatus.Uploading;

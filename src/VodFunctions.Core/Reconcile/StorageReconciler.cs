@@ -279,7 +279,7 @@ public sealed class StorageReconciler(
         {
             "videos/" => await catalog.GetVideoAsync(id, cancellationToken) is { } video && video.StorageLocation == location,
             "images/" => await catalog.GetAsync<ImageEntity>(id, ImageEntity.RowOf(id), cancellationToken) is { } image && image.StorageLocation == location,
-            _ => await catalog.GetAsync<AttachedEntity>(id, AttachedEntity.Row, cancellationToken) is { } media && media.StorageLocation == location,
+            _ => await catalog.GetAsync<AttachedEntity>(id, AttachedEntity.RowOf(id), cancellationToken) is { } media && media.StorageLocation == location,
         };
     }
 

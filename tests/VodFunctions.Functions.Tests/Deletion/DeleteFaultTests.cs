@@ -83,7 +83,7 @@ public sealed class DeleteFaultTests
         (await app.CallAsync("DeleteStream", new { VideoId = video.VideoId, JobIds = video.JobIds[0] })).Status.Should().Be(200);
         (await app.ListBlobsAsync(streamFolder)).Should().BeEmpty();
         (await app.ListBlobsAsync(video.Folder)).Should().HaveCount(1 + 11);
-        (await RowsAsync(app, video.VideoId)).Select(r => r.RowKey).Should().BeEquivalentTo("video", $"stream|{video.JobIds[1]}");
+        (await RowsAsync(app, video.VideoId)).Select(r => r.RowKey).Should().BeEquivalentTo($"video|{video.VideoId}", $"stream|{video.JobIds[1]}");
     }
 
     private static async Task<List<TableEntity>> RowsAsync(TestApp app, string partition) =>

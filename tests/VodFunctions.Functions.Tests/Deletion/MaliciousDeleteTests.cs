@@ -90,7 +90,7 @@ public sealed class MaliciousDeleteTests
         [
             "../" + video.VideoId, video.VideoId + "/..", video.VideoId.ToUpperInvariant(), video.VideoId[..31], video.VideoId + "0",
             "*", "%", "' or PartitionKey ne ''", "PartitionKey eq '" + video.VideoId + "'", video.Folder, "videos", "\\", "null",
-            video.VideoId.Replace('a', 'g'), "0x" + video.VideoId[2..], "\u0430" + video.VideoId[1..], video.VideoId + "%00",
+            "g" + video.VideoId[1..], "0x" + video.VideoId[2..], "\u0430" + video.VideoId[1..], video.VideoId + "%00",
         ];
         foreach (var id in ids)
         {

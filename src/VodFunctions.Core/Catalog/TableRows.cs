@@ -1,0 +1,27 @@
+using System.Reflection;
+using Azure.Data.Tables;
+
+namespace VodFunctions.Core.Catalog;
+
+/// <summary>Rows read untyped (a whole partition in one query) turned into their entity types.</summary>
+public static class TableRows
+{
+    public static T As<T>(this TableEntity row) where T : ITableEntity, new()
+    {
+        var typed = new T { PartitionKey = row.PartitionKey, RowKey = row.RowKey, Timestamp = row.Timestamp, ETag = row.ETag };
+        foreach (var property in Settable<T>.Properties)
+        {
+            if (!row.TryGetValue(property.Name, out var value) || value is null) continue;
+            var type = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
+            property.SetValue(typed, type.IsInstanceOfType(value) ? value : Convert.ChangeType(value, type));
+        }
+        return typed;
+    }
+
+    private static class Settable<T>
+    {
+        public static readonly PropertyInfo[] Properties = typeof(T).GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .Where(p => p.CanWrite && p.Name is not (nameof(ITableEntity.PartitionKey) or nameof(ITableEntity.RowKey) or nameof(ITableEntity.Timestamp) or nameof(ITableEntity.ETag)))
+            .ToArray();
+    }
+}
