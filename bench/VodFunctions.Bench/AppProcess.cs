@@ -88,7 +88,7 @@ public sealed class AppProcess : IAsyncDisposable
         return peak;
     }
 
-    private static int FreePort()
+    public static int FreePort()
     {
         using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
         listener.Start();

@@ -9,12 +9,13 @@ namespace VodFunctions.Bench;
 
 /// <summary>
 /// ApplyMediaPolicies deleting the same 200 old videos (10 blobs each) from a catalog of 5,000 video records
-/// and from one of 100,000: the other records are younger than the policy's MinAge, written straight into
-/// the catalog tables with the catalog's own partition rules (index rows in transactions of 100). Each round
-/// is a fresh app process on fresh tables and container; the sweep is timed as the host would run it
-/// (<c>POST /ApplyMediaPolicies</c>, answered when the run is over) while the app's working set is sampled.
-/// As a same-run control, the same 200 videos are then seeded again and deleted through <c>DeleteVideo</c>
-/// (20 per call): that shows how much of any growth is the storage's per-operation cost rather than the sweep's.
+/// and from one of 100,000: the other records are younger than the policy's MinAge, written once per catalog
+/// straight into the catalog tables with the catalog's own partition rules (index rows in transactions of 100).
+/// Each round seeds the 200 old videos afresh and times the sweep as the host runs it (<c>POST /ApplyMediaPolicies</c>,
+/// answered when the run is over) while the app's working set is sampled. As a same-run control, the same 200
+/// videos are then seeded again and deleted through <c>DeleteVideo</c> (20 per call): that shows how much of any
+/// growth is the storage's per-operation cost rather than the sweep's. A first, untimed round goes through a
+/// counting proxy: the storage requests one sweep sends, which do not depend on the storage's speed.
 /// </summary>
 public static class SweepBenchmark
 {
@@ -23,94 +24,111 @@ public static class SweepBenchmark
     private const string App = "app-1000000";
     private static readonly BinaryData Content = new(new byte[1024]);
 
+    private sealed record Round(double Sweep, double Control, long Peak, IReadOnlyDictionary<string, int>? Requests);
+
+    private sealed record Catalog(List<Round> Rounds, IReadOnlyDictionary<string, int> Requests);
+
     public static async Task RunAsync(string storage, int rounds, int[] sizes)
     {
         Console.WriteLine($"Sweep benchmark: ApplyMediaPolicies deletes {Matching} old videos ({SegmentsPerVideo + 2} blobs each) " +
-                          $"from catalogs of {string.Join(" and ", sizes.Select(s => s.ToString("N0")))} videos; {rounds} rounds each, fresh app and storage per round");
-        var results = new Dictionary<int, List<(double Sweep, double Control, long Peak)>>();
-        foreach (var size in sizes)
-        {
-            results[size] = [];
-            for (var round = 1; round <= rounds; round++)
-            {
-                var result = await RoundAsync(storage, size);
-                results[size].Add(result);
-                Console.WriteLine($"  {size,7:N0} videos, round {round}: sweep {result.Sweep,8:F0} ms   control (DeleteVideo API) {result.Control,8:F0} ms   " +
-                                  $"peak working set {result.Peak / 1048576.0,6:F1} MiB");
-            }
-        }
+                          $"from catalogs of {string.Join(" and ", sizes.Select(s => s.ToString("N0")))} videos; {rounds} timed rounds each");
+        var results = new Dictionary<int, Catalog>();
+        foreach (var size in sizes) results[size] = await MeasureAsync(storage, size, rounds);
+
         Console.WriteLine();
+        double Sweep(int size) => DeleteBenchmark.Median(results[size].Rounds.Select(r => r.Sweep).ToList());
+        double Control(int size) => DeleteBenchmark.Median(results[size].Rounds.Select(r => r.Control).ToList());
         foreach (var size in sizes)
-        {
-            var r = results[size];
-            Console.WriteLine($"{size,7:N0} videos: sweep median {DeleteBenchmark.Median(r.Select(x => x.Sweep).ToList()),8:F0} ms, " +
-                              $"control median {DeleteBenchmark.Median(r.Select(x => x.Control).ToList()),8:F0} ms, peak working set {r.Max(x => x.Peak) / 1048576.0:F1} MiB");
-        }
-        if (sizes.Length >= 2)
-        {
-            var (small, large) = (results[sizes[0]], results[sizes[^1]]);
-            var sweepRatio = DeleteBenchmark.Median(large.Select(x => x.Sweep).ToList()) / DeleteBenchmark.Median(small.Select(x => x.Sweep).ToList());
-            var controlRatio = DeleteBenchmark.Median(large.Select(x => x.Control).ToList()) / DeleteBenchmark.Median(small.Select(x => x.Control).ToList());
-            Console.WriteLine($"sweep {sizes[^1]:N0} / {sizes[0]:N0} = {sweepRatio:F2}   (target <= 1.3)");
-            Console.WriteLine($"control {sizes[^1]:N0} / {sizes[0]:N0} = {controlRatio:F2}   (the same deletes without the sweep)");
-            Console.WriteLine($"sweep ratio / control ratio = {sweepRatio / controlRatio:F2}   (what the sweep itself adds as the catalog grows)");
-            Console.WriteLine($"peak working set {results.Values.SelectMany(v => v).Max(x => x.Peak) / 1048576.0:F1} MiB   (target < 300 MiB)");
-        }
+            Console.WriteLine($"{size,7:N0} videos: sweep median {Sweep(size),8:F0} ms, control median {Control(size),8:F0} ms, " +
+                              $"peak working set {results[size].Rounds.Max(r => r.Peak) / 1048576.0:F1} MiB");
+        Console.WriteLine("storage requests of one sweep:");
+        foreach (var kind in results.Values.SelectMany(r => r.Requests.Keys).Distinct().Order())
+            Console.WriteLine($"  {kind,-14} {string.Join("  ", sizes.Select(size => $"{results[size].Requests.GetValueOrDefault(kind),6:N0} ({size:N0})"))}");
+        if (sizes.Length < 2) return;
+        var (small, large) = (sizes[0], sizes[^1]);
+        Console.WriteLine($"requests {large:N0} / {small:N0} = {(double)results[large].Requests.Values.Sum() / results[small].Requests.Values.Sum():F2}   (the sweep's own work)");
+        Console.WriteLine($"sweep {large:N0} / {small:N0} = {Sweep(large) / Sweep(small):F2}   (target <= 1.3)");
+        Console.WriteLine($"control {large:N0} / {small:N0} = {Control(large) / Control(small):F2}   (the same deletes without the sweep)");
+        Console.WriteLine($"peak working set {results.Values.SelectMany(r => r.Rounds).Max(r => r.Peak) / 1048576.0:F1} MiB   (target < 300 MiB)");
     }
 
-    private static async Task<(double Sweep, double Control, long Peak)> RoundAsync(string storage, int size)
+    /// <summary>One catalog: seeded once, a counted round through the proxy, then the timed rounds; removed at the end.</summary>
+    private static async Task<Catalog> MeasureAsync(string storage, int size, int rounds)
     {
-        // The app's own scheduler stays off: the sweep runs when the benchmark invokes it, as the host would.
-        await using var app = await AppProcess.StartAsync(storage, new Dictionary<string, string>
+        var suffix = Guid.NewGuid().ToString("N")[..10];
+        // Both app processes share the storage names; their own schedulers stay off: the sweep runs when the benchmark invokes it, as the host would.
+        var settings = new Dictionary<string, string>
         {
+            ["Vod__TablePrefix"] = "b" + suffix, ["Vod__MediaContainer"] = "bench-" + suffix, ["Vod__EventsQueue"] = "bench-events-" + suffix,
             ["AzureWebJobs__ApplyMediaPolicies__Disabled"] = "true", ["AzureWebJobs__ReconcileStorage__Disabled"] = "true",
-        });
+        };
         var tables = new TableServiceClient(storage);
-        var media = tables.GetTableClient(app.TablePrefix + "Media");
-        var index = tables.GetTableClient(app.TablePrefix + "Index");
-        var container = new BlobContainerClient(storage, app.Container);
+        var media = tables.GetTableClient(settings["Vod__TablePrefix"] + "Media");
+        var index = tables.GetTableClient(settings["Vod__TablePrefix"] + "Index");
+        var container = new BlobContainerClient(storage, settings["Vod__MediaContainer"]);
         try
         {
             var now = DateTimeOffset.UtcNow;
-            var watch = Stopwatch.StartNew();
-            Console.Write($"  seeding {size - Matching:N0} young and {Matching} old videos...");
-            await SeedYoungAsync(media, index, size - Matching, now);
-            await SeedOldAsync(media, index, container, now);
-            Console.WriteLine($" {watch.Elapsed.TotalSeconds:F0} s");
-
-            var policy = await app.CallAsync("SetMediaPolicy", new { Name = "Expire after a year", Action = "DeleteVideo", MinAge = "P365D" });
-            var preview = await app.CallAsync("PreviewMediaPolicy", new { PolicyId = policy.GetProperty("PolicyId").GetString() });
-            Check(preview.GetProperty("Total").GetInt32() == Matching, $"the preview finds {Matching} videos, not {preview.GetProperty("Total")}");
-
-            double sweep = 0;
-            var peak = await app.PeakWorkingSetDuringAsync(async () =>
+            IReadOnlyDictionary<string, int> requests;
+            await using (var proxy = await CountingProxy.StartAsync(storage))
+            await using (var counted = await AppProcess.StartAsync(proxy.ConnectionString, settings))
             {
-                var timer = Stopwatch.StartNew();
-                using var response = await app.Client.PostAsync("/ApplyMediaPolicies", new StringContent(
-                    """{"Data":{"timer":{"Schedule":{"AdjustForDST":true},"ScheduleStatus":null,"IsPastDue":false}},"Metadata":{}}""",
-                    System.Text.Encoding.UTF8, "application/json"));
-                sweep = timer.Elapsed.TotalMilliseconds;
-                Check(response.IsSuccessStatusCode, $"the sweep answered {(int)response.StatusCode}");
-            });
-            var run = (await app.CallAsync("ListMediaPolicyRuns", new { PageSize = 1 })).GetProperty("Runs")[0];
-            Check(run.GetProperty("Deleted").GetInt32() == Matching && run.GetProperty("Status").GetString() == "Completed", $"the run deleted all old videos: {run}");
-            Check(!await container.GetBlobsAsync().AnyAsync(), "no blob is left");
-
-            // Control: the same deletes through DeleteVideo, without the sweep.
-            var again = await SeedOldAsync(media, index, container, now);
-            var control = Stopwatch.StartNew();
-            await Parallel.ForEachAsync(again.Chunk(20), new ParallelOptions { MaxDegreeOfParallelism = 2 }, async (ids, _) =>
-                await app.CallAsync("DeleteVideo", new { VideoIds = ids }));
-            var controlMs = control.Elapsed.TotalMilliseconds;
-            Check(!await container.GetBlobsAsync().AnyAsync(), "no blob is left after the control deletes");
-            return (sweep, controlMs, peak);
+                await SeedYoungAsync(media, index, size - Matching, now);
+                await counted.CallAsync("SetMediaPolicy", new { Name = "Expire after a year", Action = "DeleteVideo", MinAge = "P365D" });
+                requests = (await RoundAsync(counted, media, index, container, now, proxy)).Requests!;
+                Console.WriteLine($"  {size,7:N0} videos, counted round: {requests.Values.Sum():N0} storage requests");
+            }
+            await using var app = await AppProcess.StartAsync(storage, settings);
+            var results = new List<Round>();
+            for (var round = 1; round <= rounds; round++)
+            {
+                var result = await RoundAsync(app, media, index, container, now, proxy: null);
+                results.Add(result);
+                Console.WriteLine($"  {size,7:N0} videos, round {round}: sweep {result.Sweep,8:F0} ms   control (DeleteVideo API) {result.Control,8:F0} ms   " +
+                                  $"peak working set {result.Peak / 1048576.0,6:F1} MiB");
+            }
+            return new Catalog(results, requests);
         }
         finally
         {
             await container.DeleteIfExistsAsync();
-            await foreach (var table in tables.QueryAsync(TableClient.CreateQueryFilter($"TableName ge {app.TablePrefix} and TableName lt {app.TablePrefix + "~"}")))
+            await foreach (var table in tables.QueryAsync(TableClient.CreateQueryFilter($"TableName ge {settings["Vod__TablePrefix"]} and TableName lt {settings["Vod__TablePrefix"] + "~"}")))
                 await tables.DeleteTableAsync(table.Name);
         }
+    }
+
+    /// <summary>Seeds the old videos, sweeps them (counting its storage requests when given a proxy), then the control deletes.</summary>
+    private static async Task<Round> RoundAsync(AppProcess app, TableClient media, TableClient index, BlobContainerClient container, DateTimeOffset now, CountingProxy? proxy)
+    {
+        await SeedOldAsync(media, index, container, now);
+        var policyId = (await app.CallAsync("ListMediaPolicies", new { })).GetProperty("Policies")[0].GetProperty("PolicyId").GetString();
+        var preview = await app.CallAsync("PreviewMediaPolicy", new { PolicyId = policyId });
+        Check(preview.GetProperty("Total").GetInt32() == Matching, $"the preview finds {Matching} videos, not {preview.GetProperty("Total")}");
+
+        double sweep = 0;
+        proxy?.Reset();
+        var peak = await app.PeakWorkingSetDuringAsync(async () =>
+        {
+            var timer = Stopwatch.StartNew();
+            using var response = await app.Client.PostAsync("/ApplyMediaPolicies", new StringContent(
+                """{"Data":{"timer":{"Schedule":{"AdjustForDST":true},"ScheduleStatus":null,"IsPastDue":false}},"Metadata":{}}""",
+                System.Text.Encoding.UTF8, "application/json"));
+            sweep = timer.Elapsed.TotalMilliseconds;
+            Check(response.IsSuccessStatusCode, $"the sweep answered {(int)response.StatusCode}");
+        });
+        var requests = proxy?.Counts;
+        var run = (await app.CallAsync("ListMediaPolicyRuns", new { PageSize = 1 })).GetProperty("Runs")[0];
+        Check(run.GetProperty("Deleted").GetInt32() == Matching && run.GetProperty("Status").GetString() == "Completed", $"the run deleted all old videos: {run}");
+        Check(!await container.GetBlobsAsync().AnyAsync(), "no blob is left");
+
+        // Control: the same deletes through DeleteVideo, without the sweep.
+        var again = await SeedOldAsync(media, index, container, now);
+        var control = Stopwatch.StartNew();
+        await Parallel.ForEachAsync(again.Chunk(20), new ParallelOptions { MaxDegreeOfParallelism = 2 }, async (ids, _) =>
+            await app.CallAsync("DeleteVideo", new { VideoIds = ids }));
+        var controlMs = control.Elapsed.TotalMilliseconds;
+        Check(!await container.GetBlobsAsync().AnyAsync(), "no blob is left after the control deletes");
+        return new Round(sweep, controlMs, peak, requests);
     }
 
     private static void Check(bool condition, string what)
@@ -118,11 +136,18 @@ public static class SweepBenchmark
         if (!condition) throw new InvalidOperationException("Benchmark check failed: " + what);
     }
 
-    /// <summary>Video records younger than the policy's MinAge (no blobs needed): each video's row in its own partition, index rows 100 per transaction.</summary>
+    /// <summary>Video records younger than the policy's MinAge (no blobs needed), in slices of 5,000 with a progress line.</summary>
     private static async Task SeedYoungAsync(TableClient media, TableClient index, int count, DateTimeOffset now)
     {
-        var videos = Enumerable.Range(0, count).Select(i => NewVideo(now.AddMinutes(-(i + 1) * (180.0 * 24 * 60 / count)))).ToList();
-        await WriteAsync(media, index, videos);
+        var watch = Stopwatch.StartNew();
+        for (var done = 0; done < count;)
+        {
+            var slice = Math.Min(5_000, count - done);
+            await WriteAsync(media, index, Enumerable.Range(done, slice).Select(i => NewVideo(now.AddMinutes(-(i + 1) * (180.0 * 24 * 60 / count)))).ToList());
+            done += slice;
+            Console.Write($"\r  seeding {count:N0} young videos: {done,7:N0} ({done * 100 / count,3}%) {watch.Elapsed.TotalSeconds,5:F0} s");
+        }
+        Console.WriteLine();
     }
 
     /// <summary>200 videos well past the MinAge, each with a mezzanine and one HLS stream: 10 real blobs.</summary>
@@ -153,12 +178,16 @@ public static class SweepBenchmark
         return videos.Select(v => v.VideoId).ToList();
     }
 
-    private static VideoEntity NewVideo(DateTimeOffset created) => new()
+    private static VideoEntity NewVideo(DateTimeOffset created)
     {
-        PartitionKey = MediaIds.New(), RowKey = VideoEntity.Row, Title = "Bench video " + created.ToUnixTimeSeconds(), AppId = App, CateId = "bench",
-        TranscodeMode = TranscodeModes.FastTranscode, StorageLocation = "default", Status = VideoStatus.Normal, CreationTime = created,
-        MezzanineFileName = "source.mp4", MezzanineStatus = MezzanineStatus.Normal, MezzanineJobId = MediaIds.New(),
-    };
+        var videoId = MediaIds.New();
+        return new VideoEntity
+        {
+            PartitionKey = videoId, RowKey = VideoEntity.RowOf(videoId), Title = "Bench video " + created.ToUnixTimeSeconds(), AppId = App, CateId = "bench",
+            TranscodeMode = TranscodeModes.FastTranscode, StorageLocation = "default", Status = VideoStatus.Normal, CreationTime = created,
+            MezzanineFileName = "source.mp4", MezzanineStatus = MezzanineStatus.Normal, MezzanineJobId = MediaIds.New(),
+        };
+    }
 
     /// <summary>Index rows first (in transactions of 100 per partition), then the records, as the catalog writes them.</summary>
     private static async Task WriteAsync(TableClient media, TableClient index, IReadOnlyList<VideoEntity> videos)
