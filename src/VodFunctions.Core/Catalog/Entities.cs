@@ -78,9 +78,10 @@ public sealed class AttachedEntity : CatalogEntity
 }
 
 /// <summary>
-/// A row of the index table: <c>id|{MediaId}</c> (where a media's record lives),
-/// <c>blob|{hash}</c> (which image owns a file) — both with their partition key as row key — <c>title|{kind}|{app}</c> and <c>time|{kind}|{app}</c>
-/// (search and age), <c>journal</c> (deletes in progress). Readers tolerate entries whose record is gone.
+/// A row of the index table: <c>id|{MediaId}</c> (where a media's record lives) and <c>blob|{hash}</c>
+/// (which image owns a file), each its partition's only row with the partition key as row key;
+/// <c>title|{kind}|{app}</c> and <c>time|{kind}|{app}</c> (search and age); <c>journal</c> (deletes in
+/// progress). Readers tolerate entries whose record is gone.
 /// </summary>
 public sealed class IndexEntity : ITableEntity
 {
