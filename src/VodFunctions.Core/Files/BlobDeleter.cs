@@ -144,14 +144,8 @@ public sealed class BlobDeleter(IOptions<VodOptions> options, ILogger<BlobDelete
     {
         var deleted = await blob.DeleteIfExistsAsync(DeleteSnapshotsOption.IncludeSnapshots, cancellationToken: cancellationToken);
         if (deleted.Value || !mayBeUncommitted) return;
-        try
-        {
-            await blob.CommitBlockListAsync([], new CommitBlockListOptions { Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } }, cancellationToken);
-        }
-        catch (RequestFailedException e) when (e.Status is 409 or 412)
-        {
-            // A committed blob appeared meanwhile (it is deleted below) or the blocks are gone already.
-        }
+        // A committed blob may appear meanwhile: it is deleted below all the same.
+        await MediaStorage.CommitEmptyAsync(blob, cancellationToken);
         await blob.DeleteIfExistsAsync(DeleteSnapshotsOption.IncludeSnapshots, cancellationToken: cancellationToken);
     }
 }

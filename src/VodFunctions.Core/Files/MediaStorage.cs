@@ -106,18 +106,51 @@ public sealed class MediaStorage(IReadOnlyDictionary<string, BlobContainerClient
         return new BlobUriBuilder(blob.Uri) { Sas = sas.ToSasQueryParameters(key.Value, service.AccountName) }.ToUri();
     }
 
-    public async Task<long?> BlobSizeAsync(string location, string blobName, CancellationToken cancellationToken = default)
+    public async Task<long?> BlobSizeAsync(string location, string blobName, CancellationToken cancellationToken = default) =>
+        await PropertiesAsync(Container(location).GetBlobClient(blobName), cancellationToken) is { } properties && !IsDiscardResidue(properties)
+            ? properties.ContentLength
+            : null;
+
+    /// <summary>A blob's properties, or null when there is no committed blob.</summary>
+    public static async Task<BlobProperties?> PropertiesAsync(BlobBaseClient blob, CancellationToken cancellationToken = default)
     {
         try
         {
-            var properties = await Container(location).GetBlobClient(blobName).GetPropertiesAsync(cancellationToken: cancellationToken);
-            return properties.Value.ContentLength;
+            return (await blob.GetPropertiesAsync(cancellationToken: cancellationToken)).Value;
         }
         catch (RequestFailedException e) when (e.Status == 404)
         {
             return null;
         }
     }
+
+    private const string DiscardMark = "voddiscardedupload";
+
+    /// <summary>
+    /// Drops the uncommitted blocks of a blob that has no committed version, by committing an empty blob in its
+    /// place (only where none exists: If-None-Match *), marked so that it is never taken for an upload and a
+    /// retry can finish the discard if the process stops before the empty blob is deleted. Answers the empty
+    /// blob's ETag, or null when a blob was committed meanwhile.
+    /// </summary>
+    public static async Task<ETag?> CommitEmptyAsync(BlockBlobClient blob, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var options = new CommitBlockListOptions
+            {
+                Metadata = new Dictionary<string, string> { [DiscardMark] = "true" },
+                Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
+            };
+            return (await blob.CommitBlockListAsync([], options, cancellationToken)).Value.ETag;
+        }
+        catch (RequestFailedException e) when (e.Status is 409 or 412)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The empty blob <see cref="CommitEmptyAsync"/> left behind.</summary>
+    public static bool IsDiscardResidue(BlobProperties properties) => properties.ContentLength == 0 && properties.Metadata.ContainsKey(DiscardMark);
 
     /// <summary>Files and bytes under a folder, subfolders included, listed page by page.</summary>
     public async Task<(int Files, long Bytes)> FolderSizeAsync(string location, string prefix, CancellationToken cancellationToken = default)

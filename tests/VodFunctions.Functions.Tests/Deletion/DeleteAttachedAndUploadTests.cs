@@ -1,4 +1,6 @@
 using Azure.Storage.Blobs.Specialized;
+using Microsoft.Extensions.DependencyInjection;
+using VodFunctions.Core;
 
 namespace VodFunctions.Functions.Tests.Deletion;
 
@@ -52,6 +54,37 @@ public sealed class DeleteAttachedAndUploadTests
         var again = await app.CallAsync("DeleteMultipartUpload", new { MediaId = videoId, MediaType = "video" });
         again.Status.Should().Be(400);
         again.Code.Should().Be("InvalidMultipartUpload.NotFound");
+    }
+
+    [Fact]
+    public async Task DeleteMultipartUploadStoppedBetweenItsStepsIsFinishedByARetry()
+    {
+        var fault = new FaultPolicy(FaultPolicy.IsBlobDelete, passing: 0);
+        await using var app = await TestApp.StartAsync(configure: builder => builder.Services.Configure<StorageClientsOptions>(options =>
+        {
+            options.MaxRetries = 1;
+            options.RetryDelay = TimeSpan.FromMilliseconds(5);
+            options.BlobPolicies.Add(fault);
+        }));
+        var created = await app.CallAsync("CreateUploadVideo", new { Title = "Interrupted", FileName = "big.mp4" });
+        var videoId = created.Str("VideoId");
+        var blob = app.Container.GetBlockBlobClient($"videos/{videoId}/mezzanine/big.mp4");
+        await blob.StageBlockAsync(Convert.ToBase64String(new byte[16]), new MemoryStream(new byte[4096]));
+
+        // The blocks are dropped (an empty blob committed in their place), then deleting that blob fails.
+        var failed = await app.CallAsync("DeleteMultipartUpload", new { MediaId = videoId, MediaType = "video" });
+        failed.Status.Should().Be(503, failed.ToString());
+        (await app.ListBlobsAsync()).Should().Equal($"videos/{videoId}/mezzanine/big.mp4");
+        var complete = await app.CallAsync("CompleteUpload", new { MediaId = videoId });
+        complete.Code.Should().Be("InvalidFile.NotFound", "the empty blob a discard leaves is no upload");
+
+        fault.Armed = false;
+        var dryRun = await app.CallAsync("DeleteMultipartUpload", new { MediaId = videoId, MediaType = "video", DryRun = true });
+        dryRun["Plan"].GetProperty("Files").GetInt32().Should().Be(1);
+        var retried = await app.CallAsync("DeleteMultipartUpload", new { MediaId = videoId, MediaType = "video" });
+        retried.Status.Should().Be(200, retried.ToString());
+        (await app.ListBlobsAsync()).Should().BeEmpty();
+        (await app.CallAsync("DeleteMultipartUpload", new { MediaId = videoId, MediaType = "video" })).Code.Should().Be("InvalidMultipartUpload.NotFound");
     }
 
     [Fact]
