@@ -21,5 +21,8 @@ public sealed class FunctionAttribute(string name) : Attribute
     /// <summary>Callable without a key (health, the console's static files).</summary>
     public bool Anonymous { get; init; }
 
+    /// <summary>The error code of a storage fault (503), when the operation has its own (<c>DeleteVideoFailed</c>); else <c>ServiceUnavailable</c>.</summary>
+    public string? StorageFailedCode { get; init; }
+
     public string RouteOrName => Route ?? Name;
 }

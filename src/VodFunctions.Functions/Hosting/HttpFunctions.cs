@@ -92,7 +92,7 @@ public static class HttpFunctions
         catch (Exception e) when (e is RequestFailedException or TableTransactionFailedException)
         {
             logger.LogError(e, "Storage failed in {Function} ({RequestId})", function.Name, requestId);
-            result = new VodError("ServiceUnavailable", "Storage is unavailable; the request is safe to retry.");
+            result = new VodError(function.StorageFailedCode ?? "ServiceUnavailable", "Storage is unavailable; the request is safe to retry.");
         }
         catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
         {

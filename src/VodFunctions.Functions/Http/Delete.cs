@@ -4,7 +4,7 @@ using VodFunctions.Functions.Hosting;
 
 namespace VodFunctions.Functions.Http;
 
-[Function("DeleteVideo")]
+[Function("DeleteVideo", StorageFailedCode = DeleteVideos.FailedCode)]
 public sealed class DeleteVideo(DeleteVideos delete) : IHttpFunction
 {
     public async Task<object> RunAsync(ApiRequest request, CancellationToken cancellationToken)
@@ -15,7 +15,7 @@ public sealed class DeleteVideo(DeleteVideos delete) : IHttpFunction
     }
 }
 
-[Function("DeleteStream")]
+[Function("DeleteStream", StorageFailedCode = DeleteStreams.FailedCode)]
 public sealed class DeleteStream(DeleteStreams delete) : IHttpFunction
 {
     public async Task<object> RunAsync(ApiRequest request, CancellationToken cancellationToken)
@@ -26,7 +26,7 @@ public sealed class DeleteStream(DeleteStreams delete) : IHttpFunction
     }
 }
 
-[Function("DeleteMezzanines")]
+[Function("DeleteMezzanines", StorageFailedCode = DeleteMezzanines.FailedCode)]
 public sealed class DeleteMezzaninesFunction(DeleteMezzanines delete) : IHttpFunction
 {
     public async Task<object> RunAsync(ApiRequest request, CancellationToken cancellationToken)
@@ -38,7 +38,7 @@ public sealed class DeleteMezzaninesFunction(DeleteMezzanines delete) : IHttpFun
     }
 }
 
-[Function("DeleteImage")]
+[Function("DeleteImage", StorageFailedCode = DeleteImages.FailedCode)]
 public sealed class DeleteImage(DeleteImages delete) : IHttpFunction
 {
     private static readonly string[] Modes = ["ImageURL", "ImageId", "VideoId"];
@@ -66,7 +66,7 @@ public sealed class DeleteImage(DeleteImages delete) : IHttpFunction
     }
 }
 
-[Function("DeleteAttachedMedia")]
+[Function("DeleteAttachedMedia", StorageFailedCode = DeleteAttachedMedia.FailedCode)]
 public sealed class DeleteAttachedMediaFunction(DeleteAttachedMedia delete) : IHttpFunction
 {
     public async Task<object> RunAsync(ApiRequest request, CancellationToken cancellationToken) =>

@@ -65,6 +65,26 @@ public sealed class DeleteFaultTests
         (await IndexRowsAsync(app, video.VideoId)).Should().BeEmpty();
     }
 
+    [Theory]
+    [InlineData("DeleteVideo", "DeleteVideoFailed")]
+    [InlineData("DeleteMezzanines", "DeleteMezzaninesFailed")]
+    public async Task AStorageFaultBeforeTheJournalAnswersTheOperationsFailedCodeAndDeletesNothing(string operation, string code)
+    {
+        var fault = new FaultPolicy(_ => true, passing: 0) { Armed = false };
+        await using var app = await StartWithFaultAsync(fault, onTables: true);
+        var video = await app.SeedVideoAsync(streams: 1, segments: 3, snapshots: 1);
+        var blobs = await app.ListBlobsAsync();
+        fault.Arm(passing: 0); // the first catalog read fails
+
+        var failed = await app.CallAsync(operation, new { VideoIds = video.VideoId, Force = true });
+
+        failed.Status.Should().Be(503, failed.ToString());
+        failed.Code.Should().Be(code);
+        fault.Armed = false;
+        (await app.ListBlobsAsync()).Should().BeEquivalentTo(blobs);
+        (await app.CallAsync("GetVideoInfo", new { VideoId = video.VideoId })).Status.Should().Be(200);
+    }
+
     [Fact]
     public async Task DeleteStreamFailingMidwayIsFinishedByTheSameCall()
     {
