@@ -101,8 +101,16 @@ public sealed class CatalogStore
     public async Task AddIndexEntriesAsync(CatalogEntity record, CancellationToken cancellationToken = default) =>
         await Task.WhenAll(IndexEntriesOf(record).Select(e => Index.UpsertEntityAsync(e, TableUpdateMode.Replace, cancellationToken)));
 
-    public async Task RemoveIndexEntriesAsync(CatalogEntity record, CancellationToken cancellationToken = default) =>
-        await Task.WhenAll(IndexEntriesOf(record).Select(e => Index.DeleteEntityAsync(e.PartitionKey, e.RowKey, ETag.All, cancellationToken)));
+    /// <summary>
+    /// Removes index rows of records being deleted: the search rows (<paramref name="lookups"/> false) while their
+    /// files go, the rows that find them by ID or file (true) once the files are gone, so a retried delete still finds them.
+    /// </summary>
+    public async Task RemoveIndexEntriesAsync(IEnumerable<CatalogEntity> records, bool lookups, CancellationToken cancellationToken = default) =>
+        await Task.WhenAll(records.SelectMany(IndexEntriesOf).Where(e => IsLookup(e) == lookups)
+            .Select(e => Index.DeleteEntityAsync(e.PartitionKey, e.RowKey, ETag.All, cancellationToken)));
+
+    private static bool IsLookup(IndexEntity entry) =>
+        entry.PartitionKey.StartsWith("id|", StringComparison.Ordinal) || entry.PartitionKey.StartsWith("blob|", StringComparison.Ordinal);
 
     // ---- reading ----
 

@@ -225,17 +225,18 @@ public sealed class DeletionEngine(
     /// <summary>A whole video, uploaded image or attached media: index rows, then every record, the owner and the journal last.</summary>
     private async Task<bool> DeletePartitionAsync(JournalEntity journal, Task blobs, CancellationToken cancellationToken)
     {
+        static IEnumerable<CatalogEntity> Indexed(PartitionRows rows) => rows.Images.Append(rows.Video ?? (CatalogEntity?)rows.Attached).OfType<CatalogEntity>();
         async Task<PartitionRows> UnindexAsync()
         {
             var rows = await ReadPartitionAsync(journal.PartitionKey, cancellationToken);
-            var owner = (CatalogEntity?)rows.Video ?? rows.Attached;
-            await Task.WhenAll(rows.Images.Append(owner).OfType<CatalogEntity>().Select(r => catalog.RemoveIndexEntriesAsync(r, cancellationToken)));
+            await catalog.RemoveIndexEntriesAsync(Indexed(rows), lookups: false, cancellationToken);
             return rows;
         }
         var unindexed = UnindexAsync();
         await Task.WhenAll(blobs, unindexed);
         var rows = unindexed.Result;
         if (rows.Journals.All(j => j.RowKey != journal.RowKey)) return false;
+        await catalog.RemoveIndexEntriesAsync(Indexed(rows), lookups: true, cancellationToken);
         var first = rows.Streams.Concat<ITableEntity>(rows.Images).Concat(rows.Journals.Where(j => j.RowKey != journal.RowKey));
         var last = new ITableEntity?[] { rows.Video, rows.Attached, journal }.OfType<ITableEntity>();
         return await SubmitAsync(journal, first.Select(Delete).ToList(), last.Select(Delete).ToList(), cancellationToken);
@@ -247,16 +248,12 @@ public sealed class DeletionEngine(
         var doomed = target.Rows.ToHashSet();
         for (var attempt = 0; ; attempt++)
         {
-            async Task<PartitionRows> UnindexAsync()
-            {
-                var rows = await ReadPartitionAsync(journal.PartitionKey, cancellationToken);
-                await Task.WhenAll(rows.Images.Where(i => doomed.Contains(i.RowKey)).Select(i => catalog.RemoveIndexEntriesAsync(i, cancellationToken)));
-                return rows;
-            }
-            var unindexed = UnindexAsync();
-            await Task.WhenAll(blobs, unindexed);
-            var (video, _, images, streams, journals) = unindexed.Result;
+            var read = ReadPartitionAsync(journal.PartitionKey, cancellationToken);
+            await Task.WhenAll(blobs, read);
+            var (video, _, images, streams, journals) = read.Result;
             if (journals.All(j => j.RowKey != journal.RowKey)) return false;
+            // A video's images have only the rows that find them (by ID and file), removed once their files are gone.
+            await catalog.RemoveIndexEntriesAsync(images.Where(i => doomed.Contains(i.RowKey)), lookups: true, cancellationToken);
 
             var last = new List<TableTransactionAction> { Delete(journal) };
             if (video is not null)

@@ -85,6 +85,36 @@ public sealed class DeleteFaultTests
         (await app.CallAsync("GetVideoInfo", new { VideoId = video.VideoId })).Status.Should().Be(200);
     }
 
+    [Theory]
+    [InlineData("image", "ImageId", "DeleteImageFailed")]
+    [InlineData("image", "ImageURL", "DeleteImageFailed")]
+    [InlineData("attached", "MediaIds", "DeleteAttachedMediaFailed")]
+    public async Task AFailedDeleteOfAnUploadedFileIsFoundAndFinishedByTheSameCallAgain(string kind, string by, string code)
+    {
+        var fault = new FaultPolicy(FaultPolicy.IsBlobDelete, passing: 0) { Armed = false };
+        await using var app = await StartWithFaultAsync(fault);
+        var (id, url) = await app.SeedFileAsync(kind);
+        var (operation, body) = by switch
+        {
+            "ImageId" => ("DeleteImage", (object)new { DeleteImageType = "ImageId", ImageIds = id }),
+            "ImageURL" => ("DeleteImage", new { DeleteImageType = "ImageURL", ImageURLs = url }),
+            _ => ("DeleteAttachedMedia", new { MediaIds = id }),
+        };
+        fault.Arm(passing: 0);
+
+        var failed = await app.CallAsync(operation, body);
+        failed.Status.Should().Be(503, failed.ToString());
+        failed.Code.Should().Be(code);
+        (await app.ListBlobsAsync()).Should().ContainSingle("the file is still there");
+
+        fault.Armed = false;
+        var retried = await app.CallAsync(operation, body);
+        retried.Status.Should().Be(200, retried.ToString());
+        if (kind == "attached") retried["NonExistMediaIds"].EnumerateArray().Should().BeEmpty("the retry found the media and finished its delete");
+        (await app.ListBlobsAsync()).Should().BeEmpty();
+        (await IndexRowsAsync(app, id)).Should().BeEmpty();
+    }
+
     [Fact]
     public async Task DeleteStreamFailingMidwayIsFinishedByTheSameCall()
     {
