@@ -66,14 +66,23 @@ public sealed class DeletionEngine(
 
         var actions = marks.Select(m => new TableTransactionAction(TableTransactionActionType.UpdateMerge, m, m.ETag)).ToList();
         actions.Insert(0, new TableTransactionAction(TableTransactionActionType.Add, journal));
+        var committed = 0;
         try
         {
             // The first transaction holds the journal, so a delete has begun exactly when it commits.
-            foreach (var chunk in actions.Chunk(MaxTransactionActions)) await catalog.Media.SubmitTransactionAsync(chunk, cancellationToken);
+            foreach (var chunk in actions.Chunk(MaxTransactionActions))
+            {
+                await catalog.Media.SubmitTransactionAsync(chunk, cancellationToken);
+                committed++;
+            }
         }
         catch (TableTransactionFailedException e) when (e.Status is 404 or 409 or 412)
         {
-            await catalog.Index.DeleteEntityAsync(CatalogStore.JournalKey, JournalIndexRow(target.Partition, journal.OperationId), ETag.All, cancellationToken);
+            // Only a first transaction refused outright surely left no journal. Otherwise (a later chunk refused, or a 409
+            // from a retry whose first answer was lost) the journal may stand: its index entry stays, so the caller's next
+            // attempt or the reconcile sweep finishes it (the sweep drops entries whose journal never came).
+            if (committed == 0 && e.Status != 409)
+                await catalog.Index.DeleteEntityAsync(CatalogStore.JournalKey, JournalIndexRow(target.Partition, journal.OperationId), ETag.All, cancellationToken);
             return null;
         }
         logger.LogInformation("Began {DeleteType} delete {OperationId} of {MediaId}", target.Event.DeleteType, journal.OperationId, target.Event.MediaId);
