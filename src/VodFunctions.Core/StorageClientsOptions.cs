@@ -7,6 +7,7 @@ public sealed class StorageClientsOptions
 {
     public List<HttpPipelinePolicy> BlobPolicies { get; } = [];
     public List<HttpPipelinePolicy> TablePolicies { get; } = [];
+    public List<HttpPipelinePolicy> QueuePolicies { get; } = [];
 
     /// <summary>Retries of a failed storage request (the SDK's exponential backoff).</summary>
     public int MaxRetries { get; set; } = 3;

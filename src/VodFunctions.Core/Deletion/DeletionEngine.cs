@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Logging;
@@ -104,17 +105,31 @@ public sealed class DeletionEngine(
         // Blobs and records proceed side by side: the records are read and unindexed while the
         // blobs go, and deleted only once every blob is gone.
         var blobs = deleter.DeleteAsync(storage.Container(target.Location), target.Prefixes, target.Blobs, gate, tally, cancellationToken);
+        // Taken once the blobs are gone, with the last records: the event then goes out at least once.
+        var done = () => new TableTransactionAction(TableTransactionActionType.UpsertReplace,
+            PendingEventEntity.Of(journal, target.Event with { DeletedFiles = tally.Files, DeletedBytes = tally.Bytes }));
         var finished = target.WholePartition
-            ? await DeletePartitionAsync(journal, blobs, cancellationToken)
-            : await DeleteRowsAsync(journal, target, blobs, cancellationToken);
+            ? await DeletePartitionAsync(journal, blobs, done, cancellationToken)
+            : await DeleteRowsAsync(journal, target, blobs, done, cancellationToken);
         if (!finished) return null;
 
         logger.LogInformation("Deleted {Files} files ({Bytes} bytes) and the records of {DeleteType} delete of {MediaId}",
             tally.Files, tally.Bytes, target.Event.DeleteType, target.Event.MediaId);
-        await Task.WhenAll(
-            events.PublishAsync(target.Event with { DeletedFiles = tally.Files, DeletedBytes = tally.Bytes }, cancellationToken),
-            catalog.Index.DeleteEntityAsync(CatalogStore.JournalKey, JournalIndexRow(journal.PartitionKey, journal.OperationId), ETag.All, cancellationToken));
+        await PublishAsync((PendingEventEntity)done().Entity, cancellationToken);
         return tally;
+    }
+
+    /// <summary>
+    /// Sends a finished delete's event, then drops it and the journal's index entry. When the queue fails both stay,
+    /// and the reconcile sweep sends it later. Answers whether it was sent.
+    /// </summary>
+    public async Task<bool> PublishAsync(PendingEventEntity pending, CancellationToken cancellationToken = default)
+    {
+        if (!await events.PublishAsync(JsonSerializer.Deserialize<DeleteEvent>(pending.Event)!, cancellationToken)) return false;
+        await Task.WhenAll(
+            catalog.Media.DeleteEntityAsync(pending.PartitionKey, pending.RowKey, ETag.All, cancellationToken),
+            catalog.Index.DeleteEntityAsync(CatalogStore.JournalKey, JournalIndexRow(pending.PartitionKey, pending.OperationId), ETag.All, cancellationToken));
+        return true;
     }
 
     /// <summary>Finishes a delete, answering false (after publishing a fail event) when storage fails.</summary>
@@ -207,7 +222,7 @@ public sealed class DeletionEngine(
                 foreach (var blob in page) tally.Add(blob.Name, blob.Properties.ContentLength ?? 0);
             records += target.WholePartition
                 ? await catalog.Media.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {target.Partition}"), select: ["RowKey"], cancellationToken: cancellationToken)
-                    .CountAsync(r => !r.RowKey.StartsWith(JournalEntity.Prefix, StringComparison.Ordinal), cancellationToken)
+                    .CountAsync(r => !r.RowKey.StartsWith(JournalEntity.Prefix, StringComparison.Ordinal) && !r.RowKey.StartsWith(PendingEventEntity.Prefix, StringComparison.Ordinal), cancellationToken)
                 : target.Rows.Count;
         }
         return new DeletePlan(tally.Files, tally.Bytes, records, tally.Paths);
@@ -232,7 +247,7 @@ public sealed class DeletionEngine(
     }
 
     /// <summary>A whole video, uploaded image or attached media: index rows, then every record, the owner and the journal last.</summary>
-    private async Task<bool> DeletePartitionAsync(JournalEntity journal, Task blobs, CancellationToken cancellationToken)
+    private async Task<bool> DeletePartitionAsync(JournalEntity journal, Task blobs, Func<TableTransactionAction> done, CancellationToken cancellationToken)
     {
         static IEnumerable<CatalogEntity> Indexed(PartitionRows rows) => rows.Images.Append(rows.Video ?? (CatalogEntity?)rows.Attached).OfType<CatalogEntity>();
         async Task<PartitionRows> UnindexAsync()
@@ -247,12 +262,12 @@ public sealed class DeletionEngine(
         if (rows.Journals.All(j => j.RowKey != journal.RowKey)) return false;
         await catalog.RemoveIndexEntriesAsync(Indexed(rows), lookups: true, cancellationToken);
         var first = rows.Streams.Concat<ITableEntity>(rows.Images).Concat(rows.Journals.Where(j => j.RowKey != journal.RowKey));
-        var last = new ITableEntity?[] { rows.Video, rows.Attached, journal }.OfType<ITableEntity>();
-        return await SubmitAsync(journal, first.Select(Delete).ToList(), last.Select(Delete).ToList(), cancellationToken);
+        var last = new ITableEntity?[] { rows.Video, rows.Attached, journal }.OfType<ITableEntity>().Select(Delete).Append(done());
+        return await SubmitAsync(journal, first.Select(Delete).ToList(), last.ToList(), cancellationToken);
     }
 
     /// <summary>Part of a video (streams, images, the mezzanine): those records go and the video's size and mezzanine are updated.</summary>
-    private async Task<bool> DeleteRowsAsync(JournalEntity journal, DeleteTarget target, Task blobs, CancellationToken cancellationToken)
+    private async Task<bool> DeleteRowsAsync(JournalEntity journal, DeleteTarget target, Task blobs, Func<TableTransactionAction> done, CancellationToken cancellationToken)
     {
         var doomed = target.Rows.ToHashSet();
         for (var attempt = 0; ; attempt++)
@@ -264,7 +279,7 @@ public sealed class DeletionEngine(
             // A video's images have only the rows that find them (by ID and file), removed once their files are gone.
             await catalog.RemoveIndexEntriesAsync(images.Where(i => doomed.Contains(i.RowKey)), lookups: true, cancellationToken);
 
-            var last = new List<TableTransactionAction> { Delete(journal) };
+            var last = new List<TableTransactionAction> { Delete(journal), done() };
             if (video is not null)
             {
                 if (target.Event.DeleteType == "mezzanine")

@@ -21,6 +21,29 @@ public sealed record DeleteTarget(
 }
 
 /// <summary>
+/// A finished delete's event (<c>event|{OperationId}</c>), written by the transaction that removes the journal row
+/// and removed once the event is on the queue. Until then the journal's index entry stays too, and leads the
+/// reconcile sweep to an event that the queue refused or a stopped process never sent.
+/// </summary>
+public sealed class PendingEventEntity : ITableEntity
+{
+    public const string Prefix = "event|";
+    public string PartitionKey { get; set; } = "";
+    public string RowKey { get; set; } = "";
+    public DateTimeOffset? Timestamp { get; set; }
+    public ETag ETag { get; set; }
+
+    public string Event { get; set; } = "{}";
+
+    public string OperationId => RowKey[Prefix.Length..];
+
+    public static PendingEventEntity Of(JournalEntity journal, DeleteEvent deleteEvent) => new()
+    {
+        PartitionKey = journal.PartitionKey, RowKey = Prefix + journal.OperationId, Event = JsonSerializer.Serialize(deleteEvent),
+    };
+}
+
+/// <summary>
 /// The journal row (<c>journal|{OperationId}</c>) in the partition it deletes from, added in the same
 /// entity-group transaction that marks the records as deleting, so a delete that has begun is never
 /// lost: the next call or the reconcile sweep finishes it.

@@ -37,17 +37,19 @@ public sealed class EventPublisher(QueueServiceClient queues, IOptions<VodOption
     private static readonly JsonSerializerOptions Json = new() { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
     private readonly QueueClient _queue = queues.GetQueueClient(options.Value.EventsQueue);
 
-    /// <summary>Publishes; a queue failure is logged and does not undo or fail the delete it reports.</summary>
-    public async Task PublishAsync(DeleteEvent deleteEvent, CancellationToken cancellationToken = default)
+    /// <summary>Publishes; answers false when the queue failed (logged), which never undoes or fails the delete it reports.</summary>
+    public async Task<bool> PublishAsync(DeleteEvent deleteEvent, CancellationToken cancellationToken = default)
     {
         var message = deleteEvent with { EventTime = Times.Format(time.GetUtcNow()) };
         try
         {
             await _queue.SendMessageAsync(JsonSerializer.Serialize(message, Json), cancellationToken);
+            return true;
         }
         catch (RequestFailedException e)
         {
             logger.LogError(e, "Could not publish {DeleteType} {Status} event of {MediaId}", message.DeleteType, message.Status, message.MediaId);
+            return false;
         }
     }
 }

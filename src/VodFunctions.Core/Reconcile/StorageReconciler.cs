@@ -96,7 +96,10 @@ public sealed class StorageReconciler(
         return run;
     }
 
-    /// <summary>Finishes every journalled delete older than <see cref="InterruptedAfter"/>; drops journal index entries whose journal row is gone.</summary>
+    /// <summary>
+    /// Finishes every journalled delete older than <see cref="InterruptedAfter"/>, and sends the events of finished deletes
+    /// that were never sent; drops journal index entries whose journal row and event are gone.
+    /// </summary>
     private async Task FinishInterruptedDeletesAsync(ReconcileRunEntity run, DateTimeOffset now, CancellationToken cancellationToken)
     {
         using var gate = engine.NewGate();
@@ -105,6 +108,14 @@ public sealed class StorageReconciler(
         {
             if (now - entry.CreationTime < InterruptedAfter) continue;
             var journal = await catalog.GetAsync<JournalEntity>(entry.OwnerPartition, entry.OwnerRow, cancellationToken);
+            var operationId = entry.OwnerRow[JournalEntity.Prefix.Length..];
+            if (journal is null && await catalog.GetAsync<PendingEventEntity>(entry.OwnerPartition, PendingEventEntity.Prefix + operationId, cancellationToken) is { } pending)
+            {
+                // A finished delete whose event was never sent: that is its last step.
+                if (await engine.PublishAsync(pending, cancellationToken)) run.FinishedDeletes++;
+                else run.FailedDeletes++;
+                continue;
+            }
             if (journal is null)
             {
                 await catalog.Index.DeleteEntityAsync(entry.PartitionKey, entry.RowKey, ETag.All, cancellationToken);

@@ -34,7 +34,7 @@ public static class StorageSetup
         services.AddOptions<StorageClientsOptions>();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => Connection(configuration, "AzureWebJobsStorage").Tables(sp));
-        services.AddSingleton(sp => Connection(configuration, "AzureWebJobsStorage").Queues());
+        services.AddSingleton(sp => Connection(configuration, "AzureWebJobsStorage").Queues(sp));
         services.AddKeyedSingleton(JobsStorage, (sp, _) => Connection(configuration, "AzureWebJobsStorage").Blobs(sp));
         services.AddSingleton(sp =>
         {
@@ -99,9 +99,12 @@ public static class StorageSetup
             return ConnectionString is not null ? new TableServiceClient(ConnectionString, options) : new TableServiceClient(Endpoint!("table"), Credential, options);
         }
 
-        public QueueServiceClient Queues()
+        public QueueServiceClient Queues(IServiceProvider sp)
         {
+            var settings = sp.GetRequiredService<IOptions<StorageClientsOptions>>().Value;
             var options = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };
+            settings.ApplyTo(options);
+            foreach (var policy in settings.QueuePolicies) options.AddPolicy(policy, HttpPipelinePosition.PerRetry);
             return ConnectionString is not null ? new QueueServiceClient(ConnectionString, options) : new QueueServiceClient(Endpoint!("queue"), Credential, options);
         }
     }

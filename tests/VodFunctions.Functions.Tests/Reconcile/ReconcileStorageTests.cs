@@ -52,6 +52,39 @@ public sealed class ReconcileStorageTests
     }
 
     [Fact]
+    public async Task AnEventTheQueueRefusedIsSentByReconcileStorageOnce()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var queueDown = new FaultPolicy(_ => true, passing: 0) { Armed = false };
+        await using var app = await TimerKit.StartAsync(clock, configure: b => b.Services.Configure<StorageClientsOptions>(o =>
+        {
+            o.MaxRetries = 0;
+            o.QueuePolicies.Add(queueDown);
+        }));
+        var video = await app.SeedVideoAsync(streams: 1, segments: 4, snapshots: 1);
+        var files = (await app.ListBlobsAsync(video.Folder)).Count;
+        queueDown.Arm(passing: 0);
+
+        var deleted = await app.CallAsync("DeleteVideo", new { VideoIds = video.VideoId });
+        deleted.Status.Should().Be(200, "the delete is done; only its event waits");
+        queueDown.Armed = false;
+        (await app.ListBlobsAsync()).Should().BeEmpty();
+        (await app.EventsAsync()).Should().BeEmpty();
+
+        clock.Advance(TimeSpan.FromMinutes(6));
+        (await app.ReconcileAsync())["FinishedDeletes"].GetInt32().Should().Be(1);
+        clock.Advance(TimeSpan.FromMinutes(15));
+        await app.ReconcileAsync();
+
+        var sent = (await app.DrainEventsAsync()).Should().ContainSingle().Subject;
+        (sent.Prop("MediaId"), sent.Prop("Status"), sent.GetProperty("DeletedFiles").GetInt32()).Should().Be((video.VideoId, "success", files));
+        var media = TestStorage.Tables.GetTableClient(app.TablePrefix + "Media").QueryAsync<TableEntity>(e => e.PartitionKey == video.VideoId);
+        (await media.ToListAsync()).Should().BeEmpty();
+        var journal = TestStorage.Tables.GetTableClient(app.TablePrefix + "Index").QueryAsync<TableEntity>(e => e.PartitionKey == CatalogStore.JournalKey);
+        (await journal.ToListAsync()).Should().BeEmpty();
+    }
+
+    [Fact]
     public async Task JournalIndexEntryWhoseJournalIsGoneIsCleanedUp()
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
