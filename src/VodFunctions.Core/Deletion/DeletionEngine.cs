@@ -57,7 +57,8 @@ public sealed class DeletionEngine(
     /// </summary>
     public async Task<JournalEntity?> BeginAsync(DeleteTarget target, IReadOnlyList<ITableEntity> marks, CancellationToken cancellationToken = default)
     {
-        var journal = JournalEntity.Of(target, MediaIds.New(), time.GetUtcNow());
+        var operationId = MediaIds.New();
+        var journal = JournalEntity.Of(target with { Event = target.Event with { OperationId = operationId } }, operationId, time.GetUtcNow());
         await catalog.Index.UpsertEntityAsync(new IndexEntity
         {
             PartitionKey = CatalogStore.JournalKey, RowKey = JournalIndexRow(target.Partition, journal.OperationId),
@@ -105,17 +106,16 @@ public sealed class DeletionEngine(
         // Blobs and records proceed side by side: the records are read and unindexed while the
         // blobs go, and deleted only once every blob is gone.
         var blobs = deleter.DeleteAsync(storage.Container(target.Location), target.Prefixes, target.Blobs, gate, tally, cancellationToken);
-        // Taken once the blobs are gone, with the last records: the event then goes out at least once.
-        var done = () => new TableTransactionAction(TableTransactionActionType.UpsertReplace,
-            PendingEventEntity.Of(journal, target.Event with { DeletedFiles = tally.Files, DeletedBytes = tally.Bytes }));
+        // Written once the blobs are gone, with the last records: the event then goes out at least once.
+        PendingEventEntity Done() => PendingEventEntity.Of(journal, target.Event with { DeletedFiles = tally.Files, DeletedBytes = tally.Bytes });
         var finished = target.WholePartition
-            ? await DeletePartitionAsync(journal, blobs, done, cancellationToken)
-            : await DeleteRowsAsync(journal, target, blobs, done, cancellationToken);
+            ? await DeletePartitionAsync(journal, blobs, Done, cancellationToken)
+            : await DeleteRowsAsync(journal, target, blobs, Done, cancellationToken);
         if (!finished) return null;
 
         logger.LogInformation("Deleted {Files} files ({Bytes} bytes) and the records of {DeleteType} delete of {MediaId}",
             tally.Files, tally.Bytes, target.Event.DeleteType, target.Event.MediaId);
-        await PublishAsync((PendingEventEntity)done().Entity, cancellationToken);
+        await PublishAsync(Done(), cancellationToken);
         return tally;
     }
 
@@ -247,7 +247,7 @@ public sealed class DeletionEngine(
     }
 
     /// <summary>A whole video, uploaded image or attached media: index rows, then every record, the owner and the journal last.</summary>
-    private async Task<bool> DeletePartitionAsync(JournalEntity journal, Task blobs, Func<TableTransactionAction> done, CancellationToken cancellationToken)
+    private async Task<bool> DeletePartitionAsync(JournalEntity journal, Task blobs, Func<PendingEventEntity> done, CancellationToken cancellationToken)
     {
         static IEnumerable<CatalogEntity> Indexed(PartitionRows rows) => rows.Images.Append(rows.Video ?? (CatalogEntity?)rows.Attached).OfType<CatalogEntity>();
         async Task<PartitionRows> UnindexAsync()
@@ -262,12 +262,12 @@ public sealed class DeletionEngine(
         if (rows.Journals.All(j => j.RowKey != journal.RowKey)) return false;
         await catalog.RemoveIndexEntriesAsync(Indexed(rows), lookups: true, cancellationToken);
         var first = rows.Streams.Concat<ITableEntity>(rows.Images).Concat(rows.Journals.Where(j => j.RowKey != journal.RowKey));
-        var last = new ITableEntity?[] { rows.Video, rows.Attached, journal }.OfType<ITableEntity>().Select(Delete).Append(done());
+        var last = new ITableEntity?[] { rows.Video, rows.Attached, journal }.OfType<ITableEntity>().Select(Delete).Append(Upsert(done()));
         return await SubmitAsync(journal, first.Select(Delete).ToList(), last.ToList(), cancellationToken);
     }
 
     /// <summary>Part of a video (streams, images, the mezzanine): those records go and the video's size and mezzanine are updated.</summary>
-    private async Task<bool> DeleteRowsAsync(JournalEntity journal, DeleteTarget target, Task blobs, Func<TableTransactionAction> done, CancellationToken cancellationToken)
+    private async Task<bool> DeleteRowsAsync(JournalEntity journal, DeleteTarget target, Task blobs, Func<PendingEventEntity> done, CancellationToken cancellationToken)
     {
         var doomed = target.Rows.ToHashSet();
         for (var attempt = 0; ; attempt++)
@@ -279,7 +279,7 @@ public sealed class DeletionEngine(
             // A video's images have only the rows that find them (by ID and file), removed once their files are gone.
             await catalog.RemoveIndexEntriesAsync(images.Where(i => doomed.Contains(i.RowKey)), lookups: true, cancellationToken);
 
-            var last = new List<TableTransactionAction> { Delete(journal), done() };
+            var last = new List<TableTransactionAction> { Delete(journal), Upsert(done()) };
             if (video is not null)
             {
                 if (target.Event.DeleteType == "mezzanine")
@@ -305,6 +305,7 @@ public sealed class DeletionEngine(
     }
 
     private static TableTransactionAction Delete(ITableEntity entity) => new(TableTransactionActionType.Delete, entity, ETag.All);
+    private static TableTransactionAction Upsert(ITableEntity entity) => new(TableTransactionActionType.UpsertReplace, entity);
 
     /// <summary>
     /// Deletes <paramref name="first"/> in transactions of at most 100 actions, then <paramref name="last"/>

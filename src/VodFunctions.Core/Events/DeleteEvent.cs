@@ -18,6 +18,8 @@ public sealed record DeleteEvent
     /// <summary><c>all</c>, <c>mezzanine</c>, <c>stream</c> or <c>image</c>.</summary>
     public string DeleteType { get; init; } = "all";
     public string MediaId { get; init; } = "";
+    /// <summary>Extension: one delete's ID, the same in all its events (a success event may come twice after a fault: drop repeats by it).</summary>
+    public string? OperationId { get; init; }
     public IReadOnlyList<string>? JobIds { get; init; }
     /// <summary>The images a snapshot delete removed (extension: the event's MediaId is then the video's).</summary>
     public IReadOnlyList<string>? ImageIds { get; init; }

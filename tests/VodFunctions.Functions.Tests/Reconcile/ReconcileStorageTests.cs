@@ -78,6 +78,7 @@ public sealed class ReconcileStorageTests
 
         var sent = (await app.DrainEventsAsync()).Should().ContainSingle().Subject;
         (sent.Prop("MediaId"), sent.Prop("Status"), sent.GetProperty("DeletedFiles").GetInt32()).Should().Be((video.VideoId, "success", files));
+        sent.Prop("OperationId").Should().MatchRegex("^[0-9a-f]{32}$");
         var media = TestStorage.Tables.GetTableClient(app.TablePrefix + "Media").QueryAsync<TableEntity>(e => e.PartitionKey == video.VideoId);
         (await media.ToListAsync()).Should().BeEmpty();
         var journal = TestStorage.Tables.GetTableClient(app.TablePrefix + "Index").QueryAsync<TableEntity>(e => e.PartitionKey == CatalogStore.JournalKey);
