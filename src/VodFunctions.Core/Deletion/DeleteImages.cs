@@ -14,6 +14,10 @@ public sealed class DeleteImages(CatalogStore catalog, MediaStorage storage, Del
     public const string FailedCode = "DeleteImageFailed";
     public const string AllTypes = "All";
 
+    /// <summary>Images one journalled delete takes at most, and the characters of their file names: its journal row and event stay within Azure's limits.</summary>
+    public const int SliceImages = 200;
+    private const int SliceChars = 24 * 1024;
+
     public Task<Result<DeletePlan?>> ByUrlsAsync(IReadOnlyList<string> urls, AppScope scope, DeleteRequest request, CancellationToken cancellationToken = default) =>
         ByRecordsAsync(urls.Select(url => (Func<Task<ImageEntity?>>)(() => FindByUrlAsync(url, cancellationToken))), scope, request, cancellationToken);
 
@@ -28,7 +32,15 @@ public sealed class DeleteImages(CatalogStore catalog, MediaStorage storage, Del
         if (!scope.CanAccess(video.AppId)) return VodError.Forbidden();
         var all = types.Contains(AllTypes);
         var folders = all ? [MediaStorage.SnapshotsFolder(videoId)] : types.Select(t => MediaStorage.SnapshotFolder(videoId, t)).ToList();
-        return await engine.RunAsync([SnapshotsOf(videoId, image => all || types.Contains(image.ImageType), folders, request)], request, FailedCode, cancellationToken);
+        bool Selected(ImageEntity image) => all || types.Contains(image.ImageType);
+        if (request.DryRun) return await engine.RunAsync([SnapshotsOf(videoId, Selected, folders, request)], request, FailedCode, cancellationToken);
+        // A long video may hold thousands of snapshots: they go in slices, each a journalled delete (and event) of its
+        // own, the folders with the last; a retry after a fault continues with what is left.
+        for (var more = true; ;)
+        {
+            var result = await engine.RunAsync([SnapshotsOf(videoId, Selected, folders, request, sliced => more = sliced)], request, FailedCode, cancellationToken);
+            if (!result.Ok || !more) return result;
+        }
     }
 
     private async Task<Result<DeletePlan?>> ByRecordsAsync(IEnumerable<Func<Task<ImageEntity?>>> finders, AppScope scope, DeleteRequest request, CancellationToken cancellationToken)
@@ -59,15 +71,25 @@ public sealed class DeleteImages(CatalogStore catalog, MediaStorage storage, Del
         return await catalog.FindImageByBlobAsync(location, blob, cancellationToken);
     }
 
-    /// <summary>Snapshot images of a video chosen by <paramref name="select"/>: their files, or whole type folders.</summary>
+    /// <summary>
+    /// Snapshot images of a video chosen by <paramref name="select"/>: their files, or whole type folders. Given
+    /// <paramref name="sliced"/>, takes at most a slice of them (their own files only), telling whether it did.
+    /// </summary>
     private (string, Func<CancellationToken, Task<DeleteWork>>) SnapshotsOf(
-        string videoId, Func<ImageEntity, bool> select, IReadOnlyList<string>? folders, DeleteRequest request) => (videoId, async cancellationToken =>
+        string videoId, Func<ImageEntity, bool> select, IReadOnlyList<string>? whole, DeleteRequest request, Action<bool>? sliced = null) => (videoId, async cancellationToken =>
     {
         var video = await catalog.GetVideoAsync(videoId, cancellationToken);
         if (video is null) return DeleteWork.Nothing;
         if (video.Deleting) return DeleteWork.Busy;
         var images = await catalog.ImagesAsync(videoId, cancellationToken).Where(select).ToListAsync(cancellationToken);
         if (images.Any(i => i.Deleting)) return DeleteWork.Busy;
+        var folders = whole;
+        if (sliced is not null)
+        {
+            var slice = Slice(images);
+            sliced(slice.Count < images.Count);
+            if (slice.Count < images.Count) (images, folders) = (slice, null);
+        }
         if (images.Count == 0 && folders is null) return DeleteWork.Nothing;
         foreach (var image in images) image.Deleting = true;
         var target = new DeleteTarget(videoId, video.StorageLocation, folders ?? [], folders is null ? images.Select(i => i.BlobName).ToList() : [],
@@ -79,6 +101,19 @@ public sealed class DeleteImages(CatalogStore catalog, MediaStorage storage, Del
             });
         return new DeleteWork(target, [video, .. images]);
     });
+
+    /// <summary>The first images (by row key) within <see cref="SliceImages"/> and <see cref="SliceChars"/> characters of file names.</summary>
+    private static List<ImageEntity> Slice(IEnumerable<ImageEntity> images)
+    {
+        var (slice, chars) = (new List<ImageEntity>(), 0);
+        foreach (var image in images.OrderBy(i => i.RowKey, StringComparer.Ordinal))
+        {
+            chars += image.BlobName.Length + 4;
+            if (slice.Count == SliceImages || chars > SliceChars) break;
+            slice.Add(image);
+        }
+        return slice;
+    }
 
     /// <summary>An uploaded image: its partition and its folder <c>images/{ImageId}/</c>.</summary>
     private (string, Func<CancellationToken, Task<DeleteWork>>) Uploaded(string imageId, DeleteRequest request) => (imageId, async cancellationToken =>

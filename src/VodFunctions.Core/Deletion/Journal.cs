@@ -39,7 +39,7 @@ public sealed class PendingEventEntity : ITableEntity
 
     public static PendingEventEntity Of(JournalEntity journal, DeleteEvent deleteEvent) => new()
     {
-        PartitionKey = journal.PartitionKey, RowKey = Prefix + journal.OperationId, Event = JsonSerializer.Serialize(deleteEvent),
+        PartitionKey = journal.PartitionKey, RowKey = Prefix + journal.OperationId, Event = JournalEntity.Checked(JsonSerializer.Serialize(deleteEvent)),
     };
 }
 
@@ -70,12 +70,19 @@ public sealed class JournalEntity : ITableEntity
         PartitionKey = target.Partition,
         RowKey = Prefix + operationId,
         Location = target.Location,
-        Prefixes = JsonSerializer.Serialize(target.Prefixes),
-        Blobs = JsonSerializer.Serialize(target.Blobs),
-        Rows = JsonSerializer.Serialize(target.Rows),
-        Event = JsonSerializer.Serialize(target.Event),
+        Prefixes = Checked(JsonSerializer.Serialize(target.Prefixes)),
+        Blobs = Checked(JsonSerializer.Serialize(target.Blobs)),
+        Rows = Checked(JsonSerializer.Serialize(target.Rows)),
+        Event = Checked(JsonSerializer.Serialize(target.Event)),
         Started = started,
     };
+
+    /// <summary>Azure Tables holds a string property of at most 64 KiB (32K UTF-16 characters); Azurite does not check, so the journal does.</summary>
+    public const int MaxPropertyChars = 32 * 1024;
+
+    internal static string Checked(string json) => json.Length <= MaxPropertyChars
+        ? json
+        : throw new InvalidOperationException($"A journal property of {json.Length} characters exceeds Azure's limit of {MaxPropertyChars}.");
 
     public DeleteTarget ToTarget() => new(
         PartitionKey, Location,

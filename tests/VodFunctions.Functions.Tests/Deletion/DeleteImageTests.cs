@@ -1,3 +1,4 @@
+using VodFunctions.Core.Deletion;
 namespace VodFunctions.Functions.Tests.Deletion;
 
 public sealed class DeleteImageTests
@@ -68,6 +69,26 @@ public sealed class DeleteImageTests
         response.Status.Should().Be(200, response.ToString());
         (await app.ListBlobsAsync($"{video.Folder}snapshots/")).Should().BeEmpty();
         (await app.ListBlobsAsync(video.Folder)).Should().HaveCount(1 + 4);
+    }
+
+    [Fact]
+    public async Task ByVideoTakesThousandsOfSnapshotsInSlicesWithinAzuresLimits()
+    {
+        await using var app = await TestApp.StartAsync();
+        var video = await app.SeedVideoAsync(streams: 1, snapshots: 225); // 900 snapshots: one journal of them all would pass Azure's 64 KiB property limit
+        var dryRun = await app.CallAsync("DeleteImage", new { DeleteImageType = "VideoId", VideoId = video.VideoId, ImageType = "All", DryRun = true });
+        dryRun["Plan"].GetProperty("Files").GetInt32().Should().Be(900);
+
+        var response = await app.CallAsync("DeleteImage", new { DeleteImageType = "VideoId", VideoId = video.VideoId, ImageType = "All" });
+
+        response.Status.Should().Be(200, response.ToString());
+        (await app.ListBlobsAsync($"{video.Folder}snapshots/")).Should().BeEmpty();
+        (await app.ListBlobsAsync(video.Folder)).Should().HaveCount(1 + 4, "the mezzanine and the stream stay");
+        var events = await app.DrainEventsAsync();
+        events.Should().HaveCount(900 / DeleteImages.SliceImages + 1).And.OnlyContain(e => e.Prop("Status") == "success");
+        events.SelectMany(e => e.GetProperty("ImageIds").EnumerateArray().Select(i => i.GetString())).Should().BeEquivalentTo(video.ImageIds.Values.SelectMany(ids => ids));
+        var info = await app.CallAsync("GetVideoInfo", new { VideoId = video.VideoId });
+        info.Status.Should().Be(200, info.ToString());
     }
 
     [Fact]
