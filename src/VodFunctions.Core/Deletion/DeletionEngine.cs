@@ -142,7 +142,7 @@ public sealed class DeletionEngine(
         {
             return new DeleteOutcome(true, await FinishAsync(journal, gate, cancellationToken));
         }
-        catch (Exception e) when (e is RequestFailedException or TableTransactionFailedException)
+        catch (Exception e) when (StorageFaults.Is(e))
         {
             var target = journal.ToTarget();
             logger.LogWarning(e, "{DeleteType} delete of {MediaId} failed; its journal {OperationId} stays to be finished",

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Azure;
 using Azure.Storage.Queues;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -48,7 +47,7 @@ public sealed class EventPublisher(QueueServiceClient queues, IOptions<VodOption
             await _queue.SendMessageAsync(JsonSerializer.Serialize(message, Json), cancellationToken);
             return true;
         }
-        catch (RequestFailedException e)
+        catch (Exception e) when (StorageFaults.Is(e))
         {
             logger.LogError(e, "Could not publish {DeleteType} {Status} event of {MediaId}", message.DeleteType, message.Status, message.MediaId);
             return false;

@@ -1,4 +1,3 @@
-using Azure;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -132,9 +131,9 @@ public sealed class PolicySweep(
             await runs.SetCursorAsync(FunctionName, position, CancellationToken.None);
             return run;
         }
-        catch (Exception e) when (e is RequestFailedException or TableTransactionFailedException)
+        catch (Exception e)
         {
-            logger.LogError(e, "Policy run {RunId} failed on storage", runId);
+            logger.LogError(e, "Policy run {RunId} failed", runId);
             run.Status = RunStatus.Failed;
             run.Error = e.Message;
             return run;
@@ -242,7 +241,7 @@ public sealed class PolicySweep(
         {
             return await engine.DeleteOneAsync(decision.VideoId, prepare, gate, failedCode, cancellationToken);
         }
-        catch (Exception e) when (e is RequestFailedException or TableTransactionFailedException)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
             logger.LogWarning(e, "Policy {PolicyId} could not delete {VideoId}; it is retried by a later run or finished by ReconcileStorage", policy.PolicyId, decision.VideoId);
             return new DeleteOutcome(false, null);

@@ -78,9 +78,9 @@ public sealed class StorageReconciler(
         {
             run.Status = RunStatus.Cancelled;
         }
-        catch (Exception e) when (e is RequestFailedException or TableTransactionFailedException)
+        catch (Exception e)
         {
-            logger.LogError(e, "Reconcile run {RunId} failed on storage", runId);
+            logger.LogError(e, "Reconcile run {RunId} failed", runId);
             run.Status = RunStatus.Failed;
             run.Error = e.Message;
         }
@@ -125,8 +125,17 @@ public sealed class StorageReconciler(
             var target = journal.ToTarget();
             logger.LogInformation("Finishing interrupted {DeleteType} delete {OperationId} of {MediaId}, begun {Started}",
                 target.Event.DeleteType, journal.OperationId, target.Event.MediaId, journal.Started);
-            if (await engine.TryFinishAsync(journal, gate, FailedCodeOf(target), cancellationToken)) run.FinishedDeletes++;
-            else run.FailedDeletes++;
+            try
+            {
+                if (await engine.TryFinishAsync(journal, gate, FailedCodeOf(target), cancellationToken)) run.FinishedDeletes++;
+                else run.FailedDeletes++;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // One journal that cannot be finished (its storage location is no longer configured, say) stops only itself.
+                logger.LogError(e, "Interrupted delete {OperationId} of {MediaId} could not be finished", journal.OperationId, target.Event.MediaId);
+                run.FailedDeletes++;
+            }
         }
     }
 

@@ -2,8 +2,6 @@ using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
-using Azure;
-using Azure.Data.Tables;
 using Microsoft.Extensions.Options;
 using VodFunctions.Core;
 
@@ -89,7 +87,7 @@ public static class HttpFunctions
         {
             result = e.Error;
         }
-        catch (Exception e) when (e is RequestFailedException or TableTransactionFailedException)
+        catch (Exception e) when (StorageFaults.Is(e))
         {
             logger.LogError(e, "Storage failed in {Function} ({RequestId})", function.Name, requestId);
             result = new VodError(function.StorageFailedCode ?? "ServiceUnavailable", "Storage is unavailable; the request is safe to retry.");

@@ -85,7 +85,7 @@ public sealed class HeldLock : IAsyncDisposable
             {
                 return;
             }
-            catch (RequestFailedException e)
+            catch (Exception e)
             {
                 logger.LogWarning(e, "Lost the lock of {Function}: its run is stopped", name);
                 await _lost.CancelAsync();
@@ -102,9 +102,9 @@ public sealed class HeldLock : IAsyncDisposable
         {
             await _lease.ReleaseAsync();
         }
-        catch (RequestFailedException)
+        catch (Exception e) when (StorageFaults.Is(e))
         {
-            // Expired or taken over already: nothing to release.
+            // Expired or taken over already (or storage is down, and the lease expires by itself): nothing to release.
         }
         _stop.Dispose();
         _lost.Dispose();

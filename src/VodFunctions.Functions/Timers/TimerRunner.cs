@@ -1,5 +1,5 @@
+using VodFunctions.Core;
 using System.Collections.Concurrent;
-using Azure;
 using VodFunctions.Core.Runs;
 using VodFunctions.Functions.Hosting;
 
@@ -70,10 +70,11 @@ public sealed class TimerRunner(IServiceProvider services, LeaseLock locks, ILog
         {
             return Outcome(RunStatus.Cancelled, $"{function} run {context.RunId} was cancelled.");
         }
-        catch (RequestFailedException e)
+        catch (Exception e)
         {
-            logger.LogError(e, "{Function} run {RunId} could not start: storage failed", function, context.RunId);
-            return Outcome(RunStatus.Failed, $"{function} run {context.RunId} failed: storage is unavailable ({e.ErrorCode ?? e.Status.ToString()}).");
+            // Whatever happens, the invocation is answered and the schedule goes on.
+            logger.LogError(e, "{Function} run {RunId} failed", function, context.RunId);
+            return Outcome(RunStatus.Failed, $"{function} run {context.RunId} failed: {(StorageFaults.Is(e) ? "storage is unavailable" : e.Message)}.");
         }
     }
 

@@ -47,6 +47,24 @@ public sealed class DeleteFaultTests
     }
 
     [Fact]
+    public async Task ANetworkFailureOutlastingTheRetriesAnswersDeleteVideoFailedAndASecondCallFinishes()
+    {
+        var fault = new FaultPolicy(FaultPolicy.IsBlobDelete, passing: 0) { Armed = false, Status = 0 };
+        await using var app = await StartWithFaultAsync(fault);
+        var video = await app.SeedVideoAsync(streams: 1, segments: 3, snapshots: 1);
+        fault.Arm(passing: 0);
+
+        var failed = await app.CallAsync("DeleteVideo", new { VideoIds = video.VideoId });
+
+        failed.Status.Should().Be(503, failed.ToString());
+        failed.Code.Should().Be("DeleteVideoFailed");
+        fault.Armed = false;
+        (await app.CallAsync("DeleteVideo", new { VideoIds = video.VideoId })).Status.Should().Be(200);
+        (await app.ListBlobsAsync(video.Folder)).Should().BeEmpty();
+        (await RowsAsync(app, video.VideoId)).Should().BeEmpty();
+    }
+
+    [Fact]
     public async Task DeleteVideoFailingAtTheRecordTransactionIsFinishedByASecondCall()
     {
         var fault = new FaultPolicy(FaultPolicy.IsTableTransaction, passing: 0) { Armed = false };

@@ -22,6 +22,9 @@ public sealed class FaultPolicy(Func<HttpMessage, bool> matches, int passing) : 
     }
 
     public bool Armed { get; set; } = true;
+
+    /// <summary>The status of the injected failure: 503 a refusal, 0 a network failure (which the SDK retries, then reports in an AggregateException).</summary>
+    public int Status { get; init; } = 503;
     public int Failed { get; private set; }
 
     /// <summary>A single blob delete or a Blob Batch request (which deletes many).</summary>
@@ -48,6 +51,6 @@ public sealed class FaultPolicy(Func<HttpMessage, bool> matches, int passing) : 
     {
         if (!Armed || !matches(message) || Interlocked.Increment(ref _seen) <= _passing) return;
         Failed++;
-        throw new RequestFailedException(503, "Injected storage fault", "ServerBusy", null);
+        throw new RequestFailedException(Status, "Injected storage fault", Status == 0 ? null : "ServerBusy", null);
     }
 }

@@ -54,6 +54,34 @@ public sealed class PolicyRunTests
     }
 
     [Fact]
+    public async Task ANetworkFailureFailsOnlyTheAssetsItHitsAndReconcileStorageFinishesThem()
+    {
+        var clock = new FakeTimeProvider(Start);
+        var network = new FaultPolicy(FaultPolicy.IsBlobDelete, passing: 0) { Armed = false, Status = 0 };
+        await using var app = await TimerKit.StartAsync(clock, configure: b => b.Services.Configure<StorageClientsOptions>(o =>
+        {
+            o.MaxRetries = 1;
+            o.RetryDelay = TimeSpan.FromMilliseconds(5);
+            o.BlobPolicies.Add(network);
+        }));
+        var videos = new[] { await app.SeedPolicyVideoAsync("news"), await app.SeedPolicyVideoAsync("sport") };
+        clock.Advance(TimeSpan.FromDays(100));
+        await app.SetPolicyAsync(new { Name = "Everything old", Action = "DeleteVideo", MinAge = "P90D" });
+        network.Arm(passing: 0);
+
+        var run = await app.ApplyPoliciesAsync();
+
+        run.Prop("Status").Should().Be("Completed", "a storage fault fails the asset it hits, not the run");
+        (run.Int("Matched"), run.Int("Deleted"), run.Int("Failed")).Should().Be((2, 0, 2));
+        network.Armed = false;
+        clock.Advance(TimeSpan.FromMinutes(6));
+        (await app.ReconcileAsync())["FinishedDeletes"].GetInt32().Should().Be(2);
+        (await app.ListBlobsAsync()).Should().BeEmpty();
+        foreach (var video in videos)
+            (await app.CallAsync("GetVideoInfo", new { VideoId = video.VideoId })).Code.Should().Be("InvalidVideo.NotFound");
+    }
+
+    [Fact]
     public async Task PreviewAnswersExactlyWhatTheNextRunDoes()
     {
         var clock = new FakeTimeProvider(Start);

@@ -1,0 +1,16 @@
+using Azure;
+using Azure.Data.Tables;
+
+namespace VodFunctions.Core;
+
+/// <summary>Exceptions that mean storage failed a request for good (the SDK's retries are behind them).</summary>
+public static class StorageFaults
+{
+    /// <summary>
+    /// A refused request or transaction, or, when the network failed every attempt, the <see cref="AggregateException"/>
+    /// the SDK's retry policy throws with each attempt's failure.
+    /// </summary>
+    public static bool Is(Exception e) =>
+        e is RequestFailedException or TableTransactionFailedException or HttpRequestException
+        || e is AggregateException { InnerExceptions.Count: > 0 } aggregate && aggregate.InnerExceptions.All(Is);
+}
