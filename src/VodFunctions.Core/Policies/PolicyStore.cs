@@ -87,21 +87,29 @@ public sealed class PolicyStore(TableServiceClient tables, IOptions<VodOptions> 
     /// Takes up to <paramref name="wanted"/> of what is left of today's <paramref name="limit"/> for the
     /// policy and answers how many were granted (optimistic concurrency on the day's counter).
     /// </summary>
-    public async Task<int> ReserveAsync(string policyId, DateTimeOffset time, int wanted, int limit, CancellationToken cancellationToken = default)
+    public Task<int> ReserveAsync(string policyId, DateTimeOffset time, int wanted, int limit, CancellationToken cancellationToken = default) =>
+        CountAsync(policyId, time, count => Math.Clamp(limit - count, 0, wanted), cancellationToken);
+
+    /// <summary>Gives back <paramref name="unused"/> of what was reserved at <paramref name="time"/>: assets that were not deleted after all.</summary>
+    public Task ReleaseAsync(string policyId, DateTimeOffset time, int unused, CancellationToken cancellationToken = default) =>
+        CountAsync(policyId, time, count => -Math.Min(unused, count), cancellationToken);
+
+    /// <summary>Adds what <paramref name="change"/> answers for the day's count to it; answers that.</summary>
+    private async Task<int> CountAsync(string policyId, DateTimeOffset time, Func<int, int> change, CancellationToken cancellationToken)
     {
         var partition = DailyCountEntity.PartitionOf(time);
         for (var attempt = 0; ; attempt++)
         {
             var found = await Table.GetEntityIfExistsAsync<DailyCountEntity>(partition, policyId, cancellationToken: cancellationToken);
             var counter = found.HasValue ? found.Value! : new DailyCountEntity { PartitionKey = partition, RowKey = policyId };
-            var granted = Math.Clamp(limit - counter.Count, 0, wanted);
-            if (granted == 0) return 0;
-            counter.Count += granted;
+            var delta = change(counter.Count);
+            if (delta == 0) return 0;
+            counter.Count += delta;
             try
             {
                 if (found.HasValue) await Table.UpdateEntityAsync(counter, counter.ETag, TableUpdateMode.Replace, cancellationToken);
                 else await Table.AddEntityAsync(counter, cancellationToken);
-                return granted;
+                return delta;
             }
             catch (RequestFailedException e) when (e.Status is 409 or 412 && attempt < 10)
             {

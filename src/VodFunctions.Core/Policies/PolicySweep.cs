@@ -96,8 +96,12 @@ public sealed class PolicySweep(
                         }
                         var decisions = await Task.WhenAll(chunk.Select(entry => DecideAsync(entry, policy, enabled, start, cancellationToken)));
                         var acts = decisions.Where(d => d.Verdict == Verdict.Act).ToList();
-                        var granted = acts.Count == 0 ? 0 : await policies.ReserveAsync(policy.PolicyId, time.GetUtcNow(), acts.Count, policy.DailyLimit, cancellationToken);
+                        var reservedAt = time.GetUtcNow();
+                        var granted = acts.Count == 0 ? 0 : await policies.ReserveAsync(policy.PolicyId, reservedAt, acts.Count, policy.DailyLimit, cancellationToken);
                         var outcomes = await Task.WhenAll(acts.Take(granted).Select(d => DeleteAsync(d, policy, runId, gate, cancellationToken)));
+                        // Only what was deleted counts against the day's limit: a failed asset, or one found done already, is given back.
+                        var unused = outcomes.Count(o => o is not { Ok: true, Deleted: not null });
+                        if (unused > 0) await policies.ReleaseAsync(policy.PolicyId, reservedAt, unused, cancellationToken);
 
                         run.Skipped += decisions.Count(d => d.Verdict == Verdict.Skip) + outcomes.Count(o => o is { Ok: true, Deleted: null });
                         run.Deleted += outcomes.Count(o => o is { Ok: true, Deleted: not null });
