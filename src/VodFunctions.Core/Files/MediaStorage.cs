@@ -16,6 +16,13 @@ public sealed class MediaStorage(IReadOnlyDictionary<string, BlobContainerClient
 
     public bool IsKnownLocation(string name) => containers.ContainsKey(name);
 
+    /// <summary>Whether two locations are one container (two names may be configured for it).</summary>
+    public bool SameContainer(string location, string other) =>
+        containers.TryGetValue(location, out var a) && containers.TryGetValue(other, out var b) && a.Uri == b.Uri;
+
+    /// <summary>One location name per distinct container.</summary>
+    public IEnumerable<string> DistinctLocations => containers.DistinctBy(c => c.Value.Uri).Select(c => c.Key);
+
     public BlobContainerClient Container(string location) =>
         containers.TryGetValue(location, out var container)
             ? container

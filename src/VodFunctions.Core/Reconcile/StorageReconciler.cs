@@ -152,7 +152,7 @@ public sealed class StorageReconciler(
     private List<string> Steps() =>
     [
         .. MediaKinds.All.Select(kind => $"records|{kind}"),
-        .. storage.LocationNames.SelectMany(location => Prefixes.Select(prefix => $"blobs|{location}|{prefix}")),
+        .. storage.DistinctLocations.SelectMany(location => Prefixes.Select(prefix => $"blobs|{location}|{prefix}")),
     ];
 
     private async Task WalkAsync(ReconcileRunEntity run, DateTimeOffset start, CancellationToken cancellationToken)
@@ -297,9 +297,9 @@ public sealed class StorageReconciler(
         if (!MediaIds.IsValid(id)) return false;
         return prefix switch
         {
-            "videos/" => await catalog.GetVideoAsync(id, cancellationToken) is { } video && video.StorageLocation == location,
-            "images/" => await catalog.GetAsync<ImageEntity>(id, ImageEntity.RowOf(id), cancellationToken) is { } image && image.StorageLocation == location,
-            _ => await catalog.GetAsync<AttachedEntity>(id, AttachedEntity.RowOf(id), cancellationToken) is { } media && media.StorageLocation == location,
+            "videos/" => await catalog.GetVideoAsync(id, cancellationToken) is { } video && storage.SameContainer(video.StorageLocation, location),
+            "images/" => await catalog.GetAsync<ImageEntity>(id, ImageEntity.RowOf(id), cancellationToken) is { } image && storage.SameContainer(image.StorageLocation, location),
+            _ => await catalog.GetAsync<AttachedEntity>(id, AttachedEntity.RowOf(id), cancellationToken) is { } media && storage.SameContainer(media.StorageLocation, location),
         };
     }
 

@@ -167,6 +167,30 @@ public sealed class ReconcileStorageTests
     }
 
     [Fact]
+    public async Task TwoLocationNamesForOneContainerMakeNoOrphans()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var container = TestStorage.UniqueName("media-");
+        await using var app = await TimerKit.StartAsync(clock, new Dictionary<string, string?>
+        {
+            ["Vod:MediaContainer"] = container,
+            ["Vod:StorageLocations:0:Name"] = "mirror",
+            ["Vod:StorageLocations:0:ConnectionString"] = TestStorage.ConnectionString,
+            ["Vod:StorageLocations:0:Container"] = container,
+        });
+        await app.SeedVideoAsync(streams: 1, segments: 2, snapshots: 1);
+        var blobs = await app.ListBlobsAsync();
+
+        await app.ReconcileAsync();
+        clock.Advance(TimeSpan.FromHours(25));
+        var second = await app.ReconcileAsync();
+
+        Paths(second).Should().BeEmpty("every blob has its record, whichever name the container is walked under");
+        second["LastRun"].Int("DeletedOrphans").Should().Be(0);
+        (await app.ListBlobsAsync()).Should().BeEquivalentTo(blobs);
+    }
+
+    [Fact]
     public async Task GraceIsASetting()
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
