@@ -12,6 +12,9 @@ namespace VodFunctions.Functions.Timers;
 /// </summary>
 public sealed class TimerRunner(IServiceProvider services, LeaseLock locks, ILogger<TimerRunner> logger) : IHostedService
 {
+    /// <summary>The trigger of the runs the app's own scheduler starts.</summary>
+    public const string ScheduleTrigger = "Schedule";
+
     /// <summary>The timer functions of this app, from the same list the routes and function.json files come from.</summary>
     public static IReadOnlyList<(FunctionAttribute Function, Type Type)> Functions { get; } =
         HttpFunctions.All.Where(f => f.Function.Trigger == TriggerKind.Timer && typeof(ITimerFunction).IsAssignableFrom(f.Type)).ToList();

@@ -1,4 +1,6 @@
 using Cronos;
+using VodFunctions.Core;
+using VodFunctions.Core.Runs;
 using VodFunctions.Functions.Hosting;
 
 namespace VodFunctions.Functions.Timers;
@@ -7,7 +9,9 @@ namespace VodFunctions.Functions.Timers;
 /// The app's own scheduler, used when no Azure Functions host runs the timers (<c>FUNCTIONS_CUSTOMHANDLER_PORT</c>
 /// not set): each timer function on its NCRONTAB schedule (6 fields, UTC) from <c>Vod__Schedules__{Name}</c>,
 /// on the injected clock. A function is off when <c>AzureWebJobs.{Name}.Disabled</c> is true, as under the host.
-/// A run that wakes after a later occurrence has also passed is past due: at least one run was missed.
+/// Like the host's schedule monitor (<c>useMonitor</c>), schedules count from the last scheduled run, so an
+/// occurrence missed while the app was down runs at once when it starts. Such a run, and one that wakes after a later
+/// occurrence has also passed, is past due: at least one run was missed.
 /// </summary>
 public sealed class TimerScheduler : BackgroundService
 {
@@ -21,13 +25,14 @@ public sealed class TimerScheduler : BackgroundService
     private readonly IConfiguration _configuration;
     private readonly TimeProvider _time;
     private readonly StorageInitializer _storage;
+    private readonly RunStore _runs;
     private readonly ILogger<TimerScheduler> _logger;
-    /// <summary>Schedules count from when the app started (taken when the host creates this service).</summary>
+    /// <summary>When the app started (taken when the host creates this service): schedules count from here when no run is known.</summary>
     private readonly DateTimeOffset _from;
 
-    public TimerScheduler(TimerRunner runner, IConfiguration configuration, TimeProvider time, StorageInitializer storage, ILogger<TimerScheduler> logger)
+    public TimerScheduler(TimerRunner runner, IConfiguration configuration, TimeProvider time, StorageInitializer storage, RunStore runs, ILogger<TimerScheduler> logger)
     {
-        (_runner, _configuration, _time, _storage, _logger) = (runner, configuration, time, storage, logger);
+        (_runner, _configuration, _time, _storage, _runs, _logger) = (runner, configuration, time, storage, runs, logger);
         _from = time.GetUtcNow();
     }
 
@@ -65,7 +70,7 @@ public sealed class TimerScheduler : BackgroundService
             _logger.LogError("{Function} is not scheduled: {Schedule} is not a 6-field NCRONTAB expression", function, text);
             return;
         }
-        var after = _from;
+        var after = await LastScheduledRunAsync(function, stoppingToken) ?? _from;
         while (schedule.GetNextOccurrence(after, TimeZoneInfo.Utc) is { } due)
         {
             _logger.LogInformation("{Function} next runs at {Next} ({Schedule}, UTC)", function, due, text);
@@ -79,13 +84,31 @@ public sealed class TimerScheduler : BackgroundService
                 return;
             }
             var now = _time.GetUtcNow();
-            var isPastDue = schedule.GetNextOccurrence(due, TimeZoneInfo.Utc) <= now;
-            if (isPastDue) _logger.LogWarning("{Function} is past due: the run due at {Due} starts at {Now}, later runs were missed", function, due, now);
-            var invocation = await _runner.RunAsync(function, "Schedule", isPastDue, cancellationToken: stoppingToken);
+            var isPastDue = due < _from || schedule.GetNextOccurrence(due, TimeZoneInfo.Utc) <= now;
+            if (isPastDue) _logger.LogWarning("{Function} is past due: the run due at {Due} starts at {Now}; runs were missed", function, due, now);
+            var invocation = await _runner.RunAsync(function, TimerRunner.ScheduleTrigger, isPastDue, cancellationToken: stoppingToken);
             _logger.LogInformation("{Function} run {RunId} {Status} (IsPastDue {IsPastDue})", function, invocation.RunId, invocation.Status, isPastDue);
             if (stoppingToken.IsCancellationRequested) return;
             after = now;
         }
         _logger.LogWarning("{Function} has no next occurrence of {Schedule}: not scheduled", function, text);
     }
+
+    /// <summary>When the latest run of the schedule began (among the function's last runs), or null when none is known.</summary>
+    private async Task<DateTimeOffset?> LastScheduledRunAsync(string function, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var runs = await _runs.LatestAsync<ScheduledRun>(function, 20, cancellationToken);
+            return runs.FirstOrDefault(r => r.Trigger == TimerRunner.ScheduleTrigger)?.StartTime;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            _logger.LogWarning(e, "{Function}: the last runs could not be read; the schedule counts from now", function);
+            return null;
+        }
+    }
+
+    /// <summary>Any function's run record, read for its trigger and start.</summary>
+    public sealed class ScheduledRun : RunEntity;
 }

@@ -101,6 +101,35 @@ public sealed class TimerHostingTests
     }
 
     [Fact]
+    public async Task ARunMissedWhileTheAppWasDownRunsAtOnceWhenItStartsPastDue()
+    {
+        var enabled = new Dictionary<string, string?> { ["AzureWebJobs.ReconcileStorage.Disabled"] = "false" };
+        var clock = new FakeTimeProvider(new DateTimeOffset(2030, 1, 1, 10, 14, 0, TimeSpan.Zero));
+        await using var before = await TimerKit.StartAsync(clock, enabled);
+        var onTime = before.Services.GetRequiredService<TimerRunner>().NextCompletionAsync("ReconcileStorage");
+        clock.Advance(TimeSpan.FromMinutes(1));
+        (await onTime.WaitAsync(TimeSpan.FromMinutes(1))).IsPastDue.Should().BeFalse();
+
+        // That instance stays at 10:15 (its clock stops, as if it went down); another starts on the same storage at 11:00:
+        // the runs due at 10:30 and 10:45 were missed.
+        var later = new FakeTimeProvider(new DateTimeOffset(2030, 1, 1, 11, 0, 0, TimeSpan.Zero));
+        var shared = before.SharedStorage();
+        foreach (var (key, value) in enabled) shared[key] = value;
+        await using var after = await TimerKit.StartAsync(later, shared);
+        JsonElement caughtUp = default;
+        for (var waited = 0; waited < 300 && caughtUp.ValueKind == JsonValueKind.Undefined; waited++)
+        {
+            // The run starts as the app does, without the clock moving on to 11:15.
+            if ((await after.CallAsync("GetReconcileReport")).Json.TryGetProperty("LastRun", out var run) && run.ValueKind == JsonValueKind.Object
+                && DateTimeOffset.Parse(run.Prop("StartTime")) == later.GetUtcNow() && run.Prop("Status") == "Completed") caughtUp = run;
+            else await Task.Delay(100);
+        }
+
+        caughtUp.ValueKind.Should().Be(JsonValueKind.Object, "the missed run ran when the app started");
+        (caughtUp.Prop("Trigger"), caughtUp.GetProperty("IsPastDue").GetBoolean()).Should().Be(("Schedule", true));
+    }
+
+    [Fact]
     public async Task AdminEndpointRunsAFunctionNow()
     {
         await using var app = await TestApp.StartAsync();
