@@ -104,8 +104,14 @@ public sealed class StorageReconciler(
     {
         using var gate = engine.NewGate();
         var entries = catalog.Index.QueryAsync<IndexEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {CatalogStore.JournalKey}"), cancellationToken: cancellationToken);
+        var attempted = 0;
         await foreach (var entry in entries)
         {
+            if (attempted > 0 && time.GetUtcNow() - now >= options.Value.RunBudget)
+            {
+                logger.LogInformation("Reconcile run {RunId} reached its budget while finishing deletes; the next run finishes the rest", run.RunId);
+                return;
+            }
             if (now - entry.CreationTime < InterruptedAfter) continue;
             var journal = await catalog.GetAsync<JournalEntity>(entry.OwnerPartition, entry.OwnerRow, cancellationToken);
             var operationId = entry.OwnerRow[JournalEntity.Prefix.Length..];
@@ -123,6 +129,7 @@ public sealed class StorageReconciler(
                 continue;
             }
             var target = journal.ToTarget();
+            attempted++;
             logger.LogInformation("Finishing interrupted {DeleteType} delete {OperationId} of {MediaId}, begun {Started}",
                 target.Event.DeleteType, journal.OperationId, target.Event.MediaId, journal.Started);
             try

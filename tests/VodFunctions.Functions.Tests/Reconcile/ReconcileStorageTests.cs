@@ -52,6 +52,34 @@ public sealed class ReconcileStorageTests
     }
 
     [Fact]
+    public async Task FinishingInterruptedDeletesKeepsToTheRunBudget()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var fault = new FaultPolicy(FaultPolicy.IsBlobDelete, passing: 0) { Armed = false };
+        await using var app = await TimerKit.StartAsync(clock, new Dictionary<string, string?> { ["Vod:Reconcile:RunBudget"] = "00:01:00" },
+            b => b.Services.Configure<StorageClientsOptions>(o =>
+            {
+                o.MaxRetries = 0;
+                o.BlobPolicies.Add(fault);
+            }));
+        var videos = new List<SeededVideo>();
+        for (var i = 0; i < 3; i++) videos.Add(await app.SeedVideoAsync(streams: 1, segments: 2, snapshots: 0));
+        fault.Arm(passing: 0);
+        foreach (var video in videos) (await app.CallAsync("DeleteVideo", new { VideoIds = video.VideoId })).Status.Should().Be(503);
+        fault.Armed = false;
+        clock.Advance(TimeSpan.FromMinutes(6));
+        clock.AutoAdvanceAmount = TimeSpan.FromMinutes(1); // every reading of the clock takes a minute: each run spends its budget on one delete
+
+        var finished = new List<int>();
+        while (finished.Count < 10 && finished.Sum() < videos.Count)
+            finished.Add((await app.ReconcileAsync())["LastRun"].Int("FinishedDeletes"));
+
+        finished[0].Should().Be(1, "the run stopped at its budget");
+        finished.Sum().Should().Be(videos.Count, "later runs finished the rest");
+        (await app.ListBlobsAsync()).Should().BeEmpty();
+    }
+
+    [Fact]
     public async Task AnEventTheQueueRefusedIsSentByReconcileStorageOnce()
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
