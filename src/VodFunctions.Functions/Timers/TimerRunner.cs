@@ -1,5 +1,5 @@
-using VodFunctions.Core;
 using System.Collections.Concurrent;
+using VodFunctions.Core;
 using VodFunctions.Core.Runs;
 using VodFunctions.Functions.Hosting;
 
