@@ -1,4 +1,3 @@
-using Azure;
 using Azure.Storage.Queues;
 using Microsoft.Extensions.Options;
 using VodFunctions.Core;
@@ -39,7 +38,7 @@ public sealed class StorageInitializer(
                 _ready.TrySetResult();
                 return;
             }
-            catch (Exception e) when (e is RequestFailedException or HttpRequestException or AggregateException)
+            catch (Exception e) when (StorageFaults.Is(e))
             {
                 logger.LogWarning("Storage not ready (attempt {Attempt}): {Error}", attempt, e.Message);
                 await Task.Delay(TimeSpan.FromSeconds(Math.Min(30, attempt * 2)), stoppingToken);

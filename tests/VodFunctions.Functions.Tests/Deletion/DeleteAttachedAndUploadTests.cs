@@ -1,6 +1,4 @@
 using Azure.Storage.Blobs.Specialized;
-using Microsoft.Extensions.DependencyInjection;
-using VodFunctions.Core;
 
 namespace VodFunctions.Functions.Tests.Deletion;
 
@@ -60,12 +58,7 @@ public sealed class DeleteAttachedAndUploadTests
     public async Task DeleteMultipartUploadStoppedBetweenItsStepsIsFinishedByARetry()
     {
         var fault = new FaultPolicy(FaultPolicy.IsBlobDelete, passing: 0);
-        await using var app = await TestApp.StartAsync(configure: builder => builder.Services.Configure<StorageClientsOptions>(options =>
-        {
-            options.MaxRetries = 1;
-            options.RetryDelay = TimeSpan.FromMilliseconds(5);
-            options.BlobPolicies.Add(fault);
-        }));
+        await using var app = await TestApp.StartAsync(configure: fault.On(o => o.BlobPolicies));
         var created = await app.CallAsync("CreateUploadVideo", new { Title = "Interrupted", FileName = "big.mp4" });
         var videoId = created.Str("VideoId");
         var blob = app.Container.GetBlockBlobClient($"videos/{videoId}/mezzanine/big.mp4");

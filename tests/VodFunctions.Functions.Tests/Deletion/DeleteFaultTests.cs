@@ -1,6 +1,4 @@
 using Azure.Data.Tables;
-using Microsoft.Extensions.DependencyInjection;
-using VodFunctions.Core;
 
 namespace VodFunctions.Functions.Tests.Deletion;
 
@@ -9,13 +7,7 @@ public sealed class DeleteFaultTests
 {
     /// <summary>Batches of 2 blobs, so a fault after some delete requests strikes midway (the video below is 51 batches).</summary>
     private static Task<TestApp> StartWithFaultAsync(FaultPolicy fault, bool onTables = false) => TestApp.StartAsync(
-        new Dictionary<string, string?> { ["Vod:DeleteBatchSize"] = "2" }, builder =>
-        builder.Services.Configure<StorageClientsOptions>(options =>
-        {
-            options.MaxRetries = 1;
-            options.RetryDelay = TimeSpan.FromMilliseconds(5);
-            (onTables ? options.TablePolicies : options.BlobPolicies).Add(fault);
-        }));
+        new Dictionary<string, string?> { ["Vod:DeleteBatchSize"] = "2" }, fault.On(o => onTables ? o.TablePolicies : o.BlobPolicies));
 
     [Theory]
     [InlineData(0)]

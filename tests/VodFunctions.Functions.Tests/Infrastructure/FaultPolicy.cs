@@ -1,6 +1,9 @@
 using Azure;
 using Azure.Core;
 using Azure.Core.Pipeline;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using VodFunctions.Core;
 
 namespace VodFunctions.Functions.Tests.Infrastructure;
 
@@ -22,6 +25,15 @@ public sealed class FaultPolicy(Func<HttpMessage, bool> matches, int passing) : 
     }
 
     public bool Armed { get; set; } = true;
+
+    /// <summary>Puts this fault into the app's storage clients that <paramref name="clients"/> picks, with quick retries.</summary>
+    public Action<WebApplicationBuilder> On(Func<StorageClientsOptions, List<HttpPipelinePolicy>> clients, int maxRetries = 1) => builder =>
+        builder.Services.Configure<StorageClientsOptions>(options =>
+        {
+            options.MaxRetries = maxRetries;
+            options.RetryDelay = TimeSpan.FromMilliseconds(5);
+            clients(options).Add(this);
+        });
 
     /// <summary>The status of the injected failure: 503 a refusal, 0 a network failure (which the SDK retries, then reports in an AggregateException).</summary>
     public int Status { get; init; } = 503;

@@ -58,12 +58,7 @@ public sealed class PolicyRunTests
     {
         var clock = new FakeTimeProvider(Start);
         var network = new FaultPolicy(FaultPolicy.IsBlobDelete, passing: 0) { Armed = false, Status = 0 };
-        await using var app = await TimerKit.StartAsync(clock, configure: b => b.Services.Configure<StorageClientsOptions>(o =>
-        {
-            o.MaxRetries = 1;
-            o.RetryDelay = TimeSpan.FromMilliseconds(5);
-            o.BlobPolicies.Add(network);
-        }));
+        await using var app = await TimerKit.StartAsync(clock, configure: network.On(o => o.BlobPolicies));
         var videos = new List<PolicyVideo>();
         for (var i = 0; i < 4; i++) videos.Add(await app.SeedPolicyVideoAsync("news"));
         clock.Advance(TimeSpan.FromDays(100));

@@ -1,8 +1,6 @@
 using System.Text.Json;
 using Azure.Data.Tables;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
-using VodFunctions.Core;
 using VodFunctions.Core.Catalog;
 
 namespace VodFunctions.Functions.Tests.Reconcile;
@@ -16,11 +14,7 @@ public sealed class ReconcileStorageTests
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var fault = new FaultPolicy(FaultPolicy.IsBlobDelete, passing: 0);
-        await using var app = await TimerKit.StartAsync(clock, configure: b => b.Services.Configure<StorageClientsOptions>(o =>
-        {
-            o.MaxRetries = 0;
-            o.BlobPolicies.Add(fault);
-        }));
+        await using var app = await TimerKit.StartAsync(clock, configure: fault.On(o => o.BlobPolicies, maxRetries: 0));
         var video = await app.SeedVideoAsync(streams: 1, segments: 4, snapshots: 1);
         var kept = await app.SeedVideoAsync(streams: 0, snapshots: 0);
 
@@ -57,11 +51,7 @@ public sealed class ReconcileStorageTests
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var fault = new FaultPolicy(FaultPolicy.IsBlobDelete, passing: 0) { Armed = false };
         await using var app = await TimerKit.StartAsync(clock, new Dictionary<string, string?> { ["Vod:Reconcile:RunBudget"] = "00:01:00" },
-            b => b.Services.Configure<StorageClientsOptions>(o =>
-            {
-                o.MaxRetries = 0;
-                o.BlobPolicies.Add(fault);
-            }));
+            fault.On(o => o.BlobPolicies, maxRetries: 0));
         var videos = new List<SeededVideo>();
         for (var i = 0; i < 3; i++) videos.Add(await app.SeedVideoAsync(streams: 1, segments: 2, snapshots: 0));
         fault.Arm(passing: 0);
@@ -84,11 +74,7 @@ public sealed class ReconcileStorageTests
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var queueDown = new FaultPolicy(_ => true, passing: 0) { Armed = false };
-        await using var app = await TimerKit.StartAsync(clock, configure: b => b.Services.Configure<StorageClientsOptions>(o =>
-        {
-            o.MaxRetries = 0;
-            o.QueuePolicies.Add(queueDown);
-        }));
+        await using var app = await TimerKit.StartAsync(clock, configure: queueDown.On(o => o.QueuePolicies, maxRetries: 0));
         var video = await app.SeedVideoAsync(streams: 1, segments: 4, snapshots: 1);
         var files = (await app.ListBlobsAsync(video.Folder)).Count;
         queueDown.Arm(passing: 0);
