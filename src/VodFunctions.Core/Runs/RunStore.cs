@@ -28,7 +28,7 @@ public abstract class RunEntity : ITableEntity
     public ETag ETag { get; set; }
 
     public string RunId { get; set; } = "";
-    /// <summary><c>Schedule</c> (the app's scheduler), <c>Host</c> (the Azure Functions host) or <c>Admin</c> (run on demand).</summary>
+    /// <summary><c>Schedule</c> (a timer: the Azure Functions host's or the app's own scheduler) or <c>Admin</c> (run on demand).</summary>
     public string Trigger { get; set; } = "";
     public bool IsPastDue { get; set; }
     public DateTimeOffset StartTime { get; set; }
@@ -70,7 +70,7 @@ public sealed class RunStore(TableServiceClient tables, IOptions<VodOptions> opt
 
     /// <summary>The latest <paramref name="max"/> runs of a function, newest first.</summary>
     public async Task<IReadOnlyList<T>> LatestAsync<T>(string function, int max, CancellationToken cancellationToken = default)
-        where T : RunEntity, new()
+        where T : class, ITableEntity, new()
     {
         var runs = new List<T>();
         await foreach (var page in Table.QueryAsync<T>(TableClient.CreateQueryFilter($"PartitionKey eq {function}"), max, cancellationToken: cancellationToken).AsPages())

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using System.Threading.RateLimiting;
 using Microsoft.Extensions.Options;
 using VodFunctions.Core;
 
@@ -58,4 +59,40 @@ public sealed class KeyStore(IOptions<KeysOptions> options)
     }
 
     private static byte[] Digest(string secret) => SHA256.HashData(Encoding.UTF8.GetBytes(secret));
+}
+
+/// <summary>
+/// Requests per second per key (<c>Vod__RequestsPerSecond</c>, 0 for no limit): past it, 429 <c>Throttling.User</c>.
+/// A token bucket per configured key (its <see cref="Caller"/> instance, so keys alike in role and applications still
+/// count apart) holding up to one second of requests, and at least one. The partitioned limiter refills its buckets
+/// from the time that passed on its own heartbeat, so no bucket needs a timer of its own.
+/// </summary>
+public sealed class Throttle : IDisposable
+{
+    private readonly PartitionedRateLimiter<Caller>? _limiter;
+
+    public Throttle(IOptions<KeysOptions> options)
+    {
+        var rate = options.Value.RequestsPerSecond;
+        if (rate <= 0) return;
+        var bucket = new TokenBucketRateLimiterOptions
+        {
+            TokenLimit = (int)Math.Max(1, Math.Ceiling(rate)),
+            TokensPerPeriod = 1,
+            ReplenishmentPeriod = TimeSpan.FromSeconds(1 / rate),
+            AutoReplenishment = false,
+            QueueLimit = 0,
+        };
+        _limiter = PartitionedRateLimiter.Create<Caller, Caller>(
+            caller => RateLimitPartition.GetTokenBucketLimiter(caller, _ => bucket), ReferenceEqualityComparer.Instance);
+    }
+
+    public bool TryAcquire(Caller caller)
+    {
+        if (_limiter is null) return true;
+        using var lease = _limiter.AttemptAcquire(caller);
+        return lease.IsAcquired;
+    }
+
+    public void Dispose() => _limiter?.Dispose();
 }

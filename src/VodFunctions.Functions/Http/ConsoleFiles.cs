@@ -9,9 +9,12 @@ namespace VodFunctions.Functions.Http;
 /// <c>GET /api/console/{path}</c>, without a key: the web console's static files, embedded in the app.
 /// The page then calls the public API with the key its user enters.
 /// </summary>
-[Function("console", Methods = "get", Route = "console/{*path}", Anonymous = true)]
-public sealed class ConsoleFiles : IHttpFunction
+public sealed class ConsoleFiles
 {
+    [Function("console")]
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "console/{*path}")] HttpRequest req) =>
+        Api.RunAsync(req, "console", RunAsync, anonymous: true);
+
     private const string ResourcePrefix = "Console/";
 
     private const string Policy = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' blob: data:; "
@@ -28,7 +31,7 @@ public sealed class ConsoleFiles : IHttpFunction
 
     private static readonly FrozenDictionary<string, (byte[] Content, string ETag)> Files = Load();
 
-    public Task<object> RunAsync(ApiRequest request, CancellationToken cancellationToken)
+    private Task<object> RunAsync(ApiRequest request, CancellationToken cancellationToken)
     {
         var http = request.Http;
         var path = http.Request.RouteValues["path"] as string ?? "";

@@ -4,10 +4,13 @@ using VodFunctions.Functions.Hosting;
 
 namespace VodFunctions.Functions.Http;
 
-[Function("DeleteVideo", StorageFailedCode = DeleteVideos.FailedCode)]
-public sealed class DeleteVideo(DeleteVideos delete) : IHttpFunction
+public sealed class DeleteVideo(DeleteVideos delete)
 {
-    public async Task<object> RunAsync(ApiRequest request, CancellationToken cancellationToken)
+    [Function(nameof(DeleteVideo))]
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post")] HttpRequest req) =>
+        Api.RunAsync(req, nameof(DeleteVideo), RunAsync, DeleteVideos.FailedCode);
+
+    private async Task<object> RunAsync(ApiRequest request, CancellationToken cancellationToken)
     {
         var ids = request.Parameters.RequiredList("VideoIds", "VideoIdsExceededMax");
         return (await delete.RunAsync(ids, request.Scope, request.DeleteRequest(), cancellationToken))
@@ -15,10 +18,13 @@ public sealed class DeleteVideo(DeleteVideos delete) : IHttpFunction
     }
 }
 
-[Function("DeleteStream", StorageFailedCode = DeleteStreams.FailedCode)]
-public sealed class DeleteStream(DeleteStreams delete) : IHttpFunction
+public sealed class DeleteStream(DeleteStreams delete)
 {
-    public async Task<object> RunAsync(ApiRequest request, CancellationToken cancellationToken)
+    [Function(nameof(DeleteStream))]
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post")] HttpRequest req) =>
+        Api.RunAsync(req, nameof(DeleteStream), RunAsync, DeleteStreams.FailedCode);
+
+    private async Task<object> RunAsync(ApiRequest request, CancellationToken cancellationToken)
     {
         var videoId = request.Parameters.Id("VideoId");
         var jobIds = request.Parameters.RequiredList("JobIds", "JobIdsExceededMax");
@@ -26,10 +32,13 @@ public sealed class DeleteStream(DeleteStreams delete) : IHttpFunction
     }
 }
 
-[Function("DeleteMezzanines", StorageFailedCode = DeleteMezzanines.FailedCode)]
-public sealed class DeleteMezzaninesFunction(DeleteMezzanines delete) : IHttpFunction
+public sealed class DeleteMezzaninesFunction(DeleteMezzanines delete)
 {
-    public async Task<object> RunAsync(ApiRequest request, CancellationToken cancellationToken)
+    [Function("DeleteMezzanines")]
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post")] HttpRequest req) =>
+        Api.RunAsync(req, "DeleteMezzanines", RunAsync, DeleteMezzanines.FailedCode);
+
+    private async Task<object> RunAsync(ApiRequest request, CancellationToken cancellationToken)
     {
         var ids = request.Parameters.RequiredList("VideoIds", "VideoIdsExceededMax");
         var force = request.Parameters.Bool("Force");
@@ -38,12 +47,15 @@ public sealed class DeleteMezzaninesFunction(DeleteMezzanines delete) : IHttpFun
     }
 }
 
-[Function("DeleteImage", StorageFailedCode = DeleteImages.FailedCode)]
-public sealed class DeleteImage(DeleteImages delete) : IHttpFunction
+public sealed class DeleteImage(DeleteImages delete)
 {
+    [Function(nameof(DeleteImage))]
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post")] HttpRequest req) =>
+        Api.RunAsync(req, nameof(DeleteImage), RunAsync, DeleteImages.FailedCode);
+
     private static readonly string[] Modes = ["ImageURL", "ImageId", "VideoId"];
 
-    public async Task<object> RunAsync(ApiRequest request, CancellationToken cancellationToken)
+    private async Task<object> RunAsync(ApiRequest request, CancellationToken cancellationToken)
     {
         var p = request.Parameters;
         var deleteRequest = request.DeleteRequest();
@@ -66,18 +78,24 @@ public sealed class DeleteImage(DeleteImages delete) : IHttpFunction
     }
 }
 
-[Function("DeleteAttachedMedia", StorageFailedCode = DeleteAttachedMedia.FailedCode)]
-public sealed class DeleteAttachedMediaFunction(DeleteAttachedMedia delete) : IHttpFunction
+public sealed class DeleteAttachedMediaFunction(DeleteAttachedMedia delete)
 {
-    public async Task<object> RunAsync(ApiRequest request, CancellationToken cancellationToken) =>
+    [Function("DeleteAttachedMedia")]
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post")] HttpRequest req) =>
+        Api.RunAsync(req, "DeleteAttachedMedia", RunAsync, DeleteAttachedMedia.FailedCode);
+
+    private async Task<object> RunAsync(ApiRequest request, CancellationToken cancellationToken) =>
         (await delete.RunAsync(request.Parameters.RequiredList("MediaIds"), request.Scope, request.DeleteRequest(), cancellationToken))
             .Answer(r => new { r.NonExistMediaIds, r.Plan });
 }
 
-[Function("DeleteMultipartUpload")]
-public sealed class DeleteMultipartUploadFunction(DeleteMultipartUpload delete) : IHttpFunction
+public sealed class DeleteMultipartUploadFunction(DeleteMultipartUpload delete)
 {
-    public async Task<object> RunAsync(ApiRequest request, CancellationToken cancellationToken)
+    [Function("DeleteMultipartUpload")]
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post")] HttpRequest req) =>
+        Api.RunAsync(req, "DeleteMultipartUpload", RunAsync);
+
+    private async Task<object> RunAsync(ApiRequest request, CancellationToken cancellationToken)
     {
         var mediaId = request.Parameters.Id("MediaId");
         request.Parameters.OneOf("MediaType", [MediaKinds.Video]);

@@ -13,9 +13,12 @@ namespace VodFunctions.Functions.Http;
 /// every read: another application's media → 403. A video without a cover → 404 <c>NoSuchResource</c>.
 /// Only raster image files are served, always with an image content type, never as a page.
 /// </summary>
-[Function("GetThumbnail", Methods = "get,post")]
-public sealed class GetThumbnail(CatalogStore catalog, MediaReader reader, MediaStorage storage) : IHttpFunction
+public sealed class GetThumbnail(CatalogStore catalog, MediaReader reader, MediaStorage storage)
 {
+    [Function(nameof(GetThumbnail))]
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "get", "post")] HttpRequest req) =>
+        Api.RunAsync(req, nameof(GetThumbnail), RunAsync);
+
     public const long MaxBytes = 8 * 1024 * 1024;
 
     private static readonly Dictionary<string, string> ImageTypes = new(StringComparer.OrdinalIgnoreCase)
@@ -24,7 +27,7 @@ public sealed class GetThumbnail(CatalogStore catalog, MediaReader reader, Media
         [".gif"] = "image/gif", [".webp"] = "image/webp", [".bmp"] = "image/bmp",
     };
 
-    public async Task<object> RunAsync(ApiRequest request, CancellationToken cancellationToken)
+    private async Task<object> RunAsync(ApiRequest request, CancellationToken cancellationToken)
     {
         var mediaId = request.Parameters.Id("MediaId");
         var entry = await catalog.FindIdAsync(mediaId, cancellationToken);

@@ -6,10 +6,13 @@ using VodFunctions.Functions.Hosting;
 namespace VodFunctions.Functions.Http;
 
 /// <summary><c>GET /api/health</c>, without a key: 200 when the catalog and the media container answer, else 503.</summary>
-[Function("health", Methods = "get", Anonymous = true)]
-public sealed class Health(CatalogStore catalog, MediaStorage storage, ILogger<Health> logger) : IHttpFunction
+public sealed class Health(CatalogStore catalog, MediaStorage storage, ILogger<Health> logger)
 {
-    public async Task<object> RunAsync(ApiRequest request, CancellationToken cancellationToken)
+    [Function("health")]
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "get")] HttpRequest req) =>
+        Api.RunAsync(req, "health", RunAsync, anonymous: true);
+
+    private async Task<object> RunAsync(ApiRequest request, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(TimeSpan.FromSeconds(5));
@@ -22,7 +25,7 @@ public sealed class Health(CatalogStore catalog, MediaStorage storage, ILogger<H
         catch (Exception e) when (e is Azure.RequestFailedException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
             logger.LogWarning("Health check failed: {Error}", e.Message);
-            return Results.Json(new { request.RequestId, Status = "Unhealthy" }, HttpFunctions.Json, statusCode: 503);
+            return Results.Json(new { request.RequestId, Status = "Unhealthy" }, Api.Json, statusCode: 503);
         }
     }
 }

@@ -7,10 +7,13 @@ using Microsoft.Extensions.Options;
 
 namespace VodFunctions.Functions.Http;
 
-[Function("CreateUploadVideo")]
-public sealed class CreateUploadVideo(MediaIngest ingest, MediaStorage storage, IOptions<VodOptions> options) : IHttpFunction
+public sealed class CreateUploadVideo(MediaIngest ingest, MediaStorage storage, IOptions<VodOptions> options)
 {
-    public async Task<object> RunAsync(ApiRequest request, CancellationToken cancellationToken)
+    [Function(nameof(CreateUploadVideo))]
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post")] HttpRequest req) =>
+        Api.RunAsync(req, nameof(CreateUploadVideo), RunAsync);
+
+    private async Task<object> RunAsync(ApiRequest request, CancellationToken cancellationToken)
     {
         var p = request.Parameters;
         var title = Upload.Title(p, required: true)!;
@@ -27,10 +30,13 @@ public sealed class CreateUploadVideo(MediaIngest ingest, MediaStorage storage, 
     }
 }
 
-[Function("CreateUploadImage")]
-public sealed class CreateUploadImage(MediaIngest ingest, IOptions<VodOptions> options) : IHttpFunction
+public sealed class CreateUploadImage(MediaIngest ingest, IOptions<VodOptions> options)
 {
-    public async Task<object> RunAsync(ApiRequest request, CancellationToken cancellationToken)
+    [Function(nameof(CreateUploadImage))]
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post")] HttpRequest req) =>
+        Api.RunAsync(req, nameof(CreateUploadImage), RunAsync);
+
+    private async Task<object> RunAsync(ApiRequest request, CancellationToken cancellationToken)
     {
         var p = request.Parameters;
         var type = p.OneOf("ImageType", ImageTypes.Uploaded);
@@ -43,10 +49,13 @@ public sealed class CreateUploadImage(MediaIngest ingest, IOptions<VodOptions> o
     }
 }
 
-[Function("CreateUploadAttachedMedia")]
-public sealed class CreateUploadAttachedMedia(MediaIngest ingest, IOptions<VodOptions> options) : IHttpFunction
+public sealed class CreateUploadAttachedMedia(MediaIngest ingest, IOptions<VodOptions> options)
 {
-    public async Task<object> RunAsync(ApiRequest request, CancellationToken cancellationToken)
+    [Function(nameof(CreateUploadAttachedMedia))]
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post")] HttpRequest req) =>
+        Api.RunAsync(req, nameof(CreateUploadAttachedMedia), RunAsync);
+
+    private async Task<object> RunAsync(ApiRequest request, CancellationToken cancellationToken)
     {
         var p = request.Parameters;
         var type = p.OneOf("BusinessType", BusinessTypes.All);
@@ -59,20 +68,26 @@ public sealed class CreateUploadAttachedMedia(MediaIngest ingest, IOptions<VodOp
     }
 }
 
-[Function("CompleteUpload")]
-public sealed class CompleteUpload(MediaIngest ingest) : IHttpFunction
+public sealed class CompleteUpload(MediaIngest ingest)
 {
-    public async Task<object> RunAsync(ApiRequest request, CancellationToken cancellationToken)
+    [Function(nameof(CompleteUpload))]
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post")] HttpRequest req) =>
+        Api.RunAsync(req, nameof(CompleteUpload), RunAsync);
+
+    private async Task<object> RunAsync(ApiRequest request, CancellationToken cancellationToken)
     {
         var result = await ingest.CompleteUploadAsync(request.Parameters.Id("MediaId"), request.Scope, cancellationToken);
         return result.Answer(status => new { Status = status });
     }
 }
 
-[Function("RegisterMediaFiles")]
-public sealed class RegisterMediaFiles(MediaIngest ingest) : IHttpFunction
+public sealed class RegisterMediaFiles(MediaIngest ingest)
 {
-    public async Task<object> RunAsync(ApiRequest request, CancellationToken cancellationToken)
+    [Function(nameof(RegisterMediaFiles))]
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post")] HttpRequest req) =>
+        Api.RunAsync(req, nameof(RegisterMediaFiles), RunAsync);
+
+    private async Task<object> RunAsync(ApiRequest request, CancellationToken cancellationToken)
     {
         var p = request.Parameters;
         var videoId = p.Id("VideoId");

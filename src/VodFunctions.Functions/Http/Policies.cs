@@ -15,10 +15,13 @@ public sealed record PolicyView(
 }
 
 /// <summary>Creates a policy, or (with PolicyId) replaces one whole. Answers PolicyId.</summary>
-[Function("SetMediaPolicy")]
-public sealed class SetMediaPolicy(MediaPolicies policies) : IHttpFunction
+public sealed class SetMediaPolicy(MediaPolicies policies)
 {
-    public async Task<object> RunAsync(ApiRequest request, CancellationToken cancellationToken)
+    [Function(nameof(SetMediaPolicy))]
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post")] HttpRequest req) =>
+        Api.RunAsync(req, nameof(SetMediaPolicy), RunAsync);
+
+    private async Task<object> RunAsync(ApiRequest request, CancellationToken cancellationToken)
     {
         var p = request.Parameters;
         var policy = new MediaPolicy
@@ -40,10 +43,13 @@ public sealed class SetMediaPolicy(MediaPolicies policies) : IHttpFunction
 }
 
 /// <summary>The policies the caller may see, highest priority first.</summary>
-[Function("ListMediaPolicies")]
-public sealed class ListMediaPolicies(MediaPolicies policies, TimeProvider time) : IHttpFunction
+public sealed class ListMediaPolicies(MediaPolicies policies, TimeProvider time)
 {
-    public async Task<object> RunAsync(ApiRequest request, CancellationToken cancellationToken)
+    [Function(nameof(ListMediaPolicies))]
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post")] HttpRequest req) =>
+        Api.RunAsync(req, nameof(ListMediaPolicies), RunAsync);
+
+    private async Task<object> RunAsync(ApiRequest request, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var list = await policies.ListAsync(request.Scope, cancellationToken);
@@ -52,18 +58,24 @@ public sealed class ListMediaPolicies(MediaPolicies policies, TimeProvider time)
     }
 }
 
-[Function("DeleteMediaPolicy")]
-public sealed class DeleteMediaPolicy(MediaPolicies policies) : IHttpFunction
+public sealed class DeleteMediaPolicy(MediaPolicies policies)
 {
-    public async Task<object> RunAsync(ApiRequest request, CancellationToken cancellationToken) =>
+    [Function(nameof(DeleteMediaPolicy))]
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post")] HttpRequest req) =>
+        Api.RunAsync(req, nameof(DeleteMediaPolicy), RunAsync);
+
+    private async Task<object> RunAsync(ApiRequest request, CancellationToken cancellationToken) =>
         (await policies.DeleteAsync(request.Parameters.Id("PolicyId"), request.Scope, request.Caller.IsAdmin, cancellationToken)).Answer(_ => new { });
 }
 
 /// <summary>What the next run would do with the policy now: <c>Matches</c> ({VideoId, Action, Files, Bytes}) and <c>Total</c>.</summary>
-[Function("PreviewMediaPolicy")]
-public sealed class PreviewMediaPolicy(MediaPolicies policies, PolicySweep sweep) : IHttpFunction
+public sealed class PreviewMediaPolicy(MediaPolicies policies, PolicySweep sweep)
 {
-    public async Task<object> RunAsync(ApiRequest request, CancellationToken cancellationToken)
+    [Function(nameof(PreviewMediaPolicy))]
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post")] HttpRequest req) =>
+        Api.RunAsync(req, nameof(PreviewMediaPolicy), RunAsync);
+
+    private async Task<object> RunAsync(ApiRequest request, CancellationToken cancellationToken)
     {
         var found = await policies.FindAsync(request.Parameters.Id("PolicyId"), request.Scope, cancellationToken);
         if (!found.Ok) return found.Error!;
@@ -73,10 +85,13 @@ public sealed class PreviewMediaPolicy(MediaPolicies policies, PolicySweep sweep
 }
 
 /// <summary>Runs of ApplyMediaPolicies, newest first (<c>PageSize</c> ≤ 100, default 20).</summary>
-[Function("ListMediaPolicyRuns")]
-public sealed class ListMediaPolicyRuns(RunStore runs) : IHttpFunction
+public sealed class ListMediaPolicyRuns(RunStore runs)
 {
-    public async Task<object> RunAsync(ApiRequest request, CancellationToken cancellationToken)
+    [Function(nameof(ListMediaPolicyRuns))]
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post")] HttpRequest req) =>
+        Api.RunAsync(req, nameof(ListMediaPolicyRuns), RunAsync);
+
+    private async Task<object> RunAsync(ApiRequest request, CancellationToken cancellationToken)
     {
         var pageSize = request.Parameters.Int("PageSize", 20, 1, 100);
         var latest = await runs.LatestAsync<PolicyRunEntity>(PolicySweep.FunctionName, pageSize, cancellationToken);

@@ -6,56 +6,77 @@ using VodFunctions.Functions.Hosting;
 
 namespace VodFunctions.Functions.Http;
 
-[Function("GetVideoInfo")]
-public sealed class GetVideoInfo(MediaReader reader) : IHttpFunction
+public sealed class GetVideoInfo(MediaReader reader)
 {
-    public async Task<object> RunAsync(ApiRequest request, CancellationToken cancellationToken) =>
+    [Function(nameof(GetVideoInfo))]
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post")] HttpRequest req) =>
+        Api.RunAsync(req, nameof(GetVideoInfo), RunAsync);
+
+    private async Task<object> RunAsync(ApiRequest request, CancellationToken cancellationToken) =>
         (await reader.GetVideoInfoAsync(request.Parameters.Id("VideoId"), request.Scope, cancellationToken)).Answer(video => new { Video = video });
 }
 
-[Function("GetPlayInfo")]
-public sealed class GetPlayInfo(MediaReader reader) : IHttpFunction
+public sealed class GetPlayInfo(MediaReader reader)
 {
-    public async Task<object> RunAsync(ApiRequest request, CancellationToken cancellationToken) =>
+    [Function(nameof(GetPlayInfo))]
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post")] HttpRequest req) =>
+        Api.RunAsync(req, nameof(GetPlayInfo), RunAsync);
+
+    private async Task<object> RunAsync(ApiRequest request, CancellationToken cancellationToken) =>
         (await reader.GetPlayInfoAsync(request.Parameters.Id("VideoId"), request.Scope, cancellationToken)).Answer(list => new { PlayInfoList = list });
 }
 
-[Function("GetMezzanineInfo")]
-public sealed class GetMezzanineInfo(MediaReader reader) : IHttpFunction
+public sealed class GetMezzanineInfo(MediaReader reader)
 {
-    public async Task<object> RunAsync(ApiRequest request, CancellationToken cancellationToken) =>
+    [Function(nameof(GetMezzanineInfo))]
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post")] HttpRequest req) =>
+        Api.RunAsync(req, nameof(GetMezzanineInfo), RunAsync);
+
+    private async Task<object> RunAsync(ApiRequest request, CancellationToken cancellationToken) =>
         (await reader.GetMezzanineInfoAsync(request.Parameters.Id("VideoId"), request.Scope, cancellationToken)).Answer(m => new { Mezzanine = m });
 }
 
-[Function("GetImageInfo")]
-public sealed class GetImageInfo(MediaReader reader) : IHttpFunction
+public sealed class GetImageInfo(MediaReader reader)
 {
-    public async Task<object> RunAsync(ApiRequest request, CancellationToken cancellationToken) =>
+    [Function(nameof(GetImageInfo))]
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post")] HttpRequest req) =>
+        Api.RunAsync(req, nameof(GetImageInfo), RunAsync);
+
+    private async Task<object> RunAsync(ApiRequest request, CancellationToken cancellationToken) =>
         (await reader.GetImageInfoAsync(request.Parameters.Id("ImageId"), request.Scope, cancellationToken)).Answer(image => new { ImageInfo = image });
 }
 
-[Function("ListSnapshots")]
-public sealed class ListSnapshots(MediaReader reader) : IHttpFunction
+public sealed class ListSnapshots(MediaReader reader)
 {
-    public async Task<object> RunAsync(ApiRequest request, CancellationToken cancellationToken)
+    [Function(nameof(ListSnapshots))]
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post")] HttpRequest req) =>
+        Api.RunAsync(req, nameof(ListSnapshots), RunAsync);
+
+    private async Task<object> RunAsync(ApiRequest request, CancellationToken cancellationToken)
     {
         var type = request.Parameters.String("SnapshotType") is null ? null : request.Parameters.OneOf("SnapshotType", ImageTypes.Snapshot);
         return (await reader.ListSnapshotsAsync(request.Parameters.Id("VideoId"), type, request.Scope, cancellationToken)).Answer(images => new { Images = images });
     }
 }
 
-[Function("GetAttachedMediaInfo")]
-public sealed class GetAttachedMediaInfo(MediaReader reader) : IHttpFunction
+public sealed class GetAttachedMediaInfo(MediaReader reader)
 {
-    public async Task<object> RunAsync(ApiRequest request, CancellationToken cancellationToken) =>
+    [Function(nameof(GetAttachedMediaInfo))]
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post")] HttpRequest req) =>
+        Api.RunAsync(req, nameof(GetAttachedMediaInfo), RunAsync);
+
+    private async Task<object> RunAsync(ApiRequest request, CancellationToken cancellationToken) =>
         (await reader.GetAttachedMediaInfoAsync(request.Parameters.RequiredList("MediaIds"), request.Scope, cancellationToken))
             .Answer(r => new { AttachedMediaList = r.Found, NonExistMediaIds = r.Missing });
 }
 
-[Function("SearchMedia")]
-public sealed class SearchMedia(MediaReader reader, IOptions<VodOptions> options) : IHttpFunction
+public sealed class SearchMedia(MediaReader reader, IOptions<VodOptions> options)
 {
-    public async Task<object> RunAsync(ApiRequest request, CancellationToken cancellationToken)
+    [Function(nameof(SearchMedia))]
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post")] HttpRequest req) =>
+        Api.RunAsync(req, nameof(SearchMedia), RunAsync);
+
+    private async Task<object> RunAsync(ApiRequest request, CancellationToken cancellationToken)
     {
         var p = request.Parameters;
         var kind = p.OneOf("SearchType", MediaKinds.All, MediaKinds.Video);

@@ -9,12 +9,15 @@ namespace VodFunctions.Functions.Http;
 /// <c>MissingFiles</c> (files records name that are gone, within the caller's applications), at most 1000 of
 /// each with their totals, <c>FinishedDeletes</c> (interrupted deletes the last run finished) and <c>LastRun</c>.
 /// </summary>
-[Function("GetReconcileReport")]
-public sealed class GetReconcileReport(StorageReconciler reconciler) : IHttpFunction
+public sealed class GetReconcileReport(StorageReconciler reconciler)
 {
+    [Function(nameof(GetReconcileReport))]
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post")] HttpRequest req) =>
+        Api.RunAsync(req, nameof(GetReconcileReport), RunAsync);
+
     public const int MaxItems = 1000;
 
-    public async Task<object> RunAsync(ApiRequest request, CancellationToken cancellationToken)
+    private async Task<object> RunAsync(ApiRequest request, CancellationToken cancellationToken)
     {
         var report = await reconciler.ReportAsync(request.Scope, MaxItems, cancellationToken);
         var last = report.LastRun;

@@ -7,7 +7,7 @@ namespace VodFunctions.Functions.Timers;
 
 public static class TimerSetup
 {
-    /// <summary>Media policies, the reconcile sweep, the timer functions and what runs them (the scheduler is added by <see cref="VodApp"/>).</summary>
+    /// <summary>Media policies, the reconcile sweep, and what runs the timer functions (the standalone scheduler is added by <see cref="VodApp"/>).</summary>
     public static IServiceCollection AddTimerFunctions(this IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<PolicyOptions>(configuration.GetSection(PolicyOptions.Section));
@@ -20,7 +20,6 @@ public static class TimerSetup
         services.AddSingleton<ReconcileStore>();
         services.AddSingleton<StorageReconciler>();
         services.AddSingleton<LeaseLock>();
-        foreach (var (_, type) in TimerRunner.Functions) services.AddSingleton(type);
         services.AddSingleton<TimerRunner>();
         services.AddHostedService(sp => sp.GetRequiredService<TimerRunner>());
         return services;

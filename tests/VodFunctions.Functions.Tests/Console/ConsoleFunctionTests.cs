@@ -44,17 +44,6 @@ public sealed class ConsoleFunctionTests
     }
 
     [Fact]
-    public void TheConsoleIsAnAnonymousGetFunctionForTheFunctionsHost()
-    {
-        var (function, _) = HttpFunctions.All.Single(f => f.Function.Name == "console");
-        var binding = FunctionMetadata.Describe(function)["bindings"]![0]!;
-
-        binding["route"]!.GetValue<string>().Should().Be("console/{*path}");
-        binding["methods"]!.AsArray().Select(m => m!.GetValue<string>()).Should().Equal("get");
-        function.Anonymous.Should().BeTrue();
-    }
-
-    [Fact]
     public async Task ThumbnailIsTheVideosCoverOrTheUploadedImage()
     {
         await using var app = await TestApp.StartAsync();

@@ -2,7 +2,10 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Time.Testing;
+using VodFunctions.Core.Runs;
+using VodFunctions.Functions.Timers;
 
 namespace VodFunctions.Functions.Tests.Infrastructure;
 
@@ -14,10 +17,6 @@ public sealed record PolicyVideo(string VideoId, IReadOnlyDictionary<string, str
 /// <summary>Helpers for the timer functions' tests: an app on a fake clock, invoking timers as the host does, policies and videos.</summary>
 public static class TimerKit
 {
-    /// <summary>The host's timer payload as the Azure Functions host sends it to a custom handler (monitor status not yet known).</summary>
-    public const string HostPayload =
-        """{"Data":{"timer":{"Schedule":{"AdjustForDST":true},"ScheduleStatus":null,"IsPastDue":false}},"Metadata":{"sys":{"MethodName":"timer","UtcNow":"2030-01-01T03:00:00.0012345Z","RandGuid":"2f1d6f3e-5b8a-4a53-9a49-0d5a3c9e1b7c"}}}""";
-
     /// <summary>The real app and storage, on <paramref name="clock"/> instead of the system clock.</summary>
     public static Task<TestApp> StartAsync(FakeTimeProvider clock, IDictionary<string, string?>? settings = null, Action<WebApplicationBuilder>? configure = null) =>
         TestApp.StartAsync(settings, builder =>
@@ -26,13 +25,23 @@ public static class TimerKit
             configure?.Invoke(builder);
         });
 
-    /// <summary>POST /{function} as the Azure Functions host invokes a timer function; answers when the run is over.</summary>
-    public static async Task<ApiResponse> InvokeTimerAsync(this TestApp app, string function, string? payload = HostPayload, string? key = null)
+    /// <summary>
+    /// Invokes a timer function as the Azure Functions host's timer does (its <c>[TimerTrigger]</c> method, with the
+    /// host's timer data) and answers how the run ended.
+    /// </summary>
+    public static async Task<TimerInvocation> RunTimerAsync(this TestApp app, string function, bool isPastDue = false)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/" + function);
-        if (payload is not null) request.Content = new StringContent(payload, Encoding.UTF8, "application/json");
-        if (key is not null) request.Headers.Add("x-functions-key", key);
-        return await app.SendAsync(request);
+        var ended = app.Services.GetRequiredService<TimerRunner>().NextCompletionAsync(function);
+        var timer = new TimerInfo { IsPastDue = isPastDue };
+        try
+        {
+            await TimerRunner.Find(function)!.InvokeAsync(app.Services, p => p.ParameterType == typeof(TimerInfo) ? timer : CancellationToken.None);
+        }
+        catch (TimerRunFailedException)
+        {
+            // A failed run: its outcome says so.
+        }
+        return await ended;
     }
 
     /// <summary>POST to a path outside <c>/api</c> (the admin endpoint) with a raw body and a key.</summary>
@@ -44,21 +53,21 @@ public static class TimerKit
         return await app.SendAsync(request);
     }
 
-    /// <summary>Runs ApplyMediaPolicies through the host path and answers its run record (the newest).</summary>
+    /// <summary>Runs ApplyMediaPolicies as the host's timer does and answers its run record (the newest).</summary>
     public static async Task<JsonElement> ApplyPoliciesAsync(this TestApp app)
     {
-        var invoked = await app.InvokeTimerAsync("ApplyMediaPolicies");
-        invoked.Status.Should().Be(200, invoked.ToString());
+        var invoked = await app.RunTimerAsync("ApplyMediaPolicies");
+        invoked.Status.Should().NotBe(RunStatus.Failed, invoked.ToString());
         var runs = await app.CallAsync("ListMediaPolicyRuns", new { PageSize = 1 });
         runs.Status.Should().Be(200, runs.ToString());
         return runs["Runs"][0];
     }
 
-    /// <summary>Runs ReconcileStorage through the host path and answers the report.</summary>
+    /// <summary>Runs ReconcileStorage as the host's timer does and answers the report.</summary>
     public static async Task<ApiResponse> ReconcileAsync(this TestApp app)
     {
-        var invoked = await app.InvokeTimerAsync("ReconcileStorage");
-        invoked.Status.Should().Be(200, invoked.ToString());
+        var invoked = await app.RunTimerAsync("ReconcileStorage");
+        invoked.Status.Should().NotBe(RunStatus.Failed, invoked.ToString());
         var report = await app.CallAsync("GetReconcileReport");
         report.Status.Should().Be(200, report.ToString());
         return report;
