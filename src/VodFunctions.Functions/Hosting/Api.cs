@@ -78,8 +78,11 @@ public static class Api
         var secret = http.Request.Headers["x-functions-key"].FirstOrDefault() ?? http.Request.Query["code"].FirstOrDefault();
         var caller = services.GetRequiredService<KeyStore>().Find(secret)
             ?? throw new ApiException(new VodError("Unauthorized", "A valid key is required in the x-functions-key header or the code query parameter."));
-        if (!services.GetRequiredService<Throttle>().TryAcquire(caller))
+        if (!services.GetRequiredService<Throttle>().TryAcquire(caller, out var retryAfter))
+        {
+            http.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
             throw new ApiException(new VodError("Throttling.User", "Too many requests for this key; retry later."));
+        }
         return caller.MayCall(function)
             ? caller
             : throw new ApiException(new VodError("Forbidden", $"A {caller.Role} key may not call {function}."));

@@ -87,11 +87,16 @@ public sealed class Throttle : IDisposable
             caller => RateLimitPartition.GetTokenBucketLimiter(caller, _ => bucket), ReferenceEqualityComparer.Instance);
     }
 
-    public bool TryAcquire(Caller caller)
+    /// <summary>Takes one request from the caller's bucket; when it is empty, answers false and how long until it holds one.</summary>
+    public bool TryAcquire(Caller caller, out TimeSpan retryAfter)
     {
+        retryAfter = TimeSpan.Zero;
         if (_limiter is null) return true;
         using var lease = _limiter.AttemptAcquire(caller);
-        return lease.IsAcquired;
+        if (lease.IsAcquired) return true;
+        // The buckets refill on the limiter's heartbeat (every 100 ms), so a retry waits for one beat more.
+        retryAfter = (lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1)) + TimeSpan.FromMilliseconds(100);
+        return false;
     }
 
     public void Dispose() => _limiter?.Dispose();
