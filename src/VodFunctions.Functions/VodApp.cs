@@ -21,6 +21,7 @@ public static class VodApp
     {
         var builder = FunctionsApplication.CreateBuilder(args);
         builder.ConfigureFunctionsWebApplication();
+        builder.UseMiddleware<UnexpectedErrors>();
         AddServices(builder.Services, builder.Configuration);
         configure?.Invoke(builder);
         return builder.Build();

@@ -1,6 +1,9 @@
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using VodFunctions.Core.Catalog;
+using VodFunctions.Functions.Hosting;
 
 namespace VodFunctions.Functions.Tests;
 
@@ -284,6 +287,24 @@ public sealed class CallingConventionTests
         var response = await app.CallAsync("getvideoinfo", new { VideoId = MissingId });
 
         (response.Status, response.Code).Should().Be((404, "InvalidVideo.NotFound"));
+    }
+
+    [Fact]
+    public async Task AnUnexpectedFailureIsTheContractsJson500WhereverItHappens()
+    {
+        // In the preamble (the key store cannot be made) and before it (the function's own class cannot be made).
+        await using var preamble = await TestApp.StartAsync(configure: b => b.Services.AddSingleton<KeyStore>(_ => throw new InvalidOperationException("broken")));
+        await using var activation = await TestApp.StartAsync(configure: b => b.Services.AddSingleton<MediaReader>(_ => throw new InvalidOperationException("broken")));
+
+        var inPreamble = await preamble.CallAsync("GetVideoInfo", new { VideoId = MissingId });
+        var beforePreamble = await activation.CallAsync("GetVideoInfo", new { VideoId = MissingId });
+
+        new[] { inPreamble, beforePreamble }.Should().AllSatisfy(r =>
+        {
+            (r.Status, r.Code).Should().Be((500, "InternalError"), r.ToString());
+            r.Str("Message").Should().NotContain("broken", "the failure itself is logged, not answered");
+            r.Str("RequestId").Should().Be(r.RequestId);
+        });
     }
 
     [Fact]

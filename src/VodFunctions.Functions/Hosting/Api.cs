@@ -27,6 +27,9 @@ public static class Api
     public const int MaxBodyBytes = 1024 * 1024;
     private static readonly Caller Anonymous = new(KeyRole.ReadOnly, AppScope.Of([]));
 
+    /// <summary>The answer to anything unexpected: safe to retry, nothing about the failure itself.</summary>
+    public static readonly VodError Unexpected = new("InternalError", "The service failed; the request is safe to retry.");
+
     public static readonly JsonSerializerOptions Json = new()
     {
         PropertyNamingPolicy = null,
@@ -67,7 +70,7 @@ public static class Api
         catch (Exception e)
         {
             logger.LogError(e, "{Function} failed ({RequestId})", function, requestId);
-            result = new VodError("InternalError", "The service failed; the request is safe to retry.");
+            result = Unexpected;
         }
         return new ApiResult(requestId, result);
     }

@@ -43,13 +43,24 @@ public static class Standalone
 
     private static async Task InvokeAsync(WorkerFunction function, HttpContext http, Func<ParameterInfo, HttpContext, object?> bind)
     {
-        switch (await function.InvokeAsync(http.RequestServices, p => bind(p, http)))
+        object? result;
+        try
+        {
+            result = await function.InvokeAsync(http.RequestServices, p => bind(p, http));
+        }
+        catch (Exception e) when (!http.Response.HasStarted && !http.RequestAborted.IsCancellationRequested)
+        {
+            // The function could not even run its preamble (its class could not be made): the contract's 500 all the same.
+            http.RequestServices.GetRequiredService<ILogger<WorkerFunction>>().LogError(e, "{Function} failed before it ran", function.Name);
+            result = new ApiResult(Guid.NewGuid().ToString(), Api.Unexpected);
+        }
+        switch (result)
         {
             case IActionResult action:
                 await action.ExecuteResultAsync(new ActionContext(http, http.GetRouteData(), new ActionDescriptor()));
                 break;
-            case IResult result:
-                await result.ExecuteAsync(http);
+            case IResult other:
+                await other.ExecuteAsync(http);
                 break;
         }
     }

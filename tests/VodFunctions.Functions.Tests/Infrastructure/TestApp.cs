@@ -26,9 +26,10 @@ public sealed class TestApp : IAsyncDisposable
 
     private readonly WebApplication _app;
 
-    private TestApp(WebApplication app, HttpClient client, string container, string tablePrefix, string queue)
+    private TestApp(WebApplication app, HttpClient client, string container, string tablePrefix, string queue, IReadOnlyDictionary<string, string?> settings)
     {
         _app = app;
+        Settings = settings;
         Client = client;
         Container = TestStorage.Blobs.GetBlobContainerClient(container);
         TablePrefix = tablePrefix;
@@ -36,6 +37,9 @@ public sealed class TestApp : IAsyncDisposable
     }
 
     public HttpClient Client { get; }
+
+    /// <summary>The app's settings (storage, storage names, keys, ...), as configuration keys.</summary>
+    public IReadOnlyDictionary<string, string?> Settings { get; }
 
     /// <summary>The media container, through a client of the test's own (not the app's).</summary>
     public BlobContainerClient Container { get; }
@@ -78,7 +82,7 @@ public sealed class TestApp : IAsyncDisposable
         await app.Services.GetRequiredService<StorageInitializer>().Ready.WaitAsync(TimeSpan.FromSeconds(30));
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var client = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromMinutes(2) };
-        return new TestApp(app, client, container, tablePrefix, queue);
+        return new TestApp(app, client, container, tablePrefix, queue, config);
     }
 
     /// <summary>Settings that make another app instance use this one's storage (catalog tables, media container, events queue).</summary>
