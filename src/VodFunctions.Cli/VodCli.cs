@@ -47,7 +47,7 @@ public static class VodCli
             Global.Url, Global.Key, Global.Json,
         };
         foreach (var command in IngestVerbs.All().Concat(ReadVerbs.All()).Concat(DeleteVerbs.All()).Concat(PolicyVerbs.All())
-                     .Concat(FunctionVerbs.All()))
+                     .Concat(FunctionVerbs.All()).Append(SampleVerb.Create()))
             root.Add(command);
         return root;
     }
