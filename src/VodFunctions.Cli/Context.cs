@@ -9,11 +9,12 @@ namespace VodFunctions.Cli;
 /// <param name="Error">Errors and progress.</param>
 /// <param name="In">Standard input, read for the ID <c>-</c>.</param>
 /// <param name="Variable">Reads an environment variable.</param>
-/// <param name="IsTerminal">Whether a person watches: colours, progress bars and the terminal's width; else plain lines.</param>
-public sealed record CliHost(TextWriter Out, TextWriter Error, TextReader In, Func<string, string?> Variable, bool IsTerminal)
+/// <param name="OutIsTerminal">Whether a person reads <paramref name="Out"/>: colours and the terminal's width, else plain rows.</param>
+/// <param name="ErrorIsTerminal">Whether a person watches <paramref name="Error"/>: progress bars, else progress lines.</param>
+public sealed record CliHost(TextWriter Out, TextWriter Error, TextReader In, Func<string, string?> Variable, bool OutIsTerminal = false, bool ErrorIsTerminal = false)
 {
     public static CliHost System { get; } = new(
-        Console.Out, Console.Error, Console.In, Environment.GetEnvironmentVariable, !Console.IsOutputRedirected && !Console.IsErrorRedirected);
+        Console.Out, Console.Error, Console.In, Environment.GetEnvironmentVariable, !Console.IsOutputRedirected, !Console.IsErrorRedirected);
 }
 
 /// <summary>One run of a verb: its parsed command line, the client, the consoles.</summary>
@@ -31,8 +32,8 @@ internal sealed class Context : IDisposable
         Url = Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" ? uri : null;
         Key = parse.GetValue(Global.Key) is { Length: > 0 } key ? key : Variable("VOD_KEY");
         Json = parse.GetValue(Global.Json);
-        Out = Console(host.Out, host.IsTerminal);
-        Progress = Console(host.Error, host.IsTerminal);
+        Out = Console(host.Out, host.OutIsTerminal);
+        Progress = Console(host.Error, host.ErrorIsTerminal);
     }
 
     public CliHost Host { get; }

@@ -35,7 +35,12 @@ internal static class Output
     public static void Table<T>(this Context context, IEnumerable<T> rows, params (string Header, Func<T, object?> Cell)[] columns)
     {
         var table = new Table().Border(TableBorder.Rounded);
-        foreach (var (header, _) in columns) table.AddColumn(new TableColumn(new Text(header, new Style(decoration: Decoration.Bold))));
+        foreach (var (header, _) in columns)
+        {
+            var column = new TableColumn(new Text(header, new Style(decoration: Decoration.Bold)));
+            // IDs are copied from here: never broken over lines, other columns give way.
+            table.AddColumn(header.EndsWith("Id", StringComparison.Ordinal) || header == "ID" ? column.NoWrap() : column);
+        }
         foreach (var row in rows) table.AddRow(columns.Select(c => (IRenderable)new Text(Format(c.Cell(row)))).ToArray());
         context.Out.Write(table);
     }

@@ -1,6 +1,4 @@
 using System.CommandLine;
-using System.CommandLine.Help;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using VodFunctions.Cli.Verbs;
 using VodFunctions.Client;

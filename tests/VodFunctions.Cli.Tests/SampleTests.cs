@@ -1,4 +1,3 @@
-using System.Text.Json;
 using VodFunctions.Client;
 
 namespace VodFunctions.Cli.Tests;

@@ -24,7 +24,7 @@ public static class Vod
     public static async Task<VodRun> RunWithAsync(IReadOnlyDictionary<string, string> environment, string[] args, string input = "")
     {
         var (output, error) = (new StringWriter(), new StringWriter());
-        var host = new CliHost(output, error, new StringReader(input), name => environment.GetValueOrDefault(name), IsTerminal: false);
+        var host = new CliHost(output, error, new StringReader(input), name => environment.GetValueOrDefault(name));
         var exitCode = await VodCli.RunAsync(args, host);
         return new VodRun(exitCode, output.ToString(), error.ToString());
     }

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using VodFunctions.Client;
 using static VodFunctions.Cli.Verbs.Arguments;
 

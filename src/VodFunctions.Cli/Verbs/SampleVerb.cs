@@ -55,7 +55,8 @@ internal static class SampleVerb
             {
                 throw new UsageException($"--storage is not a storage connection string: {e.Message}");
             }
-            var steps = Videos.Sum(v => 2 + v.Definitions.Length * (Segments + 1) + 1 + v.Frames.Length + (v.Sprites ? 1 + SpriteFrames.Length : 0)) + 4 * 2;
+            // Per video: created, source uploaded, registered, and each file written; then two steps for each upload of the images and attached media.
+            var steps = Videos.Sum(v => 3 + v.Definitions.Length * (Segments + 1) + 1 + v.Frames.Length + (v.Sprites ? 1 + SpriteFrames.Length : 0)) + 4 * 2;
             var media = await context.WithProgressAsync("Creating sample media", steps, async report =>
             {
                 var done = 0;
