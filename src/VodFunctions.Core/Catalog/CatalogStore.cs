@@ -1,10 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
-using Azure;
-using Azure.Data.Tables;
-using Microsoft.Extensions.Options;
-using VodFunctions.Core.Media;
 
 namespace VodFunctions.Core.Catalog;
 

@@ -1,6 +1,3 @@
-using VodFunctions.Core.Files;
-using VodFunctions.Core.Media;
-
 namespace VodFunctions.Core.Catalog;
 
 /// <summary>The read operations of API.md section 5: records as callers see them, scoped to their applications.</summary>

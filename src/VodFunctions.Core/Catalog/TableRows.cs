@@ -1,5 +1,4 @@
 using System.Reflection;
-using Azure.Data.Tables;
 
 namespace VodFunctions.Core.Catalog;
 

@@ -1,8 +1,3 @@
-using VodFunctions.Core.Catalog;
-using VodFunctions.Core.Events;
-using VodFunctions.Core.Files;
-using VodFunctions.Core.Media;
-
 namespace VodFunctions.Core.Deletion;
 
 /// <summary>DeleteStream: streams of one video, their folders and records; all named streams or none.</summary>

@@ -1,13 +1,3 @@
-using System.Text.Json;
-using Azure;
-using Azure.Data.Tables;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
-using VodFunctions.Core.Catalog;
-using VodFunctions.Core.Events;
-using VodFunctions.Core.Files;
-using VodFunctions.Core.Media;
-
 namespace VodFunctions.Core.Deletion;
 
 /// <summary>The counts of a dry run: what the real call would delete now.</summary>

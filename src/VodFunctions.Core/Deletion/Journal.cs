@@ -1,8 +1,3 @@
-using System.Text.Json;
-using Azure;
-using Azure.Data.Tables;
-using VodFunctions.Core.Events;
-
 namespace VodFunctions.Core.Deletion;
 
 /// <summary>What one delete removes from one catalog partition: written before any blob is touched.</summary>

@@ -1,9 +1,5 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
 using Azure.Storage.Queues;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
-using VodFunctions.Core.Media;
 
 namespace VodFunctions.Core.Events;
 

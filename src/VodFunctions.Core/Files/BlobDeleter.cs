@@ -1,10 +1,7 @@
 using System.Collections.Concurrent;
-using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Azure.Storage.Blobs.Specialized;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace VodFunctions.Core.Files;
 

@@ -1,11 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using Azure;
-using Azure.Data.Tables;
-using Microsoft.Extensions.Logging;
-using VodFunctions.Core.Catalog;
-using VodFunctions.Core.Files;
-using VodFunctions.Core.Media;
 
 namespace VodFunctions.Core.Ingest;
 

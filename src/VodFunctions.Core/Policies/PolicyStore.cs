@@ -1,8 +1,3 @@
-using System.Text.Json;
-using Azure;
-using Azure.Data.Tables;
-using Microsoft.Extensions.Options;
-
 namespace VodFunctions.Core.Policies;
 
 /// <summary>A policy row: partition <c>policy</c>, row = PolicyId; list fields as JSON arrays.</summary>

@@ -1,11 +1,3 @@
-using Azure.Data.Tables;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
-using VodFunctions.Core.Catalog;
-using VodFunctions.Core.Deletion;
-using VodFunctions.Core.Media;
-using VodFunctions.Core.Runs;
-
 namespace VodFunctions.Core.Policies;
 
 /// <summary>Settings of the policy sweep (<c>Vod__Policies__...</c>).</summary>

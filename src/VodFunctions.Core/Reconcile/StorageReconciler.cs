@@ -1,13 +1,4 @@
-using Azure;
-using Azure.Data.Tables;
 using Azure.Storage.Blobs.Models;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
-using VodFunctions.Core.Catalog;
-using VodFunctions.Core.Deletion;
-using VodFunctions.Core.Files;
-using VodFunctions.Core.Media;
-using VodFunctions.Core.Runs;
 
 namespace VodFunctions.Core.Reconcile;
 

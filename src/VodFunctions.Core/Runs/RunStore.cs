@@ -1,9 +1,3 @@
-using System.Text.Json;
-using Azure;
-using Azure.Data.Tables;
-using Microsoft.Extensions.Options;
-using VodFunctions.Core.Catalog;
-
 namespace VodFunctions.Core.Runs;
 
 public static class RunStatus
