@@ -25,7 +25,7 @@ public sealed class DeleteAttachedMedia(CatalogStore catalog, DeletionEngine eng
         if (media.Deleting) return DeleteWork.Busy;
         media.Deleting = true;
         var target = new DeleteTarget(mediaId, media.StorageLocation, [MediaStorage.AttachedFolder(mediaId)], [], [DeleteTarget.AllRows],
-            new DeleteEvent { MediaType = MediaKinds.Attached, DeleteType = "all", MediaId = mediaId, AppId = media.AppId, RequestId = request.RequestId, Trigger = request.Trigger });
+            new DeleteEvent { MediaType = MediaKinds.Attached, DeleteType = DeleteKind.All, MediaId = mediaId, AppId = media.AppId, RequestId = request.RequestId, Trigger = request.Trigger });
         return new DeleteWork(target, [media]);
     };
 }

@@ -91,7 +91,7 @@ public sealed class DeleteImages(CatalogStore catalog, MediaStorage storage, Del
             images.Select(i => i.RowKey).ToList(),
             new DeleteEvent
             {
-                MediaType = MediaKinds.Video, DeleteType = "image", MediaId = videoId, ImageIds = images.Select(i => i.ImageId).ToList(),
+                MediaType = MediaKinds.Video, DeleteType = DeleteKind.Image, MediaId = videoId, ImageIds = images.Select(i => i.ImageId).ToList(),
                 AppId = video.AppId, RequestId = request.RequestId, Trigger = request.Trigger,
             });
         return new DeleteWork(target, [video, .. images]);
@@ -118,7 +118,7 @@ public sealed class DeleteImages(CatalogStore catalog, MediaStorage storage, Del
         if (image.Deleting) return DeleteWork.Busy;
         image.Deleting = true;
         var target = new DeleteTarget(imageId, image.StorageLocation, [MediaStorage.ImageFolder(imageId)], [], [DeleteTarget.AllRows],
-            new DeleteEvent { MediaType = MediaKinds.Image, DeleteType = "image", MediaId = imageId, AppId = image.AppId, RequestId = request.RequestId, Trigger = request.Trigger });
+            new DeleteEvent { MediaType = MediaKinds.Image, DeleteType = DeleteKind.Image, MediaId = imageId, AppId = image.AppId, RequestId = request.RequestId, Trigger = request.Trigger });
         return new DeleteWork(target, [image]);
     });
 }

@@ -32,7 +32,7 @@ public sealed class DeleteMezzanines(CatalogStore catalog, DeletionEngine engine
         if (video.Deleting || video.MezzanineDeleting) return DeleteWork.Busy;
         video.MezzanineDeleting = true;
         var target = new DeleteTarget(videoId, video.StorageLocation, [MediaStorage.MezzanineFolder(videoId)], [], [],
-            new DeleteEvent { MediaType = MediaKinds.Video, DeleteType = "mezzanine", MediaId = videoId, AppId = video.AppId, RequestId = request.RequestId, Trigger = request.Trigger });
+            new DeleteEvent { MediaType = MediaKinds.Video, DeleteType = DeleteKind.Mezzanine, MediaId = videoId, AppId = video.AppId, RequestId = request.RequestId, Trigger = request.Trigger });
         return new DeleteWork(target, [video]);
     };
 }

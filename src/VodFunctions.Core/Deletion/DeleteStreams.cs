@@ -33,7 +33,7 @@ public sealed class DeleteStreams(CatalogStore catalog, MediaReader reader, Dele
             streams.Select(s => MediaStorage.StreamFolder(videoId, s.JobId)).ToList(), [], streams.Select(s => s.RowKey).ToList(),
             new DeleteEvent
             {
-                MediaType = MediaKinds.Video, DeleteType = "stream", MediaId = videoId, JobIds = streams.Select(s => s.JobId).ToList(),
+                MediaType = MediaKinds.Video, DeleteType = DeleteKind.Stream, MediaId = videoId, JobIds = streams.Select(s => s.JobId).ToList(),
                 AppId = video.AppId, RequestId = request.RequestId, Trigger = request.Trigger,
             });
         return new DeleteWork(target, [video, .. streams]);

@@ -27,7 +27,7 @@ public sealed class DeleteVideos(CatalogStore catalog, DeletionEngine engine)
         if (video.Deleting) return DeleteWork.Busy;
         video.Deleting = true;
         var target = new DeleteTarget(videoId, video.StorageLocation, [MediaStorage.VideoFolder(videoId)], [], [DeleteTarget.AllRows],
-            new DeleteEvent { MediaType = MediaKinds.Video, DeleteType = "all", MediaId = videoId, AppId = video.AppId, RequestId = request.RequestId, Trigger = request.Trigger });
+            new DeleteEvent { MediaType = MediaKinds.Video, DeleteType = DeleteKind.All, MediaId = videoId, AppId = video.AppId, RequestId = request.RequestId, Trigger = request.Trigger });
         return new DeleteWork(target, [video]);
     };
 }

@@ -8,7 +8,7 @@ public sealed record DeletePlan(int Files, long Bytes, int Records, IReadOnlyLis
 public sealed record DeleteOutcome(bool Ok, DeleteTally? Deleted);
 
 /// <summary>Who asked for a delete: the request (for the event) and whether it is a dry run.</summary>
-public sealed record DeleteRequest(string RequestId, string Trigger = "api", bool DryRun = false);
+public sealed record DeleteRequest(string RequestId, DeleteTrigger Trigger, bool DryRun = false);
 
 /// <summary>
 /// What one partition's delete is to do now, read afresh from the catalog: a target with the records
@@ -137,7 +137,7 @@ public sealed class DeletionEngine(
             var target = journal.ToTarget();
             logger.LogWarning(e, "{DeleteType} delete of {MediaId} failed; its journal {OperationId} stays to be finished",
                 target.Event.DeleteType, target.Event.MediaId, journal.OperationId);
-            await events.PublishAsync(target.Event with { Status = "fail", ErrorCode = errorCode, ErrorMessage = e.Message }, CancellationToken.None);
+            await events.PublishAsync(target.Event with { Status = DeleteStatus.Fail, ErrorCode = errorCode, ErrorMessage = e.Message }, CancellationToken.None);
             return new DeleteOutcome(false, null);
         }
     }
@@ -272,7 +272,7 @@ public sealed class DeletionEngine(
             var last = new List<TableTransactionAction> { Delete(journal), Upsert(done()) };
             if (video is not null)
             {
-                if (target.Event.DeleteType == "mezzanine")
+                if (target.Event.DeleteType == DeleteKind.Mezzanine)
                 {
                     video.MezzanineStatus = MezzanineStatus.Deleted;
                     video.MezzanineSize = 0;

@@ -163,7 +163,7 @@ public sealed class PolicySweep(
                     foreach (var decision in decisions.Where(d => d.Verdict == Verdict.Act))
                     {
                         if (matches.Count >= left) return matches;
-                        var plan = await engine.PlanAsync([Prepare(decision, policy, new DeleteRequest("", policy.PolicyId, true)).Prepare], cancellationToken);
+                        var plan = await engine.PlanAsync([Prepare(decision, policy, new DeleteRequest("", DeleteTrigger.Policy(policy.PolicyId), true)).Prepare], cancellationToken);
                         matches.Add(new PolicyMatch(decision.VideoId, policy.Action, plan.Files, plan.Bytes));
                     }
                 }
@@ -232,7 +232,7 @@ public sealed class PolicySweep(
     /// <summary>One asset through the deletion core, with the policy as the events' Trigger; a storage fault fails this asset only.</summary>
     private async Task<DeleteOutcome> DeleteAsync(Decision decision, MediaPolicy policy, string runId, SemaphoreSlim gate, CancellationToken cancellationToken)
     {
-        var (prepare, failedCode) = Prepare(decision, policy, new DeleteRequest(runId, policy.PolicyId));
+        var (prepare, failedCode) = Prepare(decision, policy, new DeleteRequest(runId, DeleteTrigger.Policy(policy.PolicyId)));
         try
         {
             return await engine.DeleteOneAsync(decision.VideoId, prepare, gate, failedCode, cancellationToken);

@@ -139,10 +139,10 @@ public sealed class StorageReconciler(
 
     private static string FailedCodeOf(DeleteTarget target) => (target.Event.DeleteType, target.Event.MediaType) switch
     {
-        ("all", MediaKinds.Attached) => DeleteAttachedMedia.FailedCode,
-        ("all", MediaKinds.Image) or ("image", _) => DeleteImages.FailedCode,
-        ("mezzanine", _) => DeleteMezzanines.FailedCode,
-        ("stream", _) => DeleteStreams.FailedCode,
+        (DeleteKind.All, MediaKinds.Attached) => DeleteAttachedMedia.FailedCode,
+        (DeleteKind.All, MediaKinds.Image) or (DeleteKind.Image, _) => DeleteImages.FailedCode,
+        (DeleteKind.Mezzanine, _) => DeleteMezzanines.FailedCode,
+        (DeleteKind.Stream, _) => DeleteStreams.FailedCode,
         _ => DeleteVideos.FailedCode,
     };
 

@@ -19,7 +19,7 @@ public sealed record ApiRequest(HttpContext Http, string RequestId, Caller Calle
     public AppScope Scope => Caller.Scope;
 
     /// <summary>A delete asked for through the API, with its <c>DryRun</c> flag.</summary>
-    public Core.Deletion.DeleteRequest DeleteRequest() => new(RequestId, "api", Parameters.Bool("DryRun"));
+    public Core.Deletion.DeleteRequest DeleteRequest() => new(RequestId, Core.Events.DeleteTrigger.Api, Parameters.Bool("DryRun"));
 }
 
 /// <summary>Maps every <see cref="FunctionAttribute"/> HTTP function to <c>/api/{route}</c> and runs it with the contract's conventions.</summary>
