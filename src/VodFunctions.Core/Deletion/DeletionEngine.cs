@@ -31,59 +31,25 @@ public sealed class DeleteWork(DeleteTarget? target, IReadOnlyList<ITableEntity>
 /// so whoever finds the journal (a retry, a concurrent call, the reconcile sweep) can finish it.
 /// </summary>
 public sealed class DeletionEngine(
-    CatalogStore catalog, MediaStorage storage, BlobDeleter deleter, EventPublisher events, TimeProvider time,
+    CatalogStore catalog, JournalStore journals, MediaStorage storage, BlobDeleter deleter, EventPublisher events, TimeProvider time,
     IOptions<VodOptions> options, ILogger<DeletionEngine> logger)
 {
-    private const int MaxTransactionActions = 100;
 
     /// <summary>A limit on storage requests deleting blobs (a batch or a single delete each), shared by everything one request deletes.</summary>
     public SemaphoreSlim NewGate() => new(Math.Max(1, options.Value.DeleteParallelism));
 
-    public static string JournalIndexRow(string partition, string operationId) => partition + "|" + operationId;
-
-    /// <summary>
-    /// Writes the journal and marks <paramref name="marks"/> (records with their ETags) in one
-    /// transaction. Answers null when a record changed meanwhile: the caller validates again.
-    /// </summary>
+    /// <summary>Journals <paramref name="target"/> and marks <paramref name="marks"/>; null when a record changed meanwhile (the caller validates again).</summary>
     public async Task<JournalEntity?> BeginAsync(DeleteTarget target, IReadOnlyList<ITableEntity> marks, CancellationToken cancellationToken = default)
     {
-        var operationId = MediaIds.New();
-        var journal = JournalEntity.Of(target with { Event = target.Event with { OperationId = operationId } }, operationId, time.GetUtcNow());
-        await catalog.Index.UpsertEntityAsync(new IndexEntity
-        {
-            PartitionKey = CatalogStore.JournalKey, RowKey = JournalIndexRow(target.Partition, journal.OperationId),
-            Kind = target.Event.MediaType, MediaId = target.Event.MediaId, OwnerPartition = target.Partition, OwnerRow = journal.RowKey,
-            AppId = target.Event.AppId, CreationTime = journal.Started,
-        }, TableUpdateMode.Replace, cancellationToken);
-
-        var actions = marks.Select(m => new TableTransactionAction(TableTransactionActionType.UpdateMerge, m, m.ETag)).ToList();
-        actions.Insert(0, new TableTransactionAction(TableTransactionActionType.Add, journal));
-        var committed = 0;
-        try
-        {
-            // The first transaction holds the journal, so a delete has begun exactly when it commits.
-            foreach (var chunk in actions.Chunk(MaxTransactionActions))
-            {
-                await catalog.Media.SubmitTransactionAsync(chunk, cancellationToken);
-                committed++;
-            }
-        }
-        catch (TableTransactionFailedException e) when (e.Status is 404 or 409 or 412)
-        {
-            // Only a first transaction refused outright surely left no journal. Otherwise (a later chunk refused, or a 409
-            // from a retry whose first answer was lost) the journal may stand: its index entry stays, so the caller's next
-            // attempt or the reconcile sweep finishes it (the sweep drops entries whose journal never came).
-            if (committed == 0 && e.Status != 409)
-                await catalog.Index.DeleteEntityAsync(CatalogStore.JournalKey, JournalIndexRow(target.Partition, journal.OperationId), ETag.All, cancellationToken);
-            return null;
-        }
-        logger.LogInformation("Began {DeleteType} delete {OperationId} of {MediaId}", target.Event.DeleteType, journal.OperationId, target.Event.MediaId);
+        var journal = await journals.BeginAsync(target, marks, time.GetUtcNow(), cancellationToken);
+        if (journal is not null)
+            logger.LogInformation("Began {DeleteType} delete {OperationId} of {MediaId}", target.Event.DeleteType, journal.OperationId, target.Event.MediaId);
         return journal;
     }
 
     /// <summary>The deletes begun in a partition and not finished yet.</summary>
     public IAsyncEnumerable<JournalEntity> PendingAsync(string partition, CancellationToken cancellationToken = default) =>
-        catalog.RowsAsync<JournalEntity>(partition, JournalEntity.Prefix, cancellationToken);
+        journals.PendingAsync(partition, cancellationToken);
 
     /// <summary>
     /// Finishes a journalled delete. Answers the tally, or null when another caller finished it first.
@@ -116,9 +82,7 @@ public sealed class DeletionEngine(
     public async Task<bool> PublishAsync(PendingEventEntity pending, CancellationToken cancellationToken = default)
     {
         if (!await events.PublishAsync(JsonSerializer.Deserialize<DeleteEvent>(pending.Event)!, cancellationToken)) return false;
-        await Task.WhenAll(
-            catalog.Media.DeleteEntityAsync(pending.PartitionKey, pending.RowKey, ETag.All, cancellationToken),
-            catalog.Index.DeleteEntityAsync(CatalogStore.JournalKey, JournalIndexRow(pending.PartitionKey, pending.OperationId), ETag.All, cancellationToken));
+        await journals.ForgetAsync(pending, cancellationToken);
         return true;
     }
 
@@ -211,29 +175,10 @@ public sealed class DeletionEngine(
             await foreach (var page in BlobDeleter.ListAsync(storage.Container(target.Location), target.Prefixes, target.Blobs, cancellationToken))
                 foreach (var blob in page) tally.Add(blob.Name, blob.Properties.ContentLength ?? 0);
             records += target.WholePartition
-                ? await catalog.Media.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {target.Partition}"), select: ["RowKey"], cancellationToken: cancellationToken)
-                    .CountAsync(r => !r.RowKey.StartsWith(JournalEntity.Prefix, StringComparison.Ordinal) && !r.RowKey.StartsWith(PendingEventEntity.Prefix, StringComparison.Ordinal), cancellationToken)
+                ? await journals.CountRecordsAsync(target.Partition, cancellationToken)
                 : target.Rows.Count;
         }
         return new DeletePlan(tally.Files, tally.Bytes, records, tally.Paths);
-    }
-
-    private sealed record PartitionRows(
-        VideoEntity? Video, AttachedEntity? Attached, List<ImageEntity> Images, List<StreamEntity> Streams, List<JournalEntity> Journals);
-
-    /// <summary>Every record of a partition, read in one query.</summary>
-    private async Task<PartitionRows> ReadPartitionAsync(string partition, CancellationToken cancellationToken)
-    {
-        var rows = new PartitionRows(null, null, [], [], []);
-        await foreach (var row in catalog.Media.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {partition}"), cancellationToken: cancellationToken))
-        {
-            if (row.RowKey.StartsWith(StreamEntity.Prefix, StringComparison.Ordinal)) rows.Streams.Add(row.As<StreamEntity>());
-            else if (row.RowKey.StartsWith(ImageEntity.Prefix, StringComparison.Ordinal)) rows.Images.Add(row.As<ImageEntity>());
-            else if (row.RowKey.StartsWith(JournalEntity.Prefix, StringComparison.Ordinal)) rows.Journals.Add(row.As<JournalEntity>());
-            else if (row.RowKey == VideoEntity.RowOf(partition)) rows = rows with { Video = row.As<VideoEntity>() };
-            else if (row.RowKey == AttachedEntity.RowOf(partition)) rows = rows with { Attached = row.As<AttachedEntity>() };
-        }
-        return rows;
     }
 
     /// <summary>A whole video, uploaded image or attached media: index rows, then every record, the owner and the journal last.</summary>
@@ -242,7 +187,7 @@ public sealed class DeletionEngine(
         static IEnumerable<CatalogEntity> Indexed(PartitionRows rows) => rows.Images.Append(rows.Video ?? (CatalogEntity?)rows.Attached).OfType<CatalogEntity>();
         async Task<PartitionRows> UnindexAsync()
         {
-            var rows = await ReadPartitionAsync(journal.PartitionKey, cancellationToken);
+            var rows = await journals.ReadPartitionAsync(journal.PartitionKey, cancellationToken);
             await catalog.RemoveIndexEntriesAsync(Indexed(rows), lookups: false, cancellationToken);
             return rows;
         }
@@ -251,9 +196,8 @@ public sealed class DeletionEngine(
         var rows = unindexed.Result;
         if (rows.Journals.All(j => j.RowKey != journal.RowKey)) return false;
         await catalog.RemoveIndexEntriesAsync(Indexed(rows), lookups: true, cancellationToken);
-        var first = rows.Streams.Concat<ITableEntity>(rows.Images).Concat(rows.Journals.Where(j => j.RowKey != journal.RowKey));
-        var last = new ITableEntity?[] { rows.Video, rows.Attached, journal }.OfType<ITableEntity>().Select(Delete).Append(Upsert(done()));
-        return await SubmitAsync(journal, first.Select(Delete).ToList(), last.ToList(), cancellationToken);
+        var removed = rows.Streams.Concat<ITableEntity>(rows.Images).Concat(rows.Journals.Where(j => j.RowKey != journal.RowKey));
+        return await journals.EndAsync(journal, removed, rows.Video ?? (ITableEntity?)rows.Attached, ownerStays: false, done(), cancellationToken);
     }
 
     /// <summary>Part of a video (streams, images, the mezzanine): those records go and the video's size and mezzanine are updated.</summary>
@@ -262,14 +206,13 @@ public sealed class DeletionEngine(
         var doomed = target.Rows.ToHashSet();
         for (var attempt = 0; ; attempt++)
         {
-            var read = ReadPartitionAsync(journal.PartitionKey, cancellationToken);
+            var read = journals.ReadPartitionAsync(journal.PartitionKey, cancellationToken);
             await Task.WhenAll(blobs, read);
-            var (video, _, images, streams, journals) = read.Result;
-            if (journals.All(j => j.RowKey != journal.RowKey)) return false;
+            var (video, _, images, streams, pending) = read.Result;
+            if (pending.All(j => j.RowKey != journal.RowKey)) return false;
             // A video's images have only the rows that find them (by ID and file), removed once their files are gone.
             await catalog.RemoveIndexEntriesAsync(images.Where(i => doomed.Contains(i.RowKey)), lookups: true, cancellationToken);
 
-            var last = new List<TableTransactionAction> { Delete(journal), Upsert(done()) };
             if (video is not null)
             {
                 if (target.Event.DeleteType == DeleteKind.Mezzanine)
@@ -280,56 +223,16 @@ public sealed class DeletionEngine(
                 }
                 video.Size = (video.MezzanineStatus == MezzanineStatus.Normal ? video.MezzanineSize : 0)
                     + streams.Where(s => !doomed.Contains(s.RowKey)).Sum(s => s.Size) + images.Where(i => !doomed.Contains(i.RowKey)).Sum(i => i.Size);
-                last.Add(new TableTransactionAction(TableTransactionActionType.UpdateReplace, video, video.ETag));
             }
-            var first = streams.Concat<ITableEntity>(images).Where(r => doomed.Contains(r.RowKey)).Select(Delete).ToList();
+            var removed = streams.Concat<ITableEntity>(images).Where(r => doomed.Contains(r.RowKey));
             try
             {
-                return await SubmitAsync(journal, first, last, cancellationToken);
+                return await journals.EndAsync(journal, removed, video, ownerStays: true, done(), cancellationToken);
             }
             catch (TableTransactionFailedException e) when (e.Status == 412 && attempt < 10)
             {
                 // The video changed (another delete of this video finished): recompute and try again.
             }
         }
-    }
-
-    private static TableTransactionAction Delete(ITableEntity entity) => new(TableTransactionActionType.Delete, entity, ETag.All);
-    private static TableTransactionAction Upsert(ITableEntity entity) => new(TableTransactionActionType.UpsertReplace, entity);
-
-    /// <summary>
-    /// Deletes <paramref name="first"/> in transactions of at most 100 actions, then <paramref name="last"/>
-    /// (the journal row among them) in one. A row already gone means a concurrent finisher got there.
-    /// </summary>
-    private async Task<bool> SubmitAsync(JournalEntity journal, List<TableTransactionAction> first, List<TableTransactionAction> last, CancellationToken cancellationToken)
-    {
-        var room = MaxTransactionActions - last.Count;
-        List<List<TableTransactionAction>> batches = first.Count <= room
-            ? [[.. first, .. last]]
-            : [.. first.Chunk(MaxTransactionActions).Select(c => c.ToList()), last];
-        foreach (var planned in batches)
-        {
-            var batch = planned;
-            for (var attempt = 0; batch.Count > 0; attempt++)
-            {
-                try
-                {
-                    await catalog.Media.SubmitTransactionAsync(batch, cancellationToken);
-                    break;
-                }
-                catch (TableTransactionFailedException e) when (e.Status == 404 && attempt < 10)
-                {
-                    // A concurrent finisher deleted some rows: done if it finished the journal, else drop what is gone.
-                    if (await catalog.GetAsync<JournalEntity>(journal.PartitionKey, journal.RowKey, cancellationToken) is null) return false;
-                    var remaining = new List<TableTransactionAction>();
-                    foreach (var action in batch)
-                        if (action.ActionType != TableTransactionActionType.Delete
-                            || await catalog.GetAsync<TableEntity>(action.Entity.PartitionKey, action.Entity.RowKey, cancellationToken) is not null)
-                            remaining.Add(action);
-                    batch = remaining;
-                }
-            }
-        }
-        return true;
     }
 }

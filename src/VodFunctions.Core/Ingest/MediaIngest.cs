@@ -18,7 +18,6 @@ public sealed class MediaIngest(CatalogStore catalog, MediaStorage storage, Time
 {
     public const int MaxStreams = 20;
     public const int MaxImages = 100;
-    private const int MaxTransactionActions = 100;
     private static readonly TimeSpan UploadValidity = TimeSpan.FromHours(1);
 
     public async Task<UploadTicket> CreateUploadVideoAsync(NewVideo request, CancellationToken cancellationToken = default)
@@ -98,7 +97,7 @@ public sealed class MediaIngest(CatalogStore catalog, MediaStorage storage, Time
             }
             try
             {
-                await catalog.Media.UpdateEntityAsync(record, record.ETag, TableUpdateMode.Replace, cancellationToken);
+                await catalog.UpdateAsync(record, cancellationToken);
                 logger.LogInformation("Completed upload of {MediaId}: {Bytes} bytes", mediaId, size);
                 return record.Status;
             }
@@ -136,13 +135,9 @@ public sealed class MediaIngest(CatalogStore catalog, MediaStorage storage, Time
             video.Size = (video.MezzanineStatus == MezzanineStatus.Normal ? video.MezzanineSize : 0)
                 + allStreams.Sum(s => s.Size) + existingImages.Where(i => !i.Deleting).Concat(newImages).Sum(i => i.Size);
             if (allStreams.Count > 0) video.Status = VideoStatus.Normal;
-
-            var actions = newStreams.Concat<ITableEntity>(newImages).Select(e => new TableTransactionAction(TableTransactionActionType.Add, e)).ToList();
-            actions.Add(new TableTransactionAction(TableTransactionActionType.UpdateReplace, video, video.ETag));
             try
             {
-                foreach (var chunk in actions.Chunk(MaxTransactionActions))
-                    await catalog.Media.SubmitTransactionAsync(chunk, cancellationToken);
+                await catalog.AddToVideoAsync(video, newStreams.Concat<CatalogEntity>(newImages), cancellationToken);
                 logger.LogInformation("Registered {Streams} streams and {Images} images of {VideoId}", newStreams.Count, newImages.Count, videoId);
                 return (jobIds, imageIds);
             }

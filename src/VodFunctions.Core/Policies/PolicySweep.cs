@@ -41,8 +41,6 @@ public sealed class PolicySweep(
     public const string FunctionName = "ApplyMediaPolicies";
     private const int PageSize = 1000;
     private const int AssetsInFlight = 16;
-    /// <summary>Azure Tables allow at most 15 comparisons in a filter; longer category lists are checked here instead.</summary>
-    private const int MaxFilteredCategories = 8;
 
     private enum Verdict { None, Act, Skip }
 
@@ -186,19 +184,9 @@ public sealed class PolicySweep(
         yield return new Segment(enabled[start], null, cursor.After);
     }
 
-    /// <summary>Index rows of videos old enough for the segment's policy (and in its application and categories), oldest allowed first.</summary>
-    private IAsyncEnumerable<IReadOnlyList<IndexEntity>> PagesAsync(Segment segment, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        var policy = segment.Policy;
-        var partition = CatalogStore.TimeKey(MediaKinds.Video, policy.AppId ?? CatalogStore.Everyone);
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey ge {CatalogStore.TimeRow(policy.Cutoff(now), "")}");
-        if (segment.After is { } after) filter += " and " + TableClient.CreateQueryFilter($"RowKey gt {after}");
-        if (segment.UpTo is { } upTo) filter += " and " + TableClient.CreateQueryFilter($"RowKey le {upTo}");
-        if (policy.CateIds.Count is > 0 and <= MaxFilteredCategories)
-            filter += " and (" + string.Join(" or ", policy.CateIds.Select(c => TableClient.CreateQueryFilter($"CateId eq {c}"))) + ")";
-        return catalog.Index.QueryAsync<IndexEntity>(filter, PageSize, cancellationToken: cancellationToken).AsPages()
-            .Select(page => (IReadOnlyList<IndexEntity>)page.Values);
-    }
+    /// <summary>Index rows of videos old enough for the segment's policy (and in its application and categories, which <see cref="MediaPolicy.Matches"/> checks again).</summary>
+    private IAsyncEnumerable<IReadOnlyList<IndexEntity>> PagesAsync(Segment segment, DateTimeOffset now, CancellationToken cancellationToken) =>
+        catalog.VideosCreatedByAsync(segment.Policy.AppId, segment.Policy.Cutoff(now), segment.After, segment.UpTo, segment.Policy.CateIds, PageSize, cancellationToken);
 
     /// <summary>Whether <paramref name="policy"/> handles this video now: it must be the first enabled policy that matches, with something left to do.</summary>
     private async Task<Decision> DecideAsync(IndexEntity entry, MediaPolicy policy, IReadOnlyList<MediaPolicy> enabled, DateTimeOffset now, CancellationToken cancellationToken)

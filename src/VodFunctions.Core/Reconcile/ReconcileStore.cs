@@ -46,9 +46,9 @@ public sealed class MissingEntity : ITableEntity
 /// <summary>The <c>{prefix}Reconcile</c> table: what the reconcile walk found (orphan blobs, missing files).</summary>
 public sealed class ReconcileStore(TableServiceClient tables, IOptions<VodOptions> options)
 {
-    public TableClient Table { get; } = tables.GetTableClient(options.Value.TablePrefix + "Reconcile");
+    private readonly TableClient _table = tables.GetTableClient(options.Value.TablePrefix + "Reconcile");
 
-    public async Task EnsureCreatedAsync(CancellationToken cancellationToken = default) => await Table.CreateIfNotExistsAsync(cancellationToken);
+    public async Task EnsureCreatedAsync(CancellationToken cancellationToken = default) => await _table.CreateIfNotExistsAsync(cancellationToken);
 
     public static string OrphanRow(string location, string path) => Hash(location + "|" + path);
 
@@ -58,15 +58,15 @@ public sealed class ReconcileStore(TableServiceClient tables, IOptions<VodOption
 
     public async Task<OrphanEntity?> GetOrphanAsync(string location, string path, CancellationToken cancellationToken = default)
     {
-        var found = await Table.GetEntityIfExistsAsync<OrphanEntity>(OrphanEntity.Partition, OrphanRow(location, path), cancellationToken: cancellationToken);
+        var found = await _table.GetEntityIfExistsAsync<OrphanEntity>(OrphanEntity.Partition, OrphanRow(location, path), cancellationToken: cancellationToken);
         return found.HasValue ? found.Value : null;
     }
 
     public async Task SaveAsync(ITableEntity entity, CancellationToken cancellationToken = default) =>
-        await Table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
+        await _table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
 
     public async Task DeleteAsync(ITableEntity entity, CancellationToken cancellationToken = default) =>
-        await Table.DeleteEntityAsync(entity.PartitionKey, entity.RowKey, ETag.All, cancellationToken);
+        await _table.DeleteEntityAsync(entity.PartitionKey, entity.RowKey, ETag.All, cancellationToken);
 
     /// <summary>Records a missing file, keeping when it was first seen.</summary>
     public async Task ReportMissingAsync(MissingEntity missing, CancellationToken cancellationToken = default)
@@ -74,29 +74,29 @@ public sealed class ReconcileStore(TableServiceClient tables, IOptions<VodOption
         missing.RowKey = MissingRow(missing.MediaId, missing.Path);
         try
         {
-            await Table.AddEntityAsync(missing, cancellationToken);
+            await _table.AddEntityAsync(missing, cancellationToken);
         }
         catch (RequestFailedException e) when (e.Status == 409)
         {
             var seen = new TableEntity(MissingEntity.Partition, missing.RowKey) { [nameof(MissingEntity.LastSeen)] = missing.LastSeen };
-            await Table.UpdateEntityAsync(seen, ETag.All, TableUpdateMode.Merge, cancellationToken);
+            await _table.UpdateEntityAsync(seen, ETag.All, TableUpdateMode.Merge, cancellationToken);
         }
     }
 
     public IAsyncEnumerable<OrphanEntity> OrphansAsync(CancellationToken cancellationToken = default) =>
-        Table.QueryAsync<OrphanEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {OrphanEntity.Partition}"), cancellationToken: cancellationToken);
+        _table.QueryAsync<OrphanEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {OrphanEntity.Partition}"), cancellationToken: cancellationToken);
 
     public IAsyncEnumerable<MissingEntity> MissingAsync(CancellationToken cancellationToken = default) =>
-        Table.QueryAsync<MissingEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {MissingEntity.Partition}"), cancellationToken: cancellationToken);
+        _table.QueryAsync<MissingEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {MissingEntity.Partition}"), cancellationToken: cancellationToken);
 
     /// <summary>Forgets findings not seen again since <paramref name="passStart"/> (the blob went, or a record owns it now).</summary>
     public async Task<int> ForgetStaleAsync(DateTimeOffset passStart, CancellationToken cancellationToken = default)
     {
-        var stale = Table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"LastSeen lt {passStart}"), select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken);
+        var stale = _table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"LastSeen lt {passStart}"), select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken);
         var count = 0;
         await foreach (var row in stale)
         {
-            await Table.DeleteEntityAsync(row.PartitionKey, row.RowKey, ETag.All, cancellationToken);
+            await _table.DeleteEntityAsync(row.PartitionKey, row.RowKey, ETag.All, cancellationToken);
             count++;
         }
         return count;

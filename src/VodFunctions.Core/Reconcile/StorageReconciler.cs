@@ -42,7 +42,7 @@ public sealed class ReconcileRunEntity : RunEntity
 /// and older than the grace.
 /// </summary>
 public sealed class StorageReconciler(
-    CatalogStore catalog, MediaStorage storage, DeletionEngine engine, ReconcileStore store, RunStore runs,
+    CatalogStore catalog, JournalStore journals, MediaStorage storage, DeletionEngine engine, ReconcileStore store, RunStore runs,
     TimeProvider time, IOptions<ReconcileOptions> options, ILogger<StorageReconciler> logger)
 {
     public const string FunctionName = "ReconcileStorage";
@@ -94,9 +94,8 @@ public sealed class StorageReconciler(
     private async Task FinishInterruptedDeletesAsync(ReconcileRunEntity run, DateTimeOffset now, CancellationToken cancellationToken)
     {
         using var gate = engine.NewGate();
-        var entries = catalog.Index.QueryAsync<IndexEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {CatalogStore.JournalKey}"), cancellationToken: cancellationToken);
         var attempted = 0;
-        await foreach (var entry in entries)
+        await foreach (var entry in journals.EntriesAsync(cancellationToken))
         {
             if (attempted > 0 && time.GetUtcNow() - now >= options.Value.RunBudget)
             {
@@ -104,9 +103,8 @@ public sealed class StorageReconciler(
                 return;
             }
             if (now - entry.CreationTime < InterruptedAfter) continue;
-            var journal = await catalog.GetAsync<JournalEntity>(entry.OwnerPartition, entry.OwnerRow, cancellationToken);
-            var operationId = entry.OwnerRow[JournalEntity.Prefix.Length..];
-            if (journal is null && await catalog.GetAsync<PendingEventEntity>(entry.OwnerPartition, PendingEventEntity.Prefix + operationId, cancellationToken) is { } pending)
+            var journal = await journals.JournalOfAsync(entry, cancellationToken);
+            if (journal is null && await journals.PendingEventOfAsync(entry, cancellationToken) is { } pending)
             {
                 // A finished delete whose event was never sent: that is its last step.
                 if (await engine.PublishAsync(pending, cancellationToken)) run.FinishedDeletes++;
@@ -115,7 +113,7 @@ public sealed class StorageReconciler(
             }
             if (journal is null)
             {
-                await catalog.Index.DeleteEntityAsync(entry.PartitionKey, entry.RowKey, ETag.All, cancellationToken);
+                await journals.DropAsync(entry, cancellationToken);
                 run.CleanedJournalEntries++;
                 continue;
             }
@@ -195,13 +193,10 @@ public sealed class StorageReconciler(
     /// <summary>One page of the creation-time index of a kind (every application); answers the next page's token.</summary>
     private async Task<string?> RecordsPageAsync(string kind, string? token, ReconcileRunEntity run, CancellationToken cancellationToken)
     {
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {CatalogStore.TimeKey(kind, CatalogStore.Everyone)}");
-        var page = await catalog.Index.QueryAsync<IndexEntity>(filter, options.Value.PageSize, cancellationToken: cancellationToken)
-            .AsPages(token, options.Value.PageSize).FirstOrDefaultAsync(cancellationToken);
-        if (page is null) return null;
+        var (entries, next) = await catalog.TimeIndexPageAsync(kind, token, options.Value.PageSize, cancellationToken);
         var now = time.GetUtcNow();
         var missing = new List<MissingEntity>();
-        foreach (var chunk in page.Values.Chunk(RecordsInFlight))
+        foreach (var chunk in entries.Chunk(RecordsInFlight))
             foreach (var found in await Task.WhenAll(chunk.Select(entry => MissingFilesOfAsync(entry, cancellationToken))))
                 missing.AddRange(found);
         foreach (var file in missing)
@@ -209,9 +204,9 @@ public sealed class StorageReconciler(
             file.FirstSeen = file.LastSeen = now;
             await store.ReportMissingAsync(file, cancellationToken);
         }
-        run.ScannedRecords += page.Values.Count;
+        run.ScannedRecords += entries.Count;
         run.MissingFiles += missing.Count;
-        return page.ContinuationToken is { Length: > 0 } next ? next : null;
+        return next;
     }
 
     private async Task<List<MissingEntity>> MissingFilesOfAsync(IndexEntity entry, CancellationToken cancellationToken)

@@ -55,6 +55,7 @@ public static class StorageSetup
         services.AddSingleton<MediaIngest>();
         services.AddSingleton<EventPublisher>();
         services.AddSingleton<BlobDeleter>();
+        services.AddSingleton<JournalStore>();
         services.AddSingleton<DeletionEngine>();
         services.AddSingleton<DeleteVideos>();
         services.AddSingleton<DeleteStreams>();

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Time.Testing;
 using VodFunctions.Core.Catalog;
+using VodFunctions.Core.Deletion;
 
 namespace VodFunctions.Functions.Tests.Reconcile;
 
@@ -36,7 +37,7 @@ public sealed class ReconcileStorageTests
         (await app.ListBlobsAsync()).Should().Equal(kept.MezzanineBlob);
         (await app.CallAsync("GetVideoInfo", new { VideoId = video.VideoId })).Code.Should().Be("InvalidVideo.NotFound");
         (await app.CallAsync("SearchMedia", new { SearchType = "video" }))["MediaList"].EnumerateArray().Select(m => m.Prop("MediaId")).Should().Equal(kept.VideoId);
-        var journal = TestStorage.Tables.GetTableClient(app.TablePrefix + "Index").QueryAsync<TableEntity>(e => e.PartitionKey == CatalogStore.JournalKey);
+        var journal = TestStorage.Tables.GetTableClient(app.TablePrefix + "Index").QueryAsync<TableEntity>(e => e.PartitionKey == JournalStore.IndexPartition);
         (await journal.ToListAsync()).Should().BeEmpty();
         Paths(report).Should().BeEmpty();
         report["MissingFiles"].GetArrayLength().Should().Be(0);
@@ -95,7 +96,7 @@ public sealed class ReconcileStorageTests
         sent.Prop("OperationId").Should().MatchRegex("^[0-9a-f]{32}$");
         var media = TestStorage.Tables.GetTableClient(app.TablePrefix + "Media").QueryAsync<TableEntity>(e => e.PartitionKey == video.VideoId);
         (await media.ToListAsync()).Should().BeEmpty();
-        var journal = TestStorage.Tables.GetTableClient(app.TablePrefix + "Index").QueryAsync<TableEntity>(e => e.PartitionKey == CatalogStore.JournalKey);
+        var journal = TestStorage.Tables.GetTableClient(app.TablePrefix + "Index").QueryAsync<TableEntity>(e => e.PartitionKey == JournalStore.IndexPartition);
         (await journal.ToListAsync()).Should().BeEmpty();
     }
 
@@ -108,7 +109,7 @@ public sealed class ReconcileStorageTests
         var partition = Guid.NewGuid().ToString("N");
         await index.AddEntityAsync(new IndexEntity
         {
-            PartitionKey = CatalogStore.JournalKey, RowKey = partition + "|" + Guid.NewGuid().ToString("N"), Kind = "video", MediaId = partition,
+            PartitionKey = JournalStore.IndexPartition, RowKey = partition + "|" + Guid.NewGuid().ToString("N"), Kind = "video", MediaId = partition,
             OwnerPartition = partition, OwnerRow = "journal|gone", CreationTime = clock.GetUtcNow(),
         });
         clock.Advance(TimeSpan.FromMinutes(10));
@@ -117,7 +118,7 @@ public sealed class ReconcileStorageTests
 
         report["LastRun"].Int("CleanedJournalEntries").Should().Be(1);
         report["FinishedDeletes"].GetInt32().Should().Be(0);
-        (await index.QueryAsync<TableEntity>(e => e.PartitionKey == CatalogStore.JournalKey).ToListAsync()).Should().BeEmpty();
+        (await index.QueryAsync<TableEntity>(e => e.PartitionKey == JournalStore.IndexPartition).ToListAsync()).Should().BeEmpty();
     }
 
     [Fact]
