@@ -24,8 +24,20 @@ public abstract class CatalogEntity : ITableEntity
     public bool Deleting { get; set; }
 }
 
-public sealed class VideoEntity : CatalogEntity
+/// <summary>A record that owns a folder of files in a storage location, in a partition of its own: a video, an uploaded image, attached media.</summary>
+public interface IMediaRecord
 {
+    /// <summary>Its <see cref="MediaKinds"/> kind.</summary>
+    static abstract string Kind { get; }
+
+    static abstract string RowOf(string id);
+
+    string StorageLocation { get; }
+}
+
+public sealed class VideoEntity : CatalogEntity, IMediaRecord
+{
+    public static string Kind => MediaKinds.Video;
     public static string RowOf(string videoId) => "video|" + videoId;
     public string VideoId => PartitionKey;
     public string Title { get; set; } = "";
@@ -38,6 +50,10 @@ public sealed class VideoEntity : CatalogEntity
     /// <summary>The JobId under which the mezzanine is listed as the OD stream (NoTranscode / AsyncTranscode).</summary>
     public string MezzanineJobId { get; set; } = "";
     public bool MezzanineDeleting { get; set; }
+
+    /// <summary>The video's Size with these streams and images: they and the mezzanine (while it is there), each counted once.</summary>
+    public long SizeWith(IEnumerable<StreamEntity> streams, IEnumerable<ImageEntity> images) =>
+        (MezzanineStatus == Media.MezzanineStatus.Normal ? MezzanineSize : 0) + streams.Sum(s => s.Size) + images.Sum(i => i.Size);
 }
 
 public sealed class StreamEntity : CatalogEntity
@@ -51,8 +67,10 @@ public sealed class StreamEntity : CatalogEntity
     public static string RowOf(string jobId) => Prefix + jobId;
 }
 
-public sealed class ImageEntity : CatalogEntity
+/// <summary>A snapshot of a video (in the video's partition) or an uploaded image (a partition of its own).</summary>
+public sealed class ImageEntity : CatalogEntity, IMediaRecord
 {
+    public static string Kind => MediaKinds.Image;
     public const string Prefix = "image|";
     public string ImageId { get; set; } = "";
     public string ImageType { get; set; } = "";
@@ -64,8 +82,9 @@ public sealed class ImageEntity : CatalogEntity
     public static string RowOf(string imageId) => Prefix + imageId;
 }
 
-public sealed class AttachedEntity : CatalogEntity
+public sealed class AttachedEntity : CatalogEntity, IMediaRecord
 {
+    public static string Kind => MediaKinds.Attached;
     public static string RowOf(string mediaId) => "attached|" + mediaId;
     public string MediaId => PartitionKey;
     public string BusinessType { get; set; } = "";

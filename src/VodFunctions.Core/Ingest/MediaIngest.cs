@@ -132,8 +132,7 @@ public sealed class MediaIngest(CatalogStore catalog, MediaStorage storage, Time
 
             foreach (var image in newImages) await catalog.AddIndexEntriesAsync(image, cancellationToken);
             var allStreams = existingStreams.Values.Where(s => !s.Deleting).Concat(newStreams).ToList();
-            video.Size = (video.MezzanineStatus == MezzanineStatus.Normal ? video.MezzanineSize : 0)
-                + allStreams.Sum(s => s.Size) + existingImages.Where(i => !i.Deleting).Concat(newImages).Sum(i => i.Size);
+            video.Size = video.SizeWith(allStreams, existingImages.Where(i => !i.Deleting).Concat(newImages));
             if (allStreams.Count > 0) video.Status = VideoStatus.Normal;
             try
             {

@@ -161,7 +161,8 @@ public sealed class PolicySweep(
                     foreach (var decision in decisions.Where(d => d.Verdict == Verdict.Act))
                     {
                         if (matches.Count >= left) return matches;
-                        var plan = await engine.PlanAsync([Prepare(decision, policy, new DeleteRequest("", DeleteTrigger.Policy(policy.PolicyId), true)).Prepare], cancellationToken);
+                        var dryRun = new DeleteRequest("", DeleteTrigger.Policy(policy.PolicyId), DryRun: true);
+                        var plan = (await engine.RunAsync([Job(decision, policy, dryRun)], dryRun, cancellationToken)).Value!;
                         matches.Add(new PolicyMatch(decision.VideoId, policy.Action, plan.Files, plan.Bytes));
                     }
                 }
@@ -209,21 +210,19 @@ public sealed class PolicySweep(
         }
     }
 
-    private (Func<CancellationToken, Task<DeleteWork>> Prepare, string FailedCode) Prepare(Decision decision, MediaPolicy policy, DeleteRequest request) =>
-        policy.Action switch
-        {
-            PolicyActions.DeleteVideo => (deleteVideos.Prepare(decision.VideoId, request), DeleteVideos.FailedCode),
-            PolicyActions.DeleteMezzanine => (deleteMezzanines.Prepare(decision.VideoId, request), DeleteMezzanines.FailedCode),
-            _ => (deleteStreams.Prepare(decision.VideoId, decision.JobIds, request), DeleteStreams.FailedCode),
-        };
+    private DeleteJob Job(Decision decision, MediaPolicy policy, DeleteRequest request) => policy.Action switch
+    {
+        PolicyActions.DeleteVideo => deleteVideos.Job(decision.VideoId, request),
+        PolicyActions.DeleteMezzanine => deleteMezzanines.Job(decision.VideoId, request),
+        _ => deleteStreams.Job(decision.VideoId, decision.JobIds, request),
+    };
 
     /// <summary>One asset through the deletion core, with the policy as the events' Trigger; a storage fault fails this asset only.</summary>
     private async Task<DeleteOutcome> DeleteAsync(Decision decision, MediaPolicy policy, string runId, SemaphoreSlim gate, CancellationToken cancellationToken)
     {
-        var (prepare, failedCode) = Prepare(decision, policy, new DeleteRequest(runId, DeleteTrigger.Policy(policy.PolicyId)));
         try
         {
-            return await engine.DeleteOneAsync(decision.VideoId, prepare, gate, failedCode, cancellationToken);
+            return await engine.DeleteAsync(Job(decision, policy, new DeleteRequest(runId, DeleteTrigger.Policy(policy.PolicyId))), gate, cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

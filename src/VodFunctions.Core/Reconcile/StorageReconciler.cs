@@ -123,7 +123,7 @@ public sealed class StorageReconciler(
                 target.Event.DeleteType, journal.OperationId, target.Event.MediaId, journal.Started);
             try
             {
-                if (await engine.TryFinishAsync(journal, gate, FailedCodeOf(target), cancellationToken)) run.FinishedDeletes++;
+                if ((await engine.FinishAsync(journal, gate, cancellationToken)).Ok) run.FinishedDeletes++;
                 else run.FailedDeletes++;
             }
             catch (Exception e) when (e is not OperationCanceledException)
@@ -134,15 +134,6 @@ public sealed class StorageReconciler(
             }
         }
     }
-
-    private static string FailedCodeOf(DeleteTarget target) => (target.Event.DeleteType, target.Event.MediaType) switch
-    {
-        (DeleteKind.All, MediaKinds.Attached) => DeleteAttachedMedia.FailedCode,
-        (DeleteKind.All, MediaKinds.Image) or (DeleteKind.Image, _) => DeleteImages.FailedCode,
-        (DeleteKind.Mezzanine, _) => DeleteMezzanines.FailedCode,
-        (DeleteKind.Stream, _) => DeleteStreams.FailedCode,
-        _ => DeleteVideos.FailedCode,
-    };
 
     /// <summary>The steps of one pass: the catalog's records by kind, then each location's media folders.</summary>
     private List<string> Steps() =>
