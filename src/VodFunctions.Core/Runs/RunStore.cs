@@ -75,10 +75,18 @@ public sealed class RunStore(TableServiceClient tables, IOptions<VodOptions> opt
         return runs;
     }
 
+    /// <summary>The saved continuation point; null when there is none, or it has a shape this version does not read (the walk starts afresh).</summary>
     public async Task<T?> GetCursorAsync<T>(string function, CancellationToken cancellationToken = default) where T : class
     {
         var found = await _table.GetEntityIfExistsAsync<CursorEntity>(CursorEntity.Partition, function, cancellationToken: cancellationToken);
-        return found.HasValue ? JsonSerializer.Deserialize<T>(found.Value!.State) : null;
+        try
+        {
+            return found.HasValue ? JsonSerializer.Deserialize<T>(found.Value!.State) : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     /// <summary>Saves the continuation point; null clears it (the next run starts from the beginning).</summary>

@@ -57,6 +57,7 @@ public static class StorageSetup
         services.AddSingleton<BlobDeleter>();
         services.AddSingleton<JournalStore>();
         services.AddSingleton<DeletionEngine>();
+        services.AddSingleton<InterruptedDeletes>();
         services.AddSingleton<DeleteVideos>();
         services.AddSingleton<DeleteStreams>();
         services.AddSingleton<DeleteMezzanines>();

@@ -10,13 +10,13 @@ namespace VodFunctions.Functions.Http;
 /// each with their totals, <c>FinishedDeletes</c> (interrupted deletes the last run finished) and <c>LastRun</c>.
 /// </summary>
 [Function("GetReconcileReport")]
-public sealed class GetReconcileReport(StorageReconciler reconciler) : IHttpFunction
+public sealed class GetReconcileReport(ReconcileStore reconcile) : IHttpFunction
 {
     public const int MaxItems = 1000;
 
     public async Task<object> RunAsync(ApiRequest request, CancellationToken cancellationToken)
     {
-        var report = await reconciler.ReportAsync(request.Scope, MaxItems, cancellationToken);
+        var report = await reconcile.ReportAsync(request.Scope, MaxItems, cancellationToken);
         var last = report.LastRun;
         return new
         {

@@ -14,10 +14,12 @@ public static class TimerSetup
         services.Configure<ReconcileOptions>(configuration.GetSection(ReconcileOptions.Section));
         services.Configure<TimerOptions>(configuration.GetSection(VodOptions.Section));
         services.AddSingleton<RunStore>();
+        services.AddSingleton<RunRecorder>();
         services.AddSingleton<PolicyStore>();
         services.AddSingleton<MediaPolicies>();
         services.AddSingleton<PolicySweep>();
         services.AddSingleton<ReconcileStore>();
+        services.AddSingleton<OrphanGrace>();
         services.AddSingleton<StorageReconciler>();
         services.AddSingleton<LeaseLock>();
         foreach (var (_, type) in TimerRunner.Functions) services.AddSingleton(type);
