@@ -12,7 +12,7 @@ public sealed class CatalogStore(TableServiceClient tables, IOptions<VodOptions>
 {
     public const string Everyone = "*";
 
-    /// <summary>Azure's limit on the actions of one entity-group transaction (Azurite takes more).</summary>
+    /// <summary>Azure's limit on the actions of one entity-group transaction.</summary>
     internal const int MaxTransactionActions = 100;
 
     /// <summary>Azure Tables allow at most 15 comparisons in a filter; longer category lists are left to the caller to check.</summary>

@@ -5,8 +5,7 @@ namespace VodFunctions.Core.Catalog;
 /// entity-group transaction can change them together. Uploaded images and attached media are
 /// partitions of their own. Row keys: <c>video|{VideoId}</c>, <c>stream|{JobId}</c>, <c>image|{ImageId}</c>,
 /// <c>attached|{MediaId}</c>, <c>journal|{OperationId}</c>. Every row key holds an ID, so no two partitions share
-/// one: Azurite looks a row up by its row key first, and a row key common to every partition would make each
-/// lookup, insert and delete there cost as much as the whole table.
+/// one: a table store that finds rows by row key first then finds one row, not one per partition.
 /// </summary>
 public abstract class CatalogEntity : ITableEntity
 {

@@ -84,7 +84,7 @@ public sealed class JournalEntity : ITableEntity
         Started = started,
     };
 
-    /// <summary>Azure Tables holds a string property of at most 64 KiB (32K UTF-16 characters); Azurite does not check, so the journal does.</summary>
+    /// <summary>Azure Tables holds a string property of at most 64 KiB (32K UTF-16 characters); checked here, so a journal too large fails before anything changes.</summary>
     public const int MaxPropertyChars = 32 * 1024;
 
     internal static string Checked(string json) => json.Length <= MaxPropertyChars
