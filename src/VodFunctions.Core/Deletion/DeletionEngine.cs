@@ -27,6 +27,11 @@ public sealed class DeletionEngine(
         var parts = await pick(owner, cancellationToken);
         if (parts is null or { Whole: false, Folders.Count: 0, Blobs.Count: 0, Records.Count: 0 }) return DeleteWork.Nothing;
         if (parts.Held || parts.Records.Any(r => r.Deleting)) return DeleteWork.Busy;
+        // A delete removes nothing when it names no record to remove or change and no file is there (a retry whose first answer
+        // was lost, a video without images of the types asked): it is neither journalled nor reported. One that begins always
+        // sends its success event, even of 0 files: it removes records, or its files went in an attempt that stopped.
+        if (parts is { Whole: false, Records.Count: 0, OwnerUpdate: null } && !await AnyFileAsync(owner.StorageLocation, parts, cancellationToken))
+            return DeleteWork.Nothing;
         if (parts.Whole) owner.Deleting = true;
         foreach (var record in parts.Records) record.Deleting = true;
         var deleteEvent = new DeleteEvent
@@ -124,6 +129,9 @@ public sealed class DeletionEngine(
         await journals.ForgetAsync(pending, cancellationToken);
         return true;
     }
+
+    private async Task<bool> AnyFileAsync(string location, DeleteParts parts, CancellationToken cancellationToken) =>
+        await BlobDeleter.ListAsync(storage.Container(location), parts.Folders, parts.Blobs, cancellationToken).AnyAsync(page => page.Count > 0, cancellationToken);
 
     /// <summary>What the jobs would delete now, without deleting anything.</summary>
     private async Task<DeletePlan> PlanAsync(IEnumerable<DeleteJob> jobs, CancellationToken cancellationToken)
