@@ -112,4 +112,6 @@ public sealed class IndexEntity : ITableEntity
     public string AppId { get; set; } = "";
     public string? CateId { get; set; }
     public DateTimeOffset CreationTime { get; set; }
+    /// <summary>A <c>journal</c> entry's last sign that its delete's owner is alive (none yet: <see cref="CreationTime"/>).</summary>
+    public DateTimeOffset? Heartbeat { get; set; }
 }

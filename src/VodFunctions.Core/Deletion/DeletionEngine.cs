@@ -97,6 +97,8 @@ public sealed class DeletionEngine(
     public async Task<DeleteOutcome> FinishAsync(JournalEntity journal, SemaphoreSlim gate, CancellationToken cancellationToken = default)
     {
         var target = journal.ToTarget();
+        using var finished = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var heartbeat = journals.KeepAliveAsync(journal, time, finished.Token);
         try
         {
             var tally = new DeleteTally();
@@ -116,6 +118,11 @@ public sealed class DeletionEngine(
                 target.Event.DeleteType, target.Event.MediaId, journal.OperationId);
             await events.PublishAsync(target.Event with { Status = DeleteStatus.Fail, ErrorCode = target.FailedCode, ErrorMessage = e.Message }, CancellationToken.None);
             return new DeleteOutcome(false, null);
+        }
+        finally
+        {
+            await finished.CancelAsync();
+            await heartbeat;
         }
     }
 

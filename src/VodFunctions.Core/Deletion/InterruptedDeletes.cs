@@ -19,8 +19,8 @@ public enum Recovery
 /// </summary>
 public sealed class InterruptedDeletes(JournalStore journals, DeletionEngine engine, ILogger<InterruptedDeletes> logger)
 {
-    /// <summary>A journal this old belongs to a delete that was interrupted, not to one in flight.</summary>
-    public static readonly TimeSpan InterruptedAfter = TimeSpan.FromMinutes(5);
+    /// <summary>An entry with neither journal nor event is dropped only this long after it was written: its delete may still be beginning.</summary>
+    public static readonly TimeSpan LeftoverAfter = TimeSpan.FromMinutes(5);
 
     public async IAsyncEnumerable<Recovery> FinishAsync(RunBudget budget, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
@@ -33,13 +33,14 @@ public sealed class InterruptedDeletes(JournalStore journals, DeletionEngine eng
                 logger.LogInformation("Finishing interrupted deletes reached the run's budget after {Attempted}; the next run finishes the rest", attempted);
                 yield break;
             }
-            if (budget.Start - entry.CreationTime < InterruptedAfter) continue;
+            // Its owner is finishing it: left alone, however long that takes.
+            if (JournalStore.HasOwner(entry, budget.Start)) continue;
             if (await journals.JournalOfAsync(entry, cancellationToken) is not { } journal)
             {
                 // A finished delete whose event was never sent: sending it is its last step.
                 if (await journals.PendingEventOfAsync(entry, cancellationToken) is { } pending)
                     yield return await engine.PublishAsync(pending, cancellationToken) ? Recovery.Finished : Recovery.Failed;
-                else
+                else if (budget.Start - entry.CreationTime >= LeftoverAfter)
                 {
                     await journals.DropAsync(entry, cancellationToken);
                     yield return Recovery.Cleaned;

@@ -18,7 +18,51 @@ public sealed class JournalStore(CatalogStore catalog, TableServiceClient tables
     private readonly TableClient _media = CatalogStore.MediaTable(tables, options.Value);
     private readonly TableClient _index = CatalogStore.IndexTable(tables, options.Value);
 
+    /// <summary>How often a running delete shows that it is alive: one done sooner writes no heartbeat at all.</summary>
+    public static readonly TimeSpan HeartbeatPeriod = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How long after its last heartbeat a delete counts as having no owner: two renewals missed, with room for a renewal
+    /// slowed by storage's retries and for up to 10 s between the clocks of two instances.
+    /// </summary>
+    public static readonly TimeSpan OwnerGoneAfter = TimeSpan.FromSeconds(30);
+
     private static string EntryRow(string partition, string operationId) => partition + "|" + operationId;
+
+    /// <summary>Whether the delete an entry leads to had a live owner at <paramref name="now"/>: one that may still finish it.</summary>
+    public static bool HasOwner(IndexEntity entry, DateTimeOffset now) => now - (entry.Heartbeat ?? entry.CreationTime) < OwnerGoneAfter;
+
+    /// <summary>
+    /// Renews the heartbeat of a delete's entry every <see cref="HeartbeatPeriod"/> until <paramref name="cancellationToken"/>
+    /// ends. A renewal storage refuses is tried again a period later; should renewals fail for long, the reconcile sweep may
+    /// join the delete, which is safe: whoever removes the journal row sends the event, the other finds it gone.
+    /// </summary>
+    public async Task KeepAliveAsync(JournalEntity journal, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var heartbeat = new TableEntity(IndexPartition, EntryRow(journal.PartitionKey, journal.OperationId));
+        using var period = new PeriodicTimer(HeartbeatPeriod, time);
+        try
+        {
+            while (await period.WaitForNextTickAsync(cancellationToken))
+            {
+                heartbeat[nameof(IndexEntity.Heartbeat)] = time.GetUtcNow();
+                try
+                {
+                    await _index.UpdateEntityAsync(heartbeat, ETag.All, TableUpdateMode.Merge, cancellationToken);
+                }
+                catch (RequestFailedException e) when (e.Status == 404)
+                {
+                    return; // the delete has ended
+                }
+                catch (Exception e) when (StorageFaults.Is(e))
+                {
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+    }
 
     /// <summary>
     /// Journals a delete: its index entry, then the journal with <paramref name="marks"/> (records with their ETags), the journal
