@@ -1,8 +1,3 @@
-using VodFunctions.Core.Catalog;
-using VodFunctions.Core.Events;
-using VodFunctions.Core.Files;
-using VodFunctions.Core.Media;
-
 namespace VodFunctions.Core.Deletion;
 
 /// <summary>
@@ -33,12 +28,12 @@ public sealed class DeleteImages(CatalogStore catalog, MediaStorage storage, Del
         var all = types.Contains(AllTypes);
         var folders = all ? [MediaStorage.SnapshotsFolder(videoId)] : types.Select(t => MediaStorage.SnapshotFolder(videoId, t)).ToList();
         bool Selected(ImageEntity image) => all || types.Contains(image.ImageType);
-        if (request.DryRun) return await engine.RunAsync([SnapshotsOf(videoId, Selected, folders, request)], request, FailedCode, cancellationToken);
+        if (request.DryRun) return await engine.RunAsync([Snapshots(videoId, Selected, folders, request)], request, cancellationToken);
         // A long video may hold thousands of snapshots: they go in slices, each a journalled delete (and event) of its
         // own, the folders with the last; a retry after a fault continues with what is left.
         for (var more = true; ;)
         {
-            var result = await engine.RunAsync([SnapshotsOf(videoId, Selected, folders, request, sliced => more = sliced)], request, FailedCode, cancellationToken);
+            var result = await engine.RunAsync([Snapshots(videoId, Selected, folders, request, sliced => more = sliced)], request, cancellationToken);
             if (!result.Ok || !more) return result;
         }
     }
@@ -52,14 +47,14 @@ public sealed class DeleteImages(CatalogStore catalog, MediaStorage storage, Del
             if (!scope.CanAccess(image.AppId)) return VodError.Forbidden();
             images.Add(image);
         }
-        var prepares = images.GroupBy(i => i.PartitionKey).Select(group =>
+        var jobs = images.GroupBy(i => i.PartitionKey).Select(group =>
         {
             var ids = group.Select(i => i.ImageId).ToHashSet();
             return group.First().VideoId is { Length: > 0 } videoId
-                ? SnapshotsOf(videoId, image => ids.Contains(image.ImageId), null, request)
-                : Uploaded(group.Key, request);
-        }).ToList();
-        return await engine.RunAsync(prepares, request, FailedCode, cancellationToken);
+                ? Snapshots(videoId, image => ids.Contains(image.ImageId), null, request)
+                : engine.Job<ImageEntity>(group.Key, FailedCode, request, _ => DeleteParts.All(DeleteKind.Image, MediaStorage.ImageFolder(group.Key)));
+        });
+        return await engine.RunAsync(jobs, request, cancellationToken);
     }
 
     /// <summary>Matches a URL (decoded once when it arrives URL-encoded; query string ignored) to a catalog image.</summary>
@@ -75,32 +70,20 @@ public sealed class DeleteImages(CatalogStore catalog, MediaStorage storage, Del
     /// Snapshot images of a video chosen by <paramref name="select"/>: their files, or whole type folders. Given
     /// <paramref name="sliced"/>, takes at most a slice of them (their own files only), telling whether it did.
     /// </summary>
-    private (string, Func<CancellationToken, Task<DeleteWork>>) SnapshotsOf(
-        string videoId, Func<ImageEntity, bool> select, IReadOnlyList<string>? whole, DeleteRequest request, Action<bool>? sliced = null) => (videoId, async cancellationToken =>
-    {
-        var video = await catalog.GetVideoAsync(videoId, cancellationToken);
-        if (video is null) return DeleteWork.Nothing;
-        if (video.Deleting) return DeleteWork.Busy;
-        var images = await catalog.ImagesAsync(videoId, cancellationToken).Where(select).ToListAsync(cancellationToken);
-        if (images.Any(i => i.Deleting)) return DeleteWork.Busy;
-        var folders = whole;
-        if (sliced is not null)
+    private DeleteJob Snapshots(string videoId, Func<ImageEntity, bool> select, IReadOnlyList<string>? whole, DeleteRequest request, Action<bool>? sliced = null) =>
+        engine.Job<VideoEntity>(videoId, FailedCode, request, async (_, cancellationToken) =>
         {
-            var slice = Slice(images);
-            sliced(slice.Count < images.Count);
-            if (slice.Count < images.Count) (images, folders) = (slice, null);
-        }
-        if (images.Count == 0 && folders is null) return DeleteWork.Nothing;
-        foreach (var image in images) image.Deleting = true;
-        var target = new DeleteTarget(videoId, video.StorageLocation, folders ?? [], folders is null ? images.Select(i => i.BlobName).ToList() : [],
-            images.Select(i => i.RowKey).ToList(),
-            new DeleteEvent
+            var images = await catalog.ImagesAsync(videoId, cancellationToken).Where(select).ToListAsync(cancellationToken);
+            var held = images.Any(i => i.Deleting);
+            var folders = whole;
+            if (sliced is not null)
             {
-                MediaType = MediaKinds.Video, DeleteType = "image", MediaId = videoId, ImageIds = images.Select(i => i.ImageId).ToList(),
-                AppId = video.AppId, RequestId = request.RequestId, Trigger = request.Trigger,
-            });
-        return new DeleteWork(target, [video, .. images]);
-    });
+                var slice = Slice(images);
+                sliced(slice.Count < images.Count);
+                if (slice.Count < images.Count) (images, folders) = (slice, null);
+            }
+            return new DeleteParts(DeleteKind.Image, folders ?? [], images) { Blobs = folders is null ? images.Select(i => i.BlobName).ToList() : [], Held = held };
+        });
 
     /// <summary>The first images (by row key) within <see cref="SliceImages"/> and <see cref="SliceChars"/> characters of file names.</summary>
     private static List<ImageEntity> Slice(IEnumerable<ImageEntity> images)
@@ -114,16 +97,4 @@ public sealed class DeleteImages(CatalogStore catalog, MediaStorage storage, Del
         }
         return slice;
     }
-
-    /// <summary>An uploaded image: its partition and its folder <c>images/{ImageId}/</c>.</summary>
-    private (string, Func<CancellationToken, Task<DeleteWork>>) Uploaded(string imageId, DeleteRequest request) => (imageId, async cancellationToken =>
-    {
-        var image = await catalog.GetAsync<ImageEntity>(imageId, ImageEntity.RowOf(imageId), cancellationToken);
-        if (image is null) return DeleteWork.Nothing;
-        if (image.Deleting) return DeleteWork.Busy;
-        image.Deleting = true;
-        var target = new DeleteTarget(imageId, image.StorageLocation, [MediaStorage.ImageFolder(imageId)], [], [DeleteTarget.AllRows],
-            new DeleteEvent { MediaType = MediaKinds.Image, DeleteType = "image", MediaId = imageId, AppId = image.AppId, RequestId = request.RequestId, Trigger = request.Trigger });
-        return new DeleteWork(target, [image]);
-    });
 }

@@ -1,9 +1,5 @@
-using Azure;
 using Azure.Storage.Blobs.Models;
 using Azure.Storage.Blobs.Specialized;
-using Microsoft.Extensions.Logging;
-using VodFunctions.Core.Catalog;
-using VodFunctions.Core.Files;
 
 namespace VodFunctions.Core.Deletion;
 

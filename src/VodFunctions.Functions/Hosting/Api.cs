@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using VodFunctions.Core;
 using VodFunctions.Core.Deletion;
+using VodFunctions.Core.Events;
 
 namespace VodFunctions.Functions.Hosting;
 
@@ -12,7 +13,7 @@ public sealed record ApiRequest(HttpContext Http, string RequestId, Caller Calle
     public AppScope Scope => Caller.Scope;
 
     /// <summary>A delete asked for through the API, with its <c>DryRun</c> flag.</summary>
-    public DeleteRequest DeleteRequest() => new(RequestId, "api", Parameters.Bool("DryRun"));
+    public DeleteRequest DeleteRequest() => new(RequestId, DeleteTrigger.Api, Parameters.Bool("DryRun"));
 }
 
 /// <summary>

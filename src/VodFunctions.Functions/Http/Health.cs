@@ -18,7 +18,7 @@ public sealed class Health(CatalogStore catalog, MediaStorage storage, ILogger<H
         timeout.CancelAfter(TimeSpan.FromSeconds(5));
         try
         {
-            await catalog.Media.QueryAsync<Azure.Data.Tables.TableEntity>(maxPerPage: 1, cancellationToken: timeout.Token).AsPages().FirstAsync(timeout.Token);
+            await catalog.PingAsync(timeout.Token);
             await storage.Container(VodOptions.DefaultLocation).GetPropertiesAsync(cancellationToken: timeout.Token);
             return new { Status = "Healthy" };
         }

@@ -9,7 +9,7 @@ namespace VodFunctions.Functions.Http;
 /// <c>MissingFiles</c> (files records name that are gone, within the caller's applications), at most 1000 of
 /// each with their totals, <c>FinishedDeletes</c> (interrupted deletes the last run finished) and <c>LastRun</c>.
 /// </summary>
-public sealed class GetReconcileReport(StorageReconciler reconciler)
+public sealed class GetReconcileReport(ReconcileStore reconcile)
 {
     [Function(nameof(GetReconcileReport))]
     public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post")] HttpRequest req) =>
@@ -19,7 +19,7 @@ public sealed class GetReconcileReport(StorageReconciler reconciler)
 
     private async Task<object> RunAsync(ApiRequest request, CancellationToken cancellationToken)
     {
-        var report = await reconciler.ReportAsync(request.Scope, MaxItems, cancellationToken);
+        var report = await reconcile.ReportAsync(request.Scope, MaxItems, cancellationToken);
         var last = report.LastRun;
         return new
         {

@@ -1,27 +1,24 @@
 using Azure.Core;
 using Azure.Core.Pipeline;
-using Azure.Data.Tables;
 using Azure.Identity;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
-using Microsoft.Extensions.Options;
-using VodFunctions.Core;
-using VodFunctions.Core.Catalog;
-using VodFunctions.Core.Deletion;
-using VodFunctions.Core.Events;
-using VodFunctions.Core.Files;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using VodFunctions.Core.Ingest;
+using VodFunctions.Core.Policies;
+using VodFunctions.Core.Reconcile;
 
-namespace VodFunctions.Functions.Hosting;
+namespace VodFunctions.Core;
 
 /// <summary>
-/// Storage clients from configuration (API.md section 8): <c>AzureWebJobsStorage</c> holds the catalog
-/// and the events queue and, unless <c>Vod__MediaStorage</c> names another, the media container. A
-/// connection string, or identity-based settings (<c>AzureWebJobsStorage__accountName</c> or
-/// <c>__blobServiceUri</c>/<c>__queueServiceUri</c>/<c>__tableServiceUri</c>, optional <c>__clientId</c>)
-/// as the Azure Functions host reads them.
+/// The core's services, and its storage clients from configuration (API.md section 8): <c>AzureWebJobsStorage</c> holds the
+/// catalog and the events queue and, unless <c>Vod__MediaStorage</c> names another, the media container. A connection
+/// string, or identity-based settings (<c>AzureWebJobsStorage__accountName</c> or
+/// <c>__blobServiceUri</c>/<c>__queueServiceUri</c>/<c>__tableServiceUri</c>, optional <c>__clientId</c>) as the Azure
+/// Functions host reads them.
 /// </summary>
-public static class StorageSetup
+public static class CoreServices
 {
     public const string DevelopmentStorage = "UseDevelopmentStorage=true";
 
@@ -31,17 +28,19 @@ public static class StorageSetup
     public static IServiceCollection AddVodCore(this IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<VodOptions>(configuration.GetSection(VodOptions.Section));
+        services.Configure<PolicyOptions>(configuration.GetSection(PolicyOptions.Section));
+        services.Configure<ReconcileOptions>(configuration.GetSection(ReconcileOptions.Section));
         services.AddOptions<StorageClientsOptions>();
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(sp => Connection(configuration, "AzureWebJobsStorage").Tables(sp));
-        services.AddSingleton(sp => Connection(configuration, "AzureWebJobsStorage").Queues(sp));
-        services.AddKeyedSingleton(JobsStorage, (sp, _) => Connection(configuration, "AzureWebJobsStorage").Blobs(sp));
+        services.AddSingleton(sp => Connection(configuration, JobsStorage).Tables(sp));
+        services.AddSingleton(sp => Connection(configuration, JobsStorage).Queues(sp));
+        services.AddKeyedSingleton(JobsStorage, (sp, _) => Connection(configuration, JobsStorage).Blobs(sp));
         services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<VodOptions>>().Value;
             var media = configuration["Vod:MediaStorage"] is { Length: > 0 } named
                 ? Connection(configuration, named.Contains('=') ? null : named, named.Contains('=') ? named : null)
-                : Connection(configuration, "AzureWebJobsStorage");
+                : Connection(configuration, JobsStorage);
             var containers = new Dictionary<string, BlobContainerClient>
             {
                 [VodOptions.DefaultLocation] = media.Blobs(sp).GetBlobContainerClient(options.MediaContainer),
@@ -50,18 +49,15 @@ public static class StorageSetup
                 containers[location.Name] = Connection(configuration, null, location.ConnectionString).Blobs(sp).GetBlobContainerClient(location.Container);
             return new MediaStorage(containers, sp.GetRequiredService<TimeProvider>());
         });
-        services.AddSingleton<CatalogStore>();
-        services.AddSingleton<MediaReader>();
-        services.AddSingleton<MediaIngest>();
-        services.AddSingleton<EventPublisher>();
-        services.AddSingleton<BlobDeleter>();
-        services.AddSingleton<DeletionEngine>();
-        services.AddSingleton<DeleteVideos>();
-        services.AddSingleton<DeleteStreams>();
-        services.AddSingleton<DeleteMezzanines>();
-        services.AddSingleton<DeleteImages>();
-        services.AddSingleton<DeleteAttachedMedia>();
-        services.AddSingleton<DeleteMultipartUpload>();
+        Type[] singletons =
+        [
+            typeof(CatalogStore), typeof(MediaReader), typeof(MediaIngest), typeof(EventPublisher), typeof(BlobDeleter),
+            typeof(JournalStore), typeof(DeletionEngine), typeof(InterruptedDeletes),
+            typeof(DeleteVideos), typeof(DeleteStreams), typeof(DeleteMezzanines), typeof(DeleteImages), typeof(DeleteAttachedMedia), typeof(DeleteMultipartUpload),
+            typeof(RunStore), typeof(RunRecorder), typeof(PolicyStore), typeof(MediaPolicies), typeof(PolicySweep),
+            typeof(ReconcileStore), typeof(OrphanGrace), typeof(StorageReconciler),
+        ];
+        foreach (var type in singletons) services.AddSingleton(type);
         return services;
     }
 
