@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using VodFunctions.Core;
 
-namespace VodFunctions.Functions.Tests.Infrastructure;
+namespace VodFunctions.Testing;
 
 /// <summary>
 /// A storage fault injected into the app's own storage clients: lets <paramref name="passing"/> matching

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json;
 
-namespace VodFunctions.Functions.Tests.Infrastructure;
+namespace VodFunctions.Testing;
 
 /// <summary>What an upload or transcode pipeline does, step by step, through the public API and the upload URLs.</summary>
 public static class IngestSteps

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Time.Testing;
 using VodFunctions.Core.Runs;
 using VodFunctions.Functions.Timers;
 
-namespace VodFunctions.Functions.Tests.Infrastructure;
+namespace VodFunctions.Testing;
 
 public sealed record PolicyVideo(string VideoId, IReadOnlyDictionary<string, string> JobIds)
 {

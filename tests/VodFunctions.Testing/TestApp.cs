@@ -7,9 +7,10 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using VodFunctions.Functions;
 using VodFunctions.Functions.Hosting;
 
-namespace VodFunctions.Functions.Tests.Infrastructure;
+namespace VodFunctions.Testing;
 
 /// <summary>
 /// The real function app on a loopback port against Azurite, with storage names of its own

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace VodFunctions.Functions.Tests.Infrastructure;
+namespace VodFunctions.Testing;
 
 public sealed record SeededVideo(string VideoId, string MezzanineBlob, IReadOnlyList<string> JobIds, IReadOnlyDictionary<string, List<string>> ImageIds)
 {

@@ -2,7 +2,7 @@ using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
 
-namespace VodFunctions.Functions.Tests.Infrastructure;
+namespace VodFunctions.Testing;
 
 /// <summary>The Azurite instance the test command started (<c>VOD_TEST_STORAGE</c>), reached with the plain SDK clients.</summary>
 public static class TestStorage

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace VodFunctions.Functions.Tests.Infrastructure;
+namespace VodFunctions.Testing;
 
 /// <summary>The repository this test run was built from, and a way to run its command-line tools.</summary>
 public static class Repository
