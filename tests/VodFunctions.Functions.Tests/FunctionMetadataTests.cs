@@ -2,7 +2,6 @@ using System.Reflection;
 using System.Text.Json;
 using Cronos;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using VodFunctions.Functions.Hosting;
 

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using VodFunctions.Testing;
 
 namespace VodFunctions.Testing.Tests;
 

@@ -1,5 +1,4 @@
 using Azure.Data.Tables;
-using VodFunctions.Core;
 using VodFunctions.Core.Media;
 using VodFunctions.Core.Runs;
 using VodFunctions.Functions.Hosting;

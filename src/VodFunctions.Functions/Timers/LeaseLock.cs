@@ -3,7 +3,6 @@ using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Specialized;
 using Microsoft.Extensions.Options;
 using VodFunctions.Core;
-using VodFunctions.Functions.Hosting;
 
 namespace VodFunctions.Functions.Timers;
 

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Headers;
-using VodFunctions.Functions.Hosting;
 
 namespace VodFunctions.Functions.Tests.Console;
 

@@ -1,4 +1,3 @@
-using System.Net;
 using System.Reflection;
 using System.Text;
 using System.Text.Json;
@@ -6,7 +5,6 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using VodFunctions.Functions.Hosting;
-using VodFunctions.Testing;
 
 namespace VodFunctions.Functions.Tests.Hosting;
 

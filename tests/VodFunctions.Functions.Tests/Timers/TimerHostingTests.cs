@@ -2,7 +2,6 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Time.Testing;
-using VodFunctions.Functions.Hosting;
 using VodFunctions.Functions.Timers;
 
 namespace VodFunctions.Functions.Tests.Timers;
