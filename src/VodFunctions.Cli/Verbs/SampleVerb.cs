@@ -40,12 +40,12 @@ internal static class SampleVerb
     public static Verb Create()
     {
         var storage = Single<string>("--storage",
-            "A connection string of the app's media storage account, where the pipeline's files are written (default UseDevelopmentStorage=true: Azurite).", "connection-string");
+            "A connection string of the app's media storage account, where the pipeline's files are written (default $VOD_STORAGE, else UseDevelopmentStorage=true: Azurite).", "connection-string");
         var app = Single<string>("--app-id", "The application the media belongs to (default app-1000000).", "app-id");
         return new Verb("sample", "Creates sample media through the API and the storage layout a transcode pipeline writes: videos with HLS streams of several " +
             "definitions, snapshots and sprites, a NoTranscode video, uploaded images and attached media. Prints their IDs.", async (context, ct) =>
         {
-            var connection = context.Get(storage) ?? "UseDevelopmentStorage=true";
+            var connection = context.Get(storage) ?? context.Variable("VOD_STORAGE") ?? "UseDevelopmentStorage=true";
             BlobServiceClient blobs;
             try
             {
