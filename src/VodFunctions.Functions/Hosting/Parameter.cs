@@ -156,7 +156,7 @@ public static class Param
     private static string? Checked(string name, string? text, int? maxLength, Func<string, bool>? valid, string? invalid) =>
         text is null || ((maxLength is null || text.Length <= maxLength) && (valid is null || valid(text)))
             ? text
-            : throw ApiException.Invalid(invalid ?? $"{name} is at most {maxLength} characters.");
+            : throw ApiException.Invalid(invalid ?? (maxLength is null ? $"{name} is not valid." : $"{name} is at most {maxLength} characters."));
 
     private static string Allowed(string name, string value, IReadOnlyCollection<string> values, IEqualityComparer<string>? comparer = null) =>
         values.Contains(value, comparer) ? value : throw ApiException.Invalid($"{name} must be one of {string.Join(", ", values)}.");
