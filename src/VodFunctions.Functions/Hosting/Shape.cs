@@ -56,7 +56,7 @@ public sealed class Shape
             _ => new JsonObject { ["type"] = "string", ["enum"] = new JsonArray(list.Select(v => (JsonNode)v!).ToArray()) });
     }
 
-    /// <summary>A list parameter: a JSON array, or one comma-separated string (API.md's calling convention).</summary>
+    /// <summary>A list parameter: a JSON array, or one comma-separated string.</summary>
     public static Shape List(Shape item, int max, string? exceededCode) =>
         new($"list of {Plural(item.Words)}, at most {max}" + (exceededCode is null ? "" : $" (more: `{exceededCode}`)") + "; a JSON array or one comma-separated string",
             schemas => new JsonObject
