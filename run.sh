@@ -28,8 +28,10 @@ key=$(node -e 'const v=require("./local.settings.json").Values||{};const k=Objec
 
 cat <<MSG
 
-VodFunctions: http://localhost:7071  (console: http://localhost:7071/api/console/)
-Local dev key (admin): $key
+VodFunctions: http://localhost:7071
+  console:       http://localhost:7071/api/console/
+  API reference: http://localhost:7071/api/reference/  (OpenAPI: http://localhost:7071/api/openapi.json)
+Local dev key (admin): $key  (Vod__Keys__0__Secret in local.settings.json)
 Try:
   curl -s -X POST http://localhost:7071/api/CreateUploadVideo -H "x-functions-key: $key" \\
        -H 'Content-Type: application/json' -d '{"Title":"My first video","FileName":"movie.mp4"}'

@@ -55,6 +55,8 @@ public sealed class FunctionMetadataTests
     [Theory]
     [InlineData("health", null, new[] { "get" })]
     [InlineData("console", "console/{*path}", new[] { "get" })]
+    [InlineData("reference", "reference/{*path}", new[] { "get" })]
+    [InlineData("openapi", "openapi.json", new[] { "get" })]
     [InlineData("GetThumbnail", null, new[] { "get", "post" })]
     [InlineData("UnknownRoute", "{*path}", new[] { "get", "post", "put", "patch", "delete", "head", "options" })]
     public void TheOtherHttpFunctionsHaveTheirRoutesAndMethods(string name, string? route, string[] methods)

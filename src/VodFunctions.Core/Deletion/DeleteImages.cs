@@ -14,10 +14,20 @@ public sealed class DeleteImages(CatalogStore catalog, MediaStorage storage, Del
     private const int SliceChars = 24 * 1024;
 
     public Task<Result<DeletePlan?>> ByUrlsAsync(IReadOnlyList<string> urls, AppScope scope, DeleteRequest request, CancellationToken cancellationToken = default) =>
-        ByRecordsAsync(urls.Select(url => (Func<Task<ImageEntity?>>)(() => FindByUrlAsync(url, cancellationToken))), scope, request, cancellationToken);
+        ByRecordsAsync(urls.Select(url => ($"ImageURL {url}", (Func<Task<ImageEntity?>>)(() => FindByUrlAsync(url, cancellationToken)))), scope, request, cancellationToken);
 
     public Task<Result<DeletePlan?>> ByIdsAsync(IReadOnlyList<string> imageIds, AppScope scope, DeleteRequest request, CancellationToken cancellationToken = default) =>
-        ByRecordsAsync(imageIds.Select(id => (Func<Task<ImageEntity?>>)(() => catalog.GetImageAsync(id, cancellationToken))), scope, request, cancellationToken);
+        ByRecordsAsync(imageIds.Select(id => ($"ImageId {id}", (Func<Task<ImageEntity?>>)(() => catalog.GetImageAsync(id, cancellationToken)))), scope, request, cancellationToken);
+
+    /// <summary>An ImageURL as it is matched: decoded once when it arrives URL-encoded; null when it is not a URL at all (no scheme, malformed).</summary>
+    public static string? AsUrl(string url)
+    {
+        if (!url.StartsWith("http://", StringComparison.OrdinalIgnoreCase) && !url.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
+            url = Uri.UnescapeDataString(url);
+        var scheme = url.IndexOf(':');
+        return scheme > 0 && char.IsAsciiLetter(url[0]) && url[..scheme].All(c => char.IsAsciiLetterOrDigit(c) || c is '+' or '-' or '.')
+            && Uri.TryCreate(url, UriKind.Absolute, out _) ? url : null;
+    }
 
     /// <summary>A video's images of the given types (or <see cref="AllTypes"/>) and everything under their snapshot folders.</summary>
     public async Task<Result<DeletePlan?>> ByVideoAsync(string videoId, IReadOnlyList<string> types, AppScope scope, DeleteRequest request, CancellationToken cancellationToken = default)
@@ -38,12 +48,12 @@ public sealed class DeleteImages(CatalogStore catalog, MediaStorage storage, Del
         }
     }
 
-    private async Task<Result<DeletePlan?>> ByRecordsAsync(IEnumerable<Func<Task<ImageEntity?>>> finders, AppScope scope, DeleteRequest request, CancellationToken cancellationToken)
+    private async Task<Result<DeletePlan?>> ByRecordsAsync(IEnumerable<(string Named, Func<Task<ImageEntity?>> Find)> finders, AppScope scope, DeleteRequest request, CancellationToken cancellationToken)
     {
         var images = new List<ImageEntity>();
-        foreach (var find in finders)
+        foreach (var (named, find) in finders)
         {
-            if (await find() is not { } image) return new VodError("NoSuchResource", "An image named in the request does not exist; nothing was deleted.");
+            if (await find() is not { } image) return new VodError("NoSuchResource", $"No image matches {named}; nothing was deleted.");
             if (!scope.CanAccess(image.AppId)) return VodError.Forbidden();
             images.Add(image);
         }
@@ -60,9 +70,7 @@ public sealed class DeleteImages(CatalogStore catalog, MediaStorage storage, Del
     /// <summary>Matches a URL (decoded once when it arrives URL-encoded; query string ignored) to a catalog image.</summary>
     private async Task<ImageEntity?> FindByUrlAsync(string url, CancellationToken cancellationToken)
     {
-        if (!url.StartsWith("http://", StringComparison.OrdinalIgnoreCase) && !url.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
-            url = Uri.UnescapeDataString(url);
-        if (!storage.TryParseUrl(url, out var location, out var blob)) return null;
+        if (AsUrl(url) is not { } decoded || !storage.TryParseUrl(decoded, out var location, out var blob)) return null;
         return await catalog.FindImageByBlobAsync(location, blob, cancellationToken);
     }
 

@@ -8,12 +8,20 @@ using VodFunctions.Core.Events;
 namespace VodFunctions.Functions.Hosting;
 
 /// <summary>One call of an HTTP function once the preamble is through: its RequestId, caller and parameters.</summary>
-public sealed record ApiRequest(HttpContext Http, string RequestId, Caller Caller, Parameters Parameters)
+public sealed class ApiRequest(HttpContext http, string requestId, Caller caller, string function, ApiOperation operation, Parameters parameters)
 {
-    public AppScope Scope => Caller.Scope;
+    public HttpContext Http => http;
+    public string RequestId => requestId;
+    public Caller Caller => caller;
+    public AppScope Scope => caller.Scope;
 
     /// <summary>A delete asked for through the API, with its <c>DryRun</c> flag.</summary>
-    public DeleteRequest DeleteRequest() => new(RequestId, DeleteTrigger.Api, Parameters.Bool("DryRun"));
+    public DeleteRequest DeleteRequest() => new(RequestId, DeleteTrigger.Api, Param.DryRun.Read(this));
+
+    /// <summary>The value given for a parameter the operation declares; reading one it does not declare is a bug.</summary>
+    internal JsonElement? ValueOf(Parameter parameter) => operation.Parameters.Contains(parameter)
+        ? parameters.Raw(parameter.Name)
+        : throw new InvalidOperationException($"{function} reads the parameter {parameter.Name} without declaring it.");
 }
 
 /// <summary>
@@ -40,20 +48,23 @@ public static class Api
     /// <summary>The body of an HTTP function: answers the response fields (any object), a <see cref="VodError"/> or an <see cref="IResult"/>.</summary>
     public delegate Task<object> Body(ApiRequest request, CancellationToken cancellationToken);
 
-    /// <param name="function">The function's name: what a ReadOnly key may call depends on it.</param>
-    /// <param name="failedCode">The code of a storage fault (503) when the operation has its own (<c>DeleteVideoFailed</c>).</param>
-    /// <param name="anonymous">Callable without a key (health, the console's files).</param>
-    public static async Task<IActionResult> RunAsync(HttpRequest request, string function, Body body, string? failedCode = null, bool anonymous = false)
+    /// <param name="function">The function's name: its declared <see cref="ApiOperation"/> (parameters, key, storage fault code) is
+    /// found by it, and what a ReadOnly key may call depends on it.</param>
+    public static async Task<IActionResult> RunAsync(HttpRequest request, string function, Body body)
     {
         var http = request.HttpContext;
         var requestId = Guid.NewGuid().ToString();
         var logger = http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("VodFunctions.Http");
         object result;
+        string? failedCode = null;
         try
         {
-            var caller = anonymous ? Anonymous : Authenticate(http, function);
-            var parameters = Parameters.Parse(request.Query, await ReadBodyAsync(request, http.RequestAborted));
-            result = await body(new ApiRequest(http, requestId, caller, parameters), http.RequestAborted);
+            var operation = WorkerFunction.Named(function).Operation!;
+            failedCode = operation.FailedCode;
+            var caller = operation.Anonymous ? Anonymous : Authenticate(http, function);
+            var parameters = operation.IgnoresQuery ? Parameters.None : Parameters.Parse(request.Query, await ReadBodyAsync(request, http.RequestAborted));
+            operation.Check(function, parameters);
+            result = await body(new ApiRequest(http, requestId, caller, function, operation, parameters), http.RequestAborted);
         }
         catch (ApiException e)
         {

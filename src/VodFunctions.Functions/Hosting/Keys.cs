@@ -30,8 +30,11 @@ public sealed record Caller(KeyRole Role, AppScope Scope)
     public bool IsAdmin => Role == KeyRole.Admin;
 
     /// <summary>ReadOnly keys may call only Get*, Search*, List* and Preview* operations.</summary>
-    public bool MayCall(string operation) => Role != KeyRole.ReadOnly
-        || new[] { "Get", "Search", "List", "Preview" }.Any(p => operation.StartsWith(p, StringComparison.Ordinal));
+    public bool MayCall(string operation) => Role != KeyRole.ReadOnly || ReadOnlyMayCall(operation);
+
+    /// <summary>A ReadOnly key may call only <c>Get*</c>, <c>Search*</c>, <c>List*</c> and <c>Preview*</c>.</summary>
+    public static bool ReadOnlyMayCall(string operation) =>
+        new[] { "Get", "Search", "List", "Preview" }.Any(p => operation.StartsWith(p, StringComparison.Ordinal));
 }
 
 /// <summary>Finds the caller of a key. Secrets are compared as SHA-256 digests in constant time and never logged.</summary>

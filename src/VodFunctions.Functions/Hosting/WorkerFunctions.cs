@@ -16,6 +16,10 @@ public sealed record WorkerFunction(string Name, MethodInfo Method, HttpTriggerA
         .OrderBy(function => function.Name, StringComparer.Ordinal)
         .ToList();
 
+    private static readonly Dictionary<string, WorkerFunction> ByName = All.ToDictionary(f => f.Name, StringComparer.Ordinal);
+
+    public static WorkerFunction Named(string name) => ByName[name];
+
     public static IEnumerable<WorkerFunction> HttpFunctions => All.Where(f => f.Http is not null);
     public static IEnumerable<WorkerFunction> TimerFunctions => All.Where(f => f.Timer is not null);
 
@@ -24,13 +28,24 @@ public sealed record WorkerFunction(string Name, MethodInfo Method, HttpTriggerA
 
     public IReadOnlyList<string> Methods => Http?.Methods?.Select(m => m.ToUpperInvariant()).ToArray() ?? [];
 
+    /// <summary>What an HTTP function declares about itself (<see cref="IApiFunction.Operation"/> of its class); null for a timer.</summary>
+    public ApiOperation? Operation { get; private init; }
+
     private static WorkerFunction Of(MethodInfo method)
     {
         var triggers = method.GetParameters().Select(p => p.GetCustomAttributes().ToList()).ToList();
-        return new WorkerFunction(
+        var function = new WorkerFunction(
             method.GetCustomAttribute<FunctionAttribute>()!.Name, method,
             triggers.SelectMany(a => a).OfType<HttpTriggerAttribute>().SingleOrDefault(),
             triggers.SelectMany(a => a).OfType<TimerTriggerAttribute>().SingleOrDefault());
+        if (function.Http is null) return function;
+        var declared = method.DeclaringType!.GetInterfaces().Contains(typeof(IApiFunction))
+            ? method.DeclaringType.GetProperty(nameof(IApiFunction.Operation), BindingFlags.Public | BindingFlags.Static)?.GetValue(null) as ApiOperation
+            : null;
+        return function with
+        {
+            Operation = declared ?? throw new InvalidOperationException($"{function.Name}: the class of an HTTP function is an {nameof(IApiFunction)} that declares its operation."),
+        };
     }
 
     /// <summary>

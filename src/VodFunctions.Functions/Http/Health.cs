@@ -6,11 +6,18 @@ using VodFunctions.Functions.Hosting;
 namespace VodFunctions.Functions.Http;
 
 /// <summary><c>GET /api/health</c>, without a key: 200 when the catalog and the media container answer, else 503.</summary>
-public sealed class Health(CatalogStore catalog, MediaStorage storage, ILogger<Health> logger)
+public sealed class Health(CatalogStore catalog, MediaStorage storage, ILogger<Health> logger) : IApiFunction
 {
+    public static ApiOperation Operation { get; } = new("Service", "Whether the app's storage answers (no key needed).")
+    {
+        Answers = [new("Status", Shape.OneOf(["Healthy", "Unhealthy"]), "`Healthy`; with 503 `ServiceUnavailable`, `Unhealthy`.")],
+        Errors = [new("ServiceUnavailable", "The catalog or the media container does not answer; the answer also has `Status: Unhealthy`.")],
+        Anonymous = true,
+    };
+
     [Function("health")]
     public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "get")] HttpRequest req) =>
-        Api.RunAsync(req, "health", RunAsync, anonymous: true);
+        Api.RunAsync(req, "health", RunAsync);
 
     private async Task<object> RunAsync(ApiRequest request, CancellationToken cancellationToken)
     {
@@ -25,7 +32,10 @@ public sealed class Health(CatalogStore catalog, MediaStorage storage, ILogger<H
         catch (Exception e) when (e is Azure.RequestFailedException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
             logger.LogWarning("Health check failed: {Error}", e.Message);
-            return Results.Json(new { request.RequestId, Status = "Unhealthy" }, Api.Json, statusCode: 503);
+            return Results.Json(new
+            {
+                request.RequestId, Code = "ServiceUnavailable", Message = "The app's storage does not answer.", Status = "Unhealthy",
+            }, Api.Json, statusCode: 503);
         }
     }
 }

@@ -1,5 +1,7 @@
 using Azure.Data.Tables;
 using VodFunctions.Core.Media;
+using VodFunctions.Core.Policies;
+using VodFunctions.Core.Reconcile;
 using VodFunctions.Core.Runs;
 using VodFunctions.Functions.Hosting;
 using VodFunctions.Functions.Timers;
@@ -11,8 +13,26 @@ namespace VodFunctions.Functions.Http;
 /// they were started: <c>RunId</c>, <c>FunctionName</c>, <c>Trigger</c>, <c>IsPastDue</c>, <c>StartTime</c>,
 /// <c>EndTime</c> (absent while it runs), <c>Status</c>, <c>Error</c> and the function's own counts.
 /// </summary>
-public sealed class ListFunctionRuns(RunStore runs)
+public sealed class ListFunctionRuns(RunStore runs) : IApiFunction
 {
+    private static readonly Parameter<string> FunctionName = Param.OneOf("FunctionName", "The timer function (matched case-insensitively).",
+        [PolicySweep.FunctionName, StorageReconciler.FunctionName], ignoreCase: true);
+    private static readonly Parameter<int> PageSize = Param.Int("PageSize", "Runs to list.", 20, 1, 100);
+
+    public static ApiOperation Operation { get; } = new("Runs",
+        "The recorded runs of a timer function, newest first, however they were started (on schedule or `POST /admin/functions/{FunctionName}`).")
+    {
+        Description = "A caller that starts a run waits for it by polling this until a run that started after its call has an `EndTime`.",
+        Parameters = [FunctionName, PageSize],
+        Answers =
+        [
+            new("Runs", Shape.ArrayOf(Shape.Object("`RunId`, `FunctionName`, `Trigger` (`Schedule` or `Admin`), `IsPastDue`, `StartTime`, "
+                + "`EndTime` (absent while it runs), `Status` (`Running`, `Completed`, `Interrupted`, `Failed`), `Error`, and the function's counts")),
+                "The runs."),
+        ],
+        Example = new { FunctionName = "ReconcileStorage", PageSize = 5 },
+    };
+
     private static readonly HashSet<string> SystemProperties = ["PartitionKey", "RowKey", "Timestamp", "odata.etag"];
 
     [Function(nameof(ListFunctionRuns))]
@@ -21,10 +41,8 @@ public sealed class ListFunctionRuns(RunStore runs)
 
     private async Task<object> RunAsync(ApiRequest request, CancellationToken cancellationToken)
     {
-        var name = request.Parameters.Required("FunctionName");
-        var function = TimerRunner.Find(name) ?? throw ApiException.Invalid(
-            $"FunctionName must be one of {string.Join(", ", WorkerFunction.TimerFunctions.Select(f => f.Name))}.");
-        var pageSize = request.Parameters.Int("PageSize", 20, 1, 100);
+        var function = TimerRunner.Find(FunctionName.Read(request))!;
+        var pageSize = PageSize.Read(request);
         var latest = await runs.LatestAsync<TableEntity>(function.Name, pageSize, cancellationToken);
         return new { Runs = latest.Select(Describe) };
     }

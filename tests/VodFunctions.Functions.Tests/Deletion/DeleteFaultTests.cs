@@ -87,7 +87,7 @@ public sealed class DeleteFaultTests
         var blobs = await app.ListBlobsAsync();
         fault.Arm(passing: 0); // the first catalog read fails
 
-        var failed = await app.CallAsync(operation, new { VideoIds = video.VideoId, Force = true });
+        var failed = await app.CallAsync(operation, operation == "DeleteMezzanines" ? new { VideoIds = video.VideoId, Force = true } : new { VideoIds = video.VideoId });
 
         failed.Status.Should().Be(503, failed.ToString());
         failed.Code.Should().Be(code);

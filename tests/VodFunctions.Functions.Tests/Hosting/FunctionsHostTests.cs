@@ -141,6 +141,8 @@ public sealed class FunctionsHostTests(FunctionsHostTests.Hostings hostings) : I
         { "POST", "/api/GetVideoInfo", """{"VideoId": "0123456789abcdef0123456789abcdef"}""", TestApp.AdminKey },
         { "POST", "/api/NoSuchOperation", "{}", TestApp.AdminKey },
         { "GET", "/api/DeleteVideo", null, TestApp.AdminKey },
+        { "POST", "/api/DeleteMezzanines", """{"VideoIds": "0123456789abcdef0123456789abcdef", "Frce": true}""", TestApp.AdminKey },
+        { "GET", "/api/health?Verbose=true", null, null },
         { "POST", "/api/DeleteVideo", "{\"VideoIds\": \"" + new string('a', 1024 * 1024) + "\"}", TestApp.AdminKey },
     };
 
@@ -154,6 +156,21 @@ public sealed class FunctionsHostTests(FunctionsHostTests.Hostings hostings) : I
         hostAnswer.Status.Should().BeInRange(400, 499, hostAnswer.ToString());
         hostAnswer.Code.Should().NotBeNullOrEmpty();
         Comparable(hostAnswer).Should().Be(Comparable(standaloneAnswer));
+    }
+
+    [Theory]
+    [InlineData("/api/openapi.json", "application/json")]
+    [InlineData("/api/reference/", "text/html")]
+    [InlineData("/api/reference/reference.js", "text/javascript")]
+    public async Task TheReferenceIsServedThroughTheHostAsStandalone(string path, string contentType)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        using var viaHost = await Host.SendAsync(request);
+        using var viaStandalone = await Standalone.Client.GetAsync(path);
+
+        ((int)viaHost.Response.StatusCode).Should().Be(200, viaHost.Invocation?.ToString());
+        viaHost.Response.Content.Headers.ContentType!.MediaType.Should().Be(contentType);
+        (await viaHost.Response.Content.ReadAsStringAsync()).Should().Be(await viaStandalone.Content.ReadAsStringAsync());
     }
 
     [Fact]
