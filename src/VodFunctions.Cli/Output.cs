@@ -92,11 +92,11 @@ internal static class Output
     /// Reports a delete: with a dry run's plan what it would remove, else <paramref name="done"/>; then the items it did
     /// not act on. Answers <see cref="ExitCodes.Partial"/> when there were any.
     /// </summary>
-    public static int DeleteReport(this Context context, DeletePlan? plan, string done, string wouldDo, params (string Label, IReadOnlyList<string> Ids)[] skipped)
+    public static int DeleteReport(this Context context, DeleteResponse answer, string done, string wouldDo, params (string Label, IReadOnlyList<string> Ids)[] skipped)
     {
-        if (plan is null)
+        if (answer.Plan is not { } plan)
         {
-            context.Line(done);
+            context.Line(answer.Deleted is { } deleted ? $"{done.TrimEnd('.')}: {Count(deleted.Files, "file")}, {Size(deleted.Bytes)}." : done);
         }
         else
         {

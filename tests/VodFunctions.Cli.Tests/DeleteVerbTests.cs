@@ -29,7 +29,7 @@ public sealed class DeleteVerbTests
 
         var deleted = await Vod.RunAsync(app, ["delete-video", .. ids]);
         deleted.ExitCode.Should().Be(4, deleted.ToString());
-        deleted.Out.Should().Contain("Deleted 23 videos.").And.Contain($"Not found (2): {missing[0]} {missing[1]}");
+        deleted.Out.Should().Contain($"Deleted 23 videos: {blobs} files, ").And.Contain($"Not found (2): {missing[0]} {missing[1]}");
         deleted.Error.Should().Contain("Deleting 25 videos: 25 of 25");
         (await app.ListBlobsAsync("videos/")).Should().BeEmpty();
 
@@ -58,7 +58,7 @@ public sealed class DeleteVerbTests
 
         var deleted = await Vod.RunAsync(app, ["delete-image", "--id", .. imageIds]);
         deleted.ExitCode.Should().Be(0, deleted.ToString());
-        deleted.Out.Should().Contain("Deleted 22 images.");
+        deleted.Out.Should().Contain("Deleted 22 images: 22 files, ");
         (await app.ListBlobsAsync($"{video.Folder}snapshots/")).Should().BeEmpty();
     }
 
@@ -89,7 +89,7 @@ public sealed class DeleteVerbTests
         planned.Json.GetProperty("Plan").GetProperty("Files").GetInt32().Should().Be(2);
         (await client.ListSnapshotsAsync(video.VideoId, "NormalSnapshot")).Images.Should().HaveCount(2);
         var byUrl = await Vod.RunAsync(app, ["delete-image", "--url", .. urls]);
-        byUrl.Out.Should().Contain("Deleted 2 images.");
+        byUrl.Out.Should().Contain("Deleted 2 images: 2 files, ");
         (await client.ListSnapshotsAsync(video.VideoId, "NormalSnapshot")).Images.Should().BeEmpty();
         (await Vod.RunAsync(app, "delete-image", "--video", video.VideoId, "--type", "SpriteSnapshot", "CoverSnapshot")).ExitCode.Should().Be(0);
         (await client.ListSnapshotsAsync(video.VideoId)).Images.Select(i => i.ImageType).Should().OnlyContain(t => t == "SpriteOriginSnapshot").And.HaveCount(2);

@@ -27,7 +27,7 @@ internal static class DeleteVerbs
             var acted = videoIds.Count - answer.NonExistVideoIds.Count - answer.ForbiddenVideoIds.Count;
             return context.Json
                 ? Json(context, merged, answer.NonExistVideoIds, answer.ForbiddenVideoIds)
-                : context.DeleteReport(answer.Plan, $"Deleted {Videos(acted)}.", $"Would delete {Videos(acted)}",
+                : context.DeleteReport(answer, $"Deleted {Videos(acted)}.", $"Would delete {Videos(acted)}",
                     ("Not found", answer.NonExistVideoIds), ("Forbidden (another application's)", answer.ForbiddenVideoIds));
         }) { ids, dryRun };
     }
@@ -46,7 +46,7 @@ internal static class DeleteVerbs
                 ct, checkFirst: true);
             return context.Json
                 ? Json(context, merged)
-                : context.DeleteReport(merged.As<DeleteCompletedResponse>().Plan, $"Deleted {Count(jobIds.Count, "stream")} of video {videoId}.", $"Would delete {Count(jobIds.Count, "stream")}");
+                : context.DeleteReport(merged.As<DeleteCompletedResponse>(), $"Deleted {Count(jobIds.Count, "stream")} of video {videoId}.", $"Would delete {Count(jobIds.Count, "stream")}");
         }) { video, jobs, dryRun };
     }
 
@@ -68,7 +68,7 @@ internal static class DeleteVerbs
             var acted = videoIds.Count - answer.NonExistVideoIds.Count - answer.UnRemoveableVideoIds.Count;
             return context.Json
                 ? Json(context, merged, answer.NonExistVideoIds, answer.UnRemoveableVideoIds)
-                : context.DeleteReport(answer.Plan, $"Deleted the source of {Videos(acted)}.", $"Would delete the source of {Videos(acted)}",
+                : context.DeleteReport(answer, $"Deleted the source of {Videos(acted)}.", $"Would delete the source of {Videos(acted)}",
                     ("Not found", answer.NonExistVideoIds), ("Kept (playback source without --force, or another application's)", answer.UnRemoveableVideoIds));
         }) { ids, force, dryRun };
     }
@@ -105,7 +105,7 @@ internal static class DeleteVerbs
                     ct, checkFirst: true);
                 what = Count(targets.Count, "image");
             }
-            return context.Json ? Json(context, merged) : context.DeleteReport(merged.As<DeleteCompletedResponse>().Plan, $"Deleted {what}.", $"Would delete {what}");
+            return context.Json ? Json(context, merged) : context.DeleteReport(merged.As<DeleteCompletedResponse>(), $"Deleted {what}.", $"Would delete {what}");
         }) { urls, imageIds, video, types, dryRun };
         return verb;
     }
@@ -123,7 +123,7 @@ internal static class DeleteVerbs
             var acted = Count(mediaIds.Count - answer.NonExistMediaIds.Count, "attached media", "attached media");
             return context.Json
                 ? Json(context, merged, answer.NonExistMediaIds)
-                : context.DeleteReport(answer.Plan, $"Deleted {acted}.", $"Would delete {acted}", ("Not found", answer.NonExistMediaIds));
+                : context.DeleteReport(answer, $"Deleted {acted}.", $"Would delete {acted}", ("Not found", answer.NonExistMediaIds));
         }) { ids, dryRun };
     }
 
@@ -143,7 +143,7 @@ internal static class DeleteVerbs
                 context.WriteJson(answer);
                 return ExitCodes.Success;
             }
-            return context.DeleteReport(answer.Plan, $"Deleted the uncommitted upload blocks of {mediaId}.", "Would delete its uncommitted upload blocks");
+            return context.DeleteReport(answer, $"Deleted the uncommitted upload blocks of {mediaId}.", "Would delete its uncommitted upload blocks");
         }) { id, mediaType, dryRun };
     }
 

@@ -1,6 +1,6 @@
 namespace VodFunctions.Core.Deletion;
 
-public sealed record DeleteAttachedMediaResult(IReadOnlyList<string> NonExistMediaIds, DeletePlan? Plan);
+public sealed record DeleteAttachedMediaResult(IReadOnlyList<string> NonExistMediaIds, DeleteResult Outcome);
 
 /// <summary>DeleteAttachedMedia: each attached media's folder <c>attached/{MediaId}/</c> and record.</summary>
 public sealed class DeleteAttachedMedia(CatalogStore catalog, DeletionEngine engine)
@@ -16,6 +16,6 @@ public sealed class DeleteAttachedMedia(CatalogStore catalog, DeletionEngine eng
             _ => DeleteParts.All(DeleteKind.All, MediaStorage.AttachedFolder(r.MediaId))));
 
         var outcome = await engine.RunAsync(jobs, request, cancellationToken);
-        return outcome.Ok ? new DeleteAttachedMediaResult(missing, outcome.Value) : outcome.Error!;
+        return outcome.Ok ? new DeleteAttachedMediaResult(missing, outcome.Value!) : outcome.Error!;
     }
 }

@@ -13,10 +13,10 @@ public sealed class DeleteImages(CatalogStore catalog, MediaStorage storage, Del
     public const int SliceImages = 200;
     private const int SliceChars = 24 * 1024;
 
-    public Task<Result<DeletePlan?>> ByUrlsAsync(IReadOnlyList<string> urls, AppScope scope, DeleteRequest request, CancellationToken cancellationToken = default) =>
+    public Task<Result<DeleteResult>> ByUrlsAsync(IReadOnlyList<string> urls, AppScope scope, DeleteRequest request, CancellationToken cancellationToken = default) =>
         ByRecordsAsync(urls.Select(url => ($"ImageURL {url}", (Func<Task<ImageEntity?>>)(() => FindByUrlAsync(url, cancellationToken)))), scope, request, cancellationToken);
 
-    public Task<Result<DeletePlan?>> ByIdsAsync(IReadOnlyList<string> imageIds, AppScope scope, DeleteRequest request, CancellationToken cancellationToken = default) =>
+    public Task<Result<DeleteResult>> ByIdsAsync(IReadOnlyList<string> imageIds, AppScope scope, DeleteRequest request, CancellationToken cancellationToken = default) =>
         ByRecordsAsync(imageIds.Select(id => ($"ImageId {id}", (Func<Task<ImageEntity?>>)(() => catalog.GetImageAsync(id, cancellationToken)))), scope, request, cancellationToken);
 
     /// <summary>An ImageURL as it is matched: decoded once when it arrives URL-encoded; null when it is not a URL at all (no scheme, malformed).</summary>
@@ -30,7 +30,7 @@ public sealed class DeleteImages(CatalogStore catalog, MediaStorage storage, Del
     }
 
     /// <summary>A video's images of the given types (or <see cref="AllTypes"/>) and everything under their snapshot folders.</summary>
-    public async Task<Result<DeletePlan?>> ByVideoAsync(string videoId, IReadOnlyList<string> types, AppScope scope, DeleteRequest request, CancellationToken cancellationToken = default)
+    public async Task<Result<DeleteResult>> ByVideoAsync(string videoId, IReadOnlyList<string> types, AppScope scope, DeleteRequest request, CancellationToken cancellationToken = default)
     {
         var video = await catalog.GetVideoAsync(videoId, cancellationToken);
         if (video is null || video.Deleting) return VodError.ImageNotFound() with { Message = $"Video {videoId} does not exist." };
@@ -41,14 +41,17 @@ public sealed class DeleteImages(CatalogStore catalog, MediaStorage storage, Del
         if (request.DryRun) return await engine.RunAsync([Snapshots(videoId, Selected, folders, request)], request, cancellationToken);
         // A long video may hold thousands of snapshots: they go in slices, each a journalled delete (and event) of its
         // own, the folders with the last; a retry after a fault continues with what is left.
+        var deleted = DeleteResult.Of(new DeletedFiles(0, 0));
         for (var more = true; ;)
         {
-            var result = await engine.RunAsync([Snapshots(videoId, Selected, folders, request, sliced => more = sliced)], request, cancellationToken);
-            if (!result.Ok || !more) return result;
+            var slice = await engine.RunAsync([Snapshots(videoId, Selected, folders, request, sliced => more = sliced)], request, cancellationToken);
+            if (!slice.Ok) return slice;
+            deleted = deleted.Add(slice.Value!);
+            if (!more) return deleted;
         }
     }
 
-    private async Task<Result<DeletePlan?>> ByRecordsAsync(IEnumerable<(string Named, Func<Task<ImageEntity?>> Find)> finders, AppScope scope, DeleteRequest request, CancellationToken cancellationToken)
+    private async Task<Result<DeleteResult>> ByRecordsAsync(IEnumerable<(string Named, Func<Task<ImageEntity?>> Find)> finders, AppScope scope, DeleteRequest request, CancellationToken cancellationToken)
     {
         var images = new List<ImageEntity>();
         foreach (var (named, find) in finders)

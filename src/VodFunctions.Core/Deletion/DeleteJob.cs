@@ -52,3 +52,17 @@ public sealed record DeleteOutcome(bool Ok, DeleteTally? Deleted);
 
 /// <summary>The counts of a dry run: what the real call would delete now.</summary>
 public sealed record DeletePlan(int Files, long Bytes, int Records, IReadOnlyList<string> Paths);
+
+/// <summary>What a call removed: its files and their bytes (files a concurrent caller removed first are theirs to count).</summary>
+public sealed record DeletedFiles(int Files, long Bytes);
+
+/// <summary>A delete call's outcome: in a dry run its <see cref="Plan"/>, else what it <see cref="Deleted"/>.</summary>
+public sealed record DeleteResult(DeletePlan? Plan, DeletedFiles? Deleted)
+{
+    public static DeleteResult Of(DeletedFiles deleted) => new(null, deleted);
+    public static DeleteResult Of(DeletePlan plan) => new(plan, null);
+
+    /// <summary>Two parts of one call (the slices of a long video's snapshots) as one.</summary>
+    public DeleteResult Add(DeleteResult other) => new(Plan ?? other.Plan,
+        Deleted is null ? other.Deleted : other.Deleted is null ? Deleted : new(Deleted.Files + other.Deleted.Files, Deleted.Bytes + other.Deleted.Bytes));
+}

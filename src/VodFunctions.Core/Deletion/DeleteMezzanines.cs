@@ -1,6 +1,6 @@
 namespace VodFunctions.Core.Deletion;
 
-public sealed record DeleteMezzaninesResult(IReadOnlyList<string> NonExistVideoIds, IReadOnlyList<string> UnRemoveableVideoIds, DeletePlan? Plan);
+public sealed record DeleteMezzaninesResult(IReadOnlyList<string> NonExistVideoIds, IReadOnlyList<string> UnRemoveableVideoIds, DeleteResult Outcome);
 
 /// <summary>
 /// DeleteMezzanines: each video's source file; the video, streams and images stay and the mezzanine
@@ -27,7 +27,7 @@ public sealed class DeleteMezzanines(CatalogStore catalog, DeletionEngine engine
         var targets = videoIds.Except(missing).Except(unremovable);
 
         var outcome = await engine.RunAsync(targets.Select(id => Job(id, request)), request, cancellationToken);
-        return outcome.Ok ? new DeleteMezzaninesResult(missing, unremovable, outcome.Value) : outcome.Error!;
+        return outcome.Ok ? new DeleteMezzaninesResult(missing, unremovable, outcome.Value!) : outcome.Error!;
     }
 
     /// <summary>One video's mezzanine folder (callers check removability first, as <see cref="RunAsync"/> does).</summary>

@@ -5,7 +5,7 @@ public sealed class DeleteStreams(CatalogStore catalog, MediaReader reader, Dele
 {
     public const string FailedCode = "DeleteStreamFailed";
 
-    public async Task<Result<DeletePlan?>> RunAsync(string videoId, IReadOnlyList<string> jobIds, AppScope scope, DeleteRequest request, CancellationToken cancellationToken = default)
+    public async Task<Result<DeleteResult>> RunAsync(string videoId, IReadOnlyList<string> jobIds, AppScope scope, DeleteRequest request, CancellationToken cancellationToken = default)
     {
         var found = await reader.FindVideoAsync(videoId, scope, cancellationToken);
         if (!found.Ok) return found.Error!;

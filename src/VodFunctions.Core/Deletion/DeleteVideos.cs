@@ -1,6 +1,6 @@
 namespace VodFunctions.Core.Deletion;
 
-public sealed record DeleteVideosResult(IReadOnlyList<string> NonExistVideoIds, IReadOnlyList<string> ForbiddenVideoIds, DeletePlan? Plan);
+public sealed record DeleteVideosResult(IReadOnlyList<string> NonExistVideoIds, IReadOnlyList<string> ForbiddenVideoIds, DeleteResult Outcome);
 
 /// <summary>DeleteVideo: each video completely, everything under <c>videos/{VideoId}/</c> and its records.</summary>
 public sealed class DeleteVideos(CatalogStore catalog, DeletionEngine engine)
@@ -16,7 +16,7 @@ public sealed class DeleteVideos(CatalogStore catalog, DeletionEngine engine)
         var targets = videos.OfType<VideoEntity>().Where(v => scope.CanAccess(v.AppId)).Select(v => v.VideoId);
 
         var outcome = await engine.RunAsync(targets.Select(id => Job(id, request)), request, cancellationToken);
-        return outcome.Ok ? new DeleteVideosResult(missing, forbidden, outcome.Value) : outcome.Error!;
+        return outcome.Ok ? new DeleteVideosResult(missing, forbidden, outcome.Value!) : outcome.Error!;
     }
 
     public DeleteJob Job(string videoId, DeleteRequest request) =>

@@ -51,17 +51,17 @@ public sealed class DeletionEngine(
 
     /// <summary>
     /// Runs the jobs of one request: in a dry run their plan; else every partition's delete at once, sharing one limit on blobs
-    /// in flight. Answers the plan (null when not a dry run), or the failed code of a job that storage failed.
+    /// in flight. Answers the plan, or what was deleted, or the failed code of a job that storage failed.
     /// </summary>
-    public async Task<Result<DeletePlan?>> RunAsync(IEnumerable<DeleteJob> jobs, DeleteRequest request, CancellationToken cancellationToken = default)
+    public async Task<Result<DeleteResult>> RunAsync(IEnumerable<DeleteJob> jobs, DeleteRequest request, CancellationToken cancellationToken = default)
     {
         var all = jobs.ToList();
-        if (request.DryRun) return await PlanAsync(all, cancellationToken);
+        if (request.DryRun) return DeleteResult.Of(await PlanAsync(all, cancellationToken));
         using var gate = NewGate();
         var outcomes = await Task.WhenAll(all.Select(job => DeleteAsync(job, gate, cancellationToken)));
         return all.Where((_, i) => !outcomes[i].Ok).FirstOrDefault() is { } failed
             ? new VodError(failed.FailedCode, "Storage failed while deleting; the deletion is journalled and is finished by a retry or the reconcile sweep.")
-            : (DeletePlan?)null;
+            : DeleteResult.Of(new DeletedFiles(outcomes.Sum(o => o.Deleted?.Files ?? 0), outcomes.Sum(o => o.Deleted?.Bytes ?? 0)));
     }
 
     /// <summary>

@@ -138,7 +138,7 @@ public sealed class PolicySweep(
             foreach (var decision in decisions.Where(d => d.Verdict == Verdict.Act))
             {
                 if (matches.Count >= left) return matches;
-                var plan = (await engine.RunAsync([Job(decision, current, dryRun)], dryRun, cancellationToken)).Value!;
+                var plan = (await engine.RunAsync([Job(decision, current, dryRun)], dryRun, cancellationToken)).Value!.Plan!;
                 matches.Add(new PolicyMatch(decision.VideoId, current.Action, plan.Files, plan.Bytes));
             }
         }

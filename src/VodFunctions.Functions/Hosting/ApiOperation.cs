@@ -112,6 +112,10 @@ public sealed record Field(string Name, Shape Shape, string Description)
     /// <summary>Every delete's <c>Plan</c>, answered with <c>DryRun: true</c>.</summary>
     public static readonly Field Plan = new("Plan", Shape.Of<Core.Deletion.DeletePlan>(),
         "Only with `DryRun: true`: what the call would delete: `Files`, `Bytes`, `Records` and up to 100 sample `Paths`.") { Optional = true };
+
+    /// <summary>What every delete removed (not in a dry run).</summary>
+    public static readonly Field Deleted = new("Deleted", Shape.Of<Core.Deletion.DeletedFiles>(),
+        "Except with `DryRun: true`: what the call removed: `Files` and their `Bytes` (files another call removed first are counted there).") { Optional = true };
 }
 
 /// <summary>An error code an operation answers, with its HTTP status and when.</summary>

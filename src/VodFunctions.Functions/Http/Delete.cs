@@ -18,7 +18,7 @@ public sealed class DeleteVideo(DeleteVideos delete) : IApiFunction
         [
             new("NonExistVideoIds", Shape.Ids, "The given IDs of videos that do not exist."),
             new("ForbiddenVideoIds", Shape.Ids, "The given IDs of videos of applications the key may not change (not deleted)."),
-            Field.Plan,
+            Field.Plan, Field.Deleted,
         ],
         Errors = [new("InvalidVideo.NotFound", "None of the given videos exists.")],
         FailedCode = DeleteVideos.FailedCode,
@@ -31,7 +31,7 @@ public sealed class DeleteVideo(DeleteVideos delete) : IApiFunction
 
     private async Task<object> RunAsync(ApiRequest request, CancellationToken cancellationToken) =>
         (await delete.RunAsync(VideoIds.Read(request), request.Scope, request.DeleteRequest(), cancellationToken))
-            .Answer(r => new { r.NonExistVideoIds, r.ForbiddenVideoIds, r.Plan });
+            .Answer(r => new { r.NonExistVideoIds, r.ForbiddenVideoIds, r.Outcome.Plan, r.Outcome.Deleted });
 }
 
 public sealed class DeleteStream(DeleteStreams delete) : IApiFunction
@@ -46,7 +46,7 @@ public sealed class DeleteStream(DeleteStreams delete) : IApiFunction
         Description = "The `OD` stream that is the mezzanine itself (NoTranscode and AsyncTranscode videos) is removed only by "
             + "`DeleteMezzanines` with `Force`; naming its JobId here is `InvalidParameter` and deletes nothing.",
         Parameters = [VideoId, JobIds, Param.DryRun],
-        Answers = [Field.Plan],
+        Answers = [Field.Plan, Field.Deleted],
         Errors =
         [
             new("InvalidVideo.NotFound", "The video does not exist."),
@@ -64,7 +64,7 @@ public sealed class DeleteStream(DeleteStreams delete) : IApiFunction
     {
         var videoId = VideoId.Read(request);
         var jobIds = JobIds.Read(request);
-        return (await delete.RunAsync(videoId, jobIds, request.Scope, request.DeleteRequest(), cancellationToken)).Answer(plan => new { Plan = plan });
+        return (await delete.RunAsync(videoId, jobIds, request.Scope, request.DeleteRequest(), cancellationToken)).Answer(r => r);
     }
 }
 
@@ -86,7 +86,7 @@ public sealed class DeleteMezzaninesFunction(DeleteMezzanines delete) : IApiFunc
         [
             new("NonExistVideoIds", Shape.Ids, "The given IDs of videos that do not exist."),
             new("UnRemoveableVideoIds", Shape.Ids, "The given IDs whose mezzanine is kept: their playback without `Force`, or of applications the key may not change."),
-            Field.Plan,
+            Field.Plan, Field.Deleted,
         ],
         FailedCode = DeleteMezzanines.FailedCode,
         Example = new { VideoIds = new[] { ExampleIds.Video }, Force = true },
@@ -101,7 +101,7 @@ public sealed class DeleteMezzaninesFunction(DeleteMezzanines delete) : IApiFunc
         var ids = VideoIds.Read(request);
         var force = Force.Read(request);
         return (await delete.RunAsync(ids, force, request.Scope, request.DeleteRequest(), cancellationToken))
-            .Answer(r => new { r.NonExistVideoIds, r.UnRemoveableVideoIds, r.Plan });
+            .Answer(r => new { r.NonExistVideoIds, r.UnRemoveableVideoIds, r.Outcome.Plan, r.Outcome.Deleted });
     }
 }
 
@@ -127,7 +127,7 @@ public sealed class DeleteImage(DeleteImages delete) : IApiFunction
     public static ApiOperation Operation { get; } = new("Delete", "Deletes images by URL, by ID, or a video's snapshots by type. All named images or none.")
     {
         Parameters = [DeleteImageType, ImageURLs, ImageIds, VideoId, ImageType, Param.DryRun],
-        Answers = [Field.Plan],
+        Answers = [Field.Plan, Field.Deleted],
         Errors = [new("NoSuchResource", "An image named (or in VideoId mode the video) does not exist; the message names it, and nothing is deleted.")],
         FailedCode = DeleteImages.FailedCode,
         Example = new { DeleteImageType = "VideoId", VideoId = ExampleIds.Video, ImageType = new[] { "SpriteSnapshot", "SpriteOriginSnapshot" } },
@@ -140,7 +140,7 @@ public sealed class DeleteImage(DeleteImages delete) : IApiFunction
     private async Task<object> RunAsync(ApiRequest request, CancellationToken cancellationToken)
     {
         var deleteRequest = request.DeleteRequest();
-        Result<DeletePlan?> result;
+        Result<DeleteResult> result;
         switch (DeleteImageType.Read(request))
         {
             case "ImageURL":
@@ -157,7 +157,7 @@ public sealed class DeleteImage(DeleteImages delete) : IApiFunction
                 result = await delete.ByVideoAsync(videoId, ImageType.Require(request), request.Scope, deleteRequest, cancellationToken);
                 break;
         }
-        return result.Answer(plan => new { Plan = plan });
+        return result.Answer(r => r);
     }
 }
 
@@ -169,7 +169,7 @@ public sealed class DeleteAttachedMediaFunction(DeleteAttachedMedia delete) : IA
     public static ApiOperation Operation { get; } = new("Delete", "Deletes attached media: its files and records.")
     {
         Parameters = [MediaIds, Param.DryRun],
-        Answers = [new("NonExistMediaIds", Shape.Ids, "The given IDs of attached media that do not exist."), Field.Plan],
+        Answers = [new("NonExistMediaIds", Shape.Ids, "The given IDs of attached media that do not exist."), Field.Plan, Field.Deleted],
         FailedCode = DeleteAttachedMedia.FailedCode,
         Example = new { MediaIds = new[] { ExampleIds.Attached } },
     };
@@ -180,7 +180,7 @@ public sealed class DeleteAttachedMediaFunction(DeleteAttachedMedia delete) : IA
 
     private async Task<object> RunAsync(ApiRequest request, CancellationToken cancellationToken) =>
         (await delete.RunAsync(MediaIds.Read(request), request.Scope, request.DeleteRequest(), cancellationToken))
-            .Answer(r => new { r.NonExistMediaIds, r.Plan });
+            .Answer(r => new { r.NonExistMediaIds, r.Outcome.Plan, r.Outcome.Deleted });
 }
 
 public sealed class DeleteMultipartUploadFunction(DeleteMultipartUpload delete) : IApiFunction
@@ -192,7 +192,7 @@ public sealed class DeleteMultipartUploadFunction(DeleteMultipartUpload delete) 
         "Deletes the upload blocks of a mezzanine that was never committed; a committed mezzanine is untouched.")
     {
         Parameters = [MediaId, MediaType, Param.DryRun],
-        Answers = [Field.Plan],
+        Answers = [Field.Plan, Field.Deleted],
         Errors =
         [
             new("InvalidVideo.NotFound", "The video does not exist.", StatusCodes.Status400BadRequest),
@@ -209,6 +209,6 @@ public sealed class DeleteMultipartUploadFunction(DeleteMultipartUpload delete) 
     {
         var mediaId = MediaId.Read(request);
         MediaType.Read(request);
-        return (await delete.RunAsync(mediaId, request.Scope, request.DeleteRequest().DryRun, cancellationToken)).Answer(plan => new { Plan = plan });
+        return (await delete.RunAsync(mediaId, request.Scope, request.DeleteRequest().DryRun, cancellationToken)).Answer(r => r);
     }
 }
