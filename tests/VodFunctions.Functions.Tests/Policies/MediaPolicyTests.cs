@@ -79,6 +79,7 @@ public sealed class MediaPolicyTests
     [InlineData("""{"Action":"DeleteVideo","MinAge":"P90D","Statuses":["Gone"]}""", "InvalidParameter")]
     [InlineData("""{"Action":"DeleteVideo","MinAge":"P90D","Enabled":"maybe"}""", "InvalidParameter")]
     [InlineData("""{"Action":"DeleteVideo","MinAge":"P90D","CateIds":{"a":1}}""", "InvalidParameter")]
+    [InlineData("""{"Action":"DeleteVideo","MinAge":"P90D","AppId":"bad app"}""", "InvalidParameter")]
     [InlineData("""{"MinAge":"P90D"}""", "MissingParameter")]
     [InlineData("""{"Action":"DeleteVideo"}""", "MissingParameter")]
     public async Task InvalidPoliciesAreRefusedAndNothingIsStored(string body, string code)
