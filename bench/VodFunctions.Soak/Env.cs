@@ -151,6 +151,8 @@ public sealed class AppUnderTest(string dll, Azurite storage, string part) : IAs
             ["AzureWebJobs__ApplyMediaPolicies__Disabled"] = "true", ["AzureWebJobs__ReconcileStorage__Disabled"] = "true",
             // Short runs: recovery runs come often, and a storage walk of the whole container would crowd out the trials.
             ["Vod__Policies__RunBudget"] = "00:00:30", ["Vod__Reconcile__RunBudget"] = "00:00:05",
+            // The timer runs' progress in the log.
+            ["Logging__LogLevel__VodFunctions.Core.Policies"] = "Information", ["Logging__LogLevel__VodFunctions.Core.Reconcile"] = "Information",
         };
         for (var app = 0; app < Apps.Length; app++)
         {
@@ -232,7 +234,6 @@ public sealed class Api
         {
             using var response = await _http.SendAsync(request, cancellationToken);
             var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken);
-            Stats.Record(label, (int)response.StatusCode, start);
             var text = response.Content.Headers.ContentType?.MediaType?.Contains("json") == true ? Encoding.UTF8.GetString(bytes) : "";
             JsonElement json = default;
             if (text.Length > 0)
@@ -245,7 +246,9 @@ public sealed class Api
                 {
                 }
             }
-            return new Answer((int)response.StatusCode, json, text, response.Headers.TryGetValues("x-request-id", out var ids) ? ids.First() : null);
+            var answer = new Answer((int)response.StatusCode, json, text, response.Headers.TryGetValues("x-request-id", out var ids) ? ids.First() : null);
+            Stats.Record(label, answer.Status, start, answer.Code);
+            return answer;
         }
         catch (Exception e) when (e is HttpRequestException or IOException || e is TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
@@ -261,10 +264,10 @@ public sealed class Stats
     private readonly Lock _lock = new();
     private readonly Dictionary<string, List<double>> _latencies = [];
     private readonly Dictionary<(string Op, int Status), int> _statuses = [];
-    private readonly List<(string Op, int Status, long Start, long End)> _serverErrors = [];
+    private readonly List<(string Op, int Status, string? Code, DateTime At, long Start, long End)> _serverErrors = [];
     private readonly List<(long Start, long End)> _outages = [];
 
-    public void Record(string op, int status, long start)
+    public void Record(string op, int status, long start, string? code = null)
     {
         var end = Stopwatch.GetTimestamp();
         lock (_lock)
@@ -272,7 +275,7 @@ public sealed class Stats
             if (!_latencies.TryGetValue(op, out var list)) _latencies[op] = list = [];
             list.Add(Stopwatch.GetElapsedTime(start, end).TotalMilliseconds);
             _statuses[(op, status)] = _statuses.GetValueOrDefault((op, status)) + 1;
-            if (status >= 500) _serverErrors.Add((op, status, start, end));
+            if (status >= 500) _serverErrors.Add((op, status, code, DateTime.UtcNow, start, end));
         }
     }
 
@@ -301,9 +304,9 @@ public sealed class Stats
     {
         lock (_lock)
         {
-            foreach (var (op, status, start, end) in _serverErrors)
+            foreach (var (op, status, code, at, start, end) in _serverErrors)
             {
-                var item = $"{op} {status} at {start}";
+                var item = $"{op} {status} {code} answered at {at:HH:mm:ss.fff} UTC";
                 if (status == 500) violations.Add(Violations.Status500, item, "");
                 else if (!_outages.Any(o => start <= o.End && end >= o.Start)) violations.Add(Violations.Status5xx, item, "");
             }

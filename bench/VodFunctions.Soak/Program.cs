@@ -3,12 +3,18 @@ using System.Security.Cryptography;
 using System.Text;
 using VodFunctions.Soak;
 
-// Usage: soak.sh [--seed N] [--trials N] [--outages N] [--load-minutes N] [--clients N] [--recovery-seconds N] [parts...]
+// Usage: soak.sh [--seed N] [--trials N] [--outages N] [--load-minutes N] [--clients N] [--recovery-seconds N] [--plan] [parts...]
 // (soak.sh installs Azurite, builds the app and this harness, and runs it from the repository's root.)
 if (Options.Parse(args) is not { } options)
 {
-    Console.Error.WriteLine("Usage: ./soak.sh [--seed N] [--trials N] [--outages N] [--load-minutes N] [--clients N] [--recovery-seconds N] [crash] [outage] [load] [corpus]");
+    Console.Error.WriteLine("Usage: ./soak.sh [--seed N] [--trials N] [--outages N] [--load-minutes N] [--clients N] [--recovery-seconds N] [--plan] [crash] [outage] [load] [corpus]");
     return 2;
+}
+if (options.PlanOnly)
+{
+    foreach (var plan in Kinds.Plan(new Random(options.Seed), options.Trials, Kinds.CrashMix)) Console.WriteLine($"crash  {plan}");
+    foreach (var plan in Kinds.Plan(new Random(options.Seed + 1), options.Outages, Kinds.OutageMix)) Console.WriteLine($"outage {plan}");
+    return 0;
 }
 var directory = Directory.CreateTempSubdirectory("vod-soak-").FullName;
 Log.Open(directory);
@@ -82,7 +88,8 @@ async Task<List<string>> TrialsAsync(Part part, bool outages)
 }
 
 public sealed record Options(
-    int Seed, int Trials, int Outages, double LoadMinutes, int Clients, int RecoverySeconds, IReadOnlyList<string> Parts, string AppDll, string Azurite)
+    int Seed, int Trials, int Outages, double LoadMinutes, int Clients, int RecoverySeconds, IReadOnlyList<string> Parts, string AppDll, string Azurite,
+    bool PlanOnly = false)
 {
     public static readonly string[] AllParts = ["crash", "outage", "load", "corpus"];
 
@@ -104,6 +111,7 @@ public sealed record Options(
                     "--load-minutes" => options with { LoadMinutes = double.Parse(Next(), System.Globalization.CultureInfo.InvariantCulture) },
                     "--clients" => options with { Clients = int.Parse(Next()) },
                     "--recovery-seconds" => options with { RecoverySeconds = int.Parse(Next()) },
+                    "--plan" => options with { PlanOnly = true },
                     "--app" => options with { AppDll = Next() },
                     "--azurite" => options with { Azurite = Next() },
                     var part when AllParts.Contains(part) => options,

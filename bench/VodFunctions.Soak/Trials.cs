@@ -311,7 +311,7 @@ public sealed class TrialRunner(Part part, bool outages)
         var (answers, ms) = await request;
         if (ms < delay) Learn(t, answers, ms);
         t.Told = answers.Any(a => a.Status == 200);
-        t.Notes.Add($"{answers.Count(a => a.Status != 0)}/{answers.Length} answered");
+        t.Notes.Add($"answers {Statuses(answers)}");
         t.Step("delete+kill");
         await ClassifyAsync(t, "kill");
         t.Step("classify");
@@ -393,11 +393,14 @@ public sealed class TrialRunner(Part part, bool outages)
         var during = await reads;
         if (ms < delay) Learn(t, answers, ms);
         t.Told = answers.Any(a => a.Status == 200);
-        t.Notes.Add($"down {Stopwatch.GetElapsedTime(start).TotalSeconds:F1} s; answers {string.Join(",", answers.Select(a => a.Status).Distinct())}; reads in it {string.Join(",", during.Select(a => a.Status).Distinct())}");
+        t.Notes.Add($"down {Stopwatch.GetElapsedTime(start).TotalSeconds:F1} s; answers {Statuses(answers)}; reads in it {Statuses(during)}");
         await ClassifyAsync(t, "outage");
         await ProbeAsync(t);
         await RecoverAsync(t);
     }
+
+    private static string Statuses(IEnumerable<Answer> answers) =>
+        string.Join(" ", answers.GroupBy(a => a.Status).OrderBy(g => g.Key).Select(g => $"{(g.Key == 0 ? "none" : g.Key)}{(g.Count() > 1 ? $"x{g.Count()}" : "")}"));
 
     /// <summary>Blobs of the trial's items still in storage (under their folders, or by name).</summary>
     private static int Count(Trial t, HashSet<string> present) =>
@@ -510,7 +513,9 @@ public sealed class TrialRunner(Part part, bool outages)
             await Task.Delay(1000);
         }
         t.Told |= answer.Status == 200;
-        t.Notes.Add($"retry {answer.Status}{(answer.Code is { } code ? " " + code : "")}");
+        // Once more, as a client does whose answer was lost: nothing is left to delete, and nothing may be reported deleted again.
+        var again = await t.Request();
+        t.Notes.Add($"retry {answer.Status}{(answer.Code is { } code ? " " + code : "")}, again {again.Status}");
         await TrySettleAsync(t, late: true);
     }
 
@@ -610,9 +615,11 @@ public sealed class TrialRunner(Part part, bool outages)
         if (open.Count > 0 && !late) return false;
         if (open.Count > 0)
         {
+            var halfDone = t.Items.Where((_, i) => states[i] == ItemState.Unfinished).ToList();
             t.Violations.Add(Violations.Unfinished, $"trial {t.Plan.Index}",
-                $"{t.Plan.Kind} recovered by {t.Plan.Recovery}: {open.Count} of {t.Items.Count} items ({string.Join(", ", open.Take(3))}) still " +
-                $"{(t.Told ? "not deleted after a success answer" : "half-done")} {(DateTimeOffset.UtcNow - t.Interrupted).TotalSeconds:F0} s after the interruption");
+                $"{t.Plan.Kind} recovered by {t.Plan.Recovery}, {(DateTimeOffset.UtcNow - t.Interrupted).TotalSeconds:F0} s after the interruption: " +
+                $"{halfDone.Count} of {t.Items.Count} items half-done ({string.Join(", ", halfDone.Take(3))}), " +
+                $"{open.Count - halfDone.Count} untouched although an answer or a completed run said they were deleted");
             await FinishAsync(open);
             present = await Checks.ListAsync(part.Container, t.Prefixes);
             states = await StatesAsync(t, present);
