@@ -152,7 +152,7 @@ public sealed class AppUnderTest(string dll, Azurite storage, string part) : IAs
             // Short runs: recovery runs come often, and a storage walk of the whole container would crowd out the trials.
             ["Vod__Policies__RunBudget"] = "00:00:30", ["Vod__Reconcile__RunBudget"] = "00:00:05",
             // The timer runs' progress in the log.
-            ["Logging__LogLevel__VodFunctions.Core.Policies"] = "Information", ["Logging__LogLevel__VodFunctions.Core.Reconcile"] = "Information",
+            ["Logging__LogLevel__VodFunctions.Core.Policies"] = "Information", ["Logging__LogLevel__VodFunctions.Core.Deletion"] = "Information", ["Logging__LogLevel__VodFunctions.Core.Reconcile"] = "Information",
         };
         for (var app = 0; app < Apps.Length; app++)
         {
