@@ -1,14 +1,14 @@
-// VodFunctions on Azure: the function app (an Azure Functions custom handler), its storage, identity,
+// VodFunctions on Azure: the function app (an Azure Functions .NET isolated worker), its storage, identity,
 // role assignments and monitoring. Deploy into a resource group (docs/deploy.md):
 //   az deployment group create -g <group> -f infra/main.bicep -p infra/main.bicepparam
 //
 // Hosting plan: Flex Consumption (FC1). It is the Linux serverless plan that needs no shared key
 // anywhere: the app package is pulled from a blob container with the managed identity, where Linux
 // Consumption is being retired and Elastic Premium needs an Azure Files content share reached with
-// the account key (which allowSharedKeyAccess: false forbids). It scales to zero, runs custom
-// handlers (runtime 'custom'), and supports VNet integration if the catalog must go private later.
-// On Flex the worker runtime is functionAppConfig.runtime.name = 'custom', the plan's form of
-// FUNCTIONS_WORKER_RUNTIME=custom; Flex refuses FUNCTIONS_WORKER_RUNTIME and
+// the account key (which allowSharedKeyAccess: false forbids). It scales to zero, runs .NET 10
+// isolated workers (runtime 'dotnet-isolated' 10.0), and supports VNet integration if the catalog
+// must go private later. On Flex the worker runtime is functionAppConfig.runtime, the plan's form of
+// FUNCTIONS_WORKER_RUNTIME=dotnet-isolated; Flex refuses FUNCTIONS_WORKER_RUNTIME and
 // FUNCTIONS_EXTENSION_VERSION as app settings, so they are not set.
 
 targetScope = 'resourceGroup'
@@ -203,7 +203,7 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'AzureWebJobsStorage__clientId', value: identity.properties.clientId }
         { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: appInsights.properties.ConnectionString }
         { name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING', value: 'ClientId=${identity.properties.clientId};Authorization=AAD' }
-        // Timer schedules: each timer's function.json reads %Vod__Schedules__{Name}%.
+        // Timer schedules: each [TimerTrigger] reads %Vod__Schedules__{Name}% (the host needs them set).
         { name: 'Vod__Schedules__ApplyMediaPolicies', value: applyMediaPoliciesSchedule }
         { name: 'Vod__Schedules__ReconcileStorage', value: reconcileStorageSchedule }
         // The admin key; add Full and ReadOnly keys as Vod__Keys__1__..., Vod__Keys__2__... (API.md section 8).
@@ -228,8 +228,8 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
         instanceMemoryMB: instanceMemoryMB
       }
       runtime: {
-        name: 'custom' // host.json customHandler: the self-contained VodFunctions.Functions executable
-        version: '1.0'
+        name: 'dotnet-isolated' // the framework-dependent VodFunctions.Functions.dll (scripts/publish.sh)
+        version: '10.0'
       }
     }
   }

@@ -27,24 +27,30 @@ public sealed class AppProcess : IAsyncDisposable
     public string TablePrefix { get; }
     public int ProcessId => _process.Id;
 
-    /// <param name="dll">The app's build output; by default the copy next to this program.</param>
-    /// <param name="log">Gets the app's output lines; by default its standard error goes to this program's, prefixed.</param>
-    public static async Task<AppProcess> StartAsync(
-        string storage, IDictionary<string, string>? settings = null, string? dll = null, Action<string>? log = null)
+    /// <summary>The app's settings: the storage, storage names of its own, one admin key, no throttling, warnings only.</summary>
+    public static Dictionary<string, string> Settings(string storage)
     {
-        var port = FreePort();
         var suffix = Guid.NewGuid().ToString("N")[..10];
-        var info = new ProcessStartInfo("dotnet", [dll ?? Path.Combine(AppContext.BaseDirectory, "VodFunctions.Functions.dll"), "--urls", $"http://127.0.0.1:{port}"])
-        {
-            RedirectStandardOutput = true, RedirectStandardError = true,
-        };
-        var env = new Dictionary<string, string>
+        return new Dictionary<string, string>
         {
             ["AzureWebJobsStorage"] = storage, ["Vod__MediaContainer"] = "bench-" + suffix, ["Vod__TablePrefix"] = "b" + suffix,
             ["Vod__EventsQueue"] = "bench-events-" + suffix, ["Vod__RequestsPerSecond"] = "0",
             ["Vod__Keys__0__Secret"] = Key, ["Vod__Keys__0__Role"] = "Admin", ["Vod__Keys__0__AppIds"] = "*",
             ["Logging__LogLevel__Default"] = "Warning", ["DOTNET_gcServer"] = "0",
         };
+    }
+
+    /// <param name="dll">The app's build output; by default the copy next to this program.</param>
+    /// <param name="log">Gets the app's output lines; by default its standard error goes to this program's, prefixed.</param>
+    public static async Task<AppProcess> StartAsync(
+        string storage, IDictionary<string, string>? settings = null, string? dll = null, Action<string>? log = null)
+    {
+        var port = FreePort();
+        var info = new ProcessStartInfo("dotnet", [dll ?? Path.Combine(AppContext.BaseDirectory, "VodFunctions.Functions.dll"), "--urls", $"http://127.0.0.1:{port}"])
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true,
+        };
+        var env = Settings(storage);
         foreach (var (key, value) in settings ?? new Dictionary<string, string>()) env[key] = value;
         foreach (var (key, value) in env) info.Environment[key] = value;
         var process = Process.Start(info)!;

@@ -1,7 +1,7 @@
 namespace VodFunctions.Client;
 
 // Requests and responses of the delete operations (API.md section 6). Every delete takes DryRun:
-// validated exactly as the real call, nothing deleted, the answer carrying the Plan.
+// validated exactly as the real call, nothing deleted, the answer carrying the Plan; else the answer says what was Deleted.
 
 /// <summary>What a delete would remove, answered by a dry run (<c>DryRun: true</c>).</summary>
 public sealed record DeletePlan
@@ -14,10 +14,18 @@ public sealed record DeletePlan
     public IReadOnlyList<string> Paths { get; init; } = [];
 }
 
-/// <summary>Fields of every delete response: the <see cref="Plan"/>, set only for a dry run.</summary>
+/// <summary>What a delete removed: its files and their bytes.</summary>
+public sealed record DeletedFiles
+{
+    public long Files { get; init; }
+    public long Bytes { get; init; }
+}
+
+/// <summary>Fields of every delete response: the <see cref="Plan"/> of a dry run, or what the delete <see cref="Deleted"/>.</summary>
 public abstract record DeleteResponse : VodResponse
 {
     public DeletePlan? Plan { get; init; }
+    public DeletedFiles? Deleted { get; init; }
 }
 
 public sealed record DeleteVideoRequest

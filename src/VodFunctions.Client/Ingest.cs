@@ -1,3 +1,6 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
 namespace VodFunctions.Client;
 
 // Requests and responses of the ingest and read operations (API.md section 5).
@@ -7,6 +10,13 @@ public abstract record VodResponse
 {
     /// <summary>The request's ID (also the <c>x-request-id</c> header).</summary>
     public string RequestId { get; init; } = "";
+
+    /// <summary>
+    /// The response body as the service sent it, fields this version of the client does not know included:
+    /// write it out to pass the contract's JSON on. Default for a response not read from the service.
+    /// </summary>
+    [JsonIgnore]
+    public JsonElement Body { get; internal set; }
 }
 
 /// <summary>A response with nothing but its <see cref="VodResponse.RequestId"/>.</summary>

@@ -13,31 +13,49 @@ namespace VodFunctions.Client;
 /// </summary>
 public sealed class VodClient : IDisposable
 {
-    internal static readonly JsonSerializerOptions Json = new()
+    internal static readonly JsonSerializerOptions Json = CreateJsonOptions();
+
+    /// <summary>
+    /// The JSON options the client reads and writes the contract's JSON with: PascalCase names matched
+    /// case-insensitively, nulls left out, times written as the service writes them (UTC, <c>Z</c>).
+    /// Read-only; use it to serialize responses back into the contract's JSON.
+    /// </summary>
+    public static JsonSerializerOptions JsonOptions => Json;
+
+    private static JsonSerializerOptions CreateJsonOptions()
     {
-        PropertyNamingPolicy = null,
-        PropertyNameCaseInsensitive = true,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    };
+        var options = new JsonSerializerOptions
+        {
+            PropertyNamingPolicy = null,
+            PropertyNameCaseInsensitive = true,
+            DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+            Converters = { new UtcTimeConverter() },
+        };
+        options.MakeReadOnly(populateMissingResolver: true);
+        return options;
+    }
 
     private readonly HttpClient _http;
     private readonly bool _ownsHttp;
     private readonly Uri _endpoint;
-    private readonly string _key;
+    private readonly string? _key;
     private readonly VodClientOptions _options;
 
     /// <param name="endpoint">The app's root URL, for example <c>https://func-vod.azurewebsites.net/</c>.</param>
-    /// <param name="key">A key of the app (<c>Vod__Keys__{n}__Secret</c>).</param>
+    /// <param name="key">
+    /// A key of the app (<c>Vod__Keys__{n}__Secret</c>); null for a client without one, which only
+    /// <see cref="GetHealthAsync"/> needs (every other operation then answers 401 <c>Unauthorized</c>).
+    /// </param>
     /// <param name="options">Retry options; the defaults when null.</param>
-    public VodClient(Uri endpoint, string key, VodClientOptions? options = null)
+    public VodClient(Uri endpoint, string? key, VodClientOptions? options = null)
         : this(new HttpClient(), endpoint, key, options) => _ownsHttp = true;
 
     /// <summary>A client that sends through <paramref name="httpClient"/>, which it does not dispose.</summary>
-    public VodClient(HttpClient httpClient, Uri endpoint, string key, VodClientOptions? options = null)
+    public VodClient(HttpClient httpClient, Uri endpoint, string? key, VodClientOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(httpClient);
         ArgumentNullException.ThrowIfNull(endpoint);
-        ArgumentException.ThrowIfNullOrEmpty(key);
+        if (key is not null) ArgumentException.ThrowIfNullOrEmpty(key);
         _http = httpClient;
         _endpoint = new Uri(endpoint.AbsoluteUri.TrimEnd('/') + "/");
         _key = key;
@@ -102,14 +120,47 @@ public sealed class VodClient : IDisposable
     }
 
     /// <summary>
+    /// The bytes of a video's cover snapshot or of an uploaded image (<c>GetThumbnail</c>), with their
+    /// image content type. A video without a cover → <see cref="VodException"/> <c>NoSuchResource</c>.
+    /// </summary>
+    public async Task<Thumbnail> GetThumbnailAsync(string mediaId, CancellationToken cancellationToken = default)
+    {
+        using var response = await SendAsync("api/GetThumbnail", new { MediaId = mediaId }, cancellationToken).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode) throw await ErrorAsync(response, cancellationToken).ConfigureAwait(false);
+        return new Thumbnail
+        {
+            ContentType = response.Content.Headers.ContentType?.MediaType ?? "application/octet-stream",
+            Content = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false),
+        };
+    }
+
+    /// <summary>
+    /// <c>GET /api/health</c> (no key needed): <c>Healthy</c> when the app's storage answers, <c>Unhealthy</c>
+    /// (answered 503) when it does not. Not retried: it reports the app's state now.
+    /// </summary>
+    public async Task<HealthResponse> GetHealthAsync(CancellationToken cancellationToken = default)
+    {
+        using var response = await _http.GetAsync(new Uri(_endpoint, "api/health"), cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode is not (HttpStatusCode.OK or HttpStatusCode.ServiceUnavailable))
+            throw await ErrorAsync(response, cancellationToken).ConfigureAwait(false);
+        return await ReadAsync<HealthResponse>("health", response, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
     /// Uploads a file to an <c>UploadURL</c> of a CreateUpload* operation (one PUT of a block blob). The
     /// key is not sent: the URL carries its own authorization. Not retried, as the stream may not rewind.
     /// </summary>
-    public async Task UploadAsync(Uri uploadUrl, Stream content, string? contentType = null, CancellationToken cancellationToken = default)
+    /// <param name="uploadUrl">The <c>UploadURL</c>.</param>
+    /// <param name="content">The file's bytes, read once from its current position.</param>
+    /// <param name="contentType">The blob's content type (for example <c>video/mp4</c>); none when null.</param>
+    /// <param name="progress">Told the number of bytes sent so far as the upload goes on.</param>
+    /// <param name="cancellationToken">Cancels the upload.</param>
+    public async Task UploadAsync(Uri uploadUrl, Stream content, string? contentType = null, IProgress<long>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(uploadUrl);
         ArgumentNullException.ThrowIfNull(content);
-        using var request = new HttpRequestMessage(HttpMethod.Put, uploadUrl) { Content = new StreamContent(content) };
+        HttpContent body = progress is null ? new StreamContent(content) : new ProgressContent(content, progress);
+        using var request = new HttpRequestMessage(HttpMethod.Put, uploadUrl) { Content = body };
         request.Headers.Add("x-ms-blob-type", "BlockBlob");
         if (contentType is not null) request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
         using var response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
@@ -159,13 +210,86 @@ public sealed class VodClient : IDisposable
     /// <summary>
     /// Starts a timer function (<c>ApplyMediaPolicies</c>, <c>ReconcileStorage</c>) now: <c>POST /admin/functions/{name}</c>,
     /// answered 202. Needs an admin key; on Azure the Functions host answers this route itself and wants its master key.
+    /// Wait for the run with <see cref="WaitForFunctionRunAsync"/>.
     /// </summary>
-    public async Task RunFunctionAsync(string functionName, string? input = null, CancellationToken cancellationToken = default)
+    public async Task<RunFunctionResponse> RunFunctionAsync(string functionName, string? input = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(functionName);
+        var before = DateTimeOffset.UtcNow;
         using var response = await SendAsync($"admin/functions/{Uri.EscapeDataString(functionName)}", new { input }, cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode) throw await ErrorAsync(response, cancellationToken).ConfigureAwait(false);
+        // The app answers RunId; the Functions host answers an empty body. The server's clock (its Date header, whole
+        // seconds) tells which runs started after the call; a second earlier, as the header is rounded down.
+        var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+        var started = text.Length > 0 && text.TrimStart().StartsWith('{')
+            ? Parse<RunFunctionResponse>("admin/functions", text, response)
+            : new RunFunctionResponse { RequestId = RequestIdOf(response) ?? "" };
+        return started with
+        {
+            FunctionName = started.FunctionName is { Length: > 0 } name ? name : functionName,
+            StartedAfter = (response.Headers.Date ?? before) - TimeSpan.FromSeconds(1),
+        };
     }
+
+    /// <summary>
+    /// The runs of a timer function, newest first (<c>ListFunctionRuns</c>; <paramref name="pageSize"/> ≤ 100, 20 when null).
+    /// An app older than that operation answers it 404: then the same runs come from <c>ListMediaPolicyRuns</c>
+    /// (<c>ApplyMediaPolicies</c>) or the last run of <c>GetReconcileReport</c> (<c>ReconcileStorage</c>), and
+    /// <see cref="VodResponse.Body"/> is that answer in this operation's shape.
+    /// </summary>
+    public async Task<ListFunctionRunsResponse> ListFunctionRunsAsync(string functionName, int? pageSize = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(functionName);
+        try
+        {
+            return await CallAsync<ListFunctionRunsResponse>("ListFunctionRuns", new { FunctionName = functionName, PageSize = pageSize }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (VodException e) when (e.Status == 404 && FunctionRun.Known.Contains(functionName, StringComparer.OrdinalIgnoreCase))
+        {
+            ListFunctionRunsResponse older;
+            if (string.Equals(functionName, FunctionRun.ReconcileStorage, StringComparison.OrdinalIgnoreCase))
+            {
+                var report = await GetReconcileReportAsync(cancellationToken).ConfigureAwait(false);
+                older = new ListFunctionRunsResponse { RequestId = report.RequestId, Runs = report.LastRun is { } last ? [last] : [] };
+            }
+            else
+            {
+                older = await CallAsync<ListFunctionRunsResponse>("ListMediaPolicyRuns", new { PageSize = pageSize }, cancellationToken).ConfigureAwait(false);
+            }
+            var name = FunctionRun.Known.First(n => string.Equals(n, functionName, StringComparison.OrdinalIgnoreCase));
+            var runs = older with { Runs = [.. older.Runs.Select(r => r with { FunctionName = name })] };
+            runs.Body = JsonSerializer.SerializeToElement(runs, Json);
+            return runs;
+        }
+    }
+
+    /// <summary>
+    /// Waits for the run <paramref name="started"/> to end, polling <see cref="ListFunctionRunsAsync"/> every
+    /// <paramref name="pollInterval"/> (1 s when null): the run with its <c>RunId</c>, or, when the start answered none,
+    /// the first run that started after the call. Answers the ended run (<see cref="FunctionRun.EndTime"/> set).
+    /// A run skipped because another instance held the function's lock is never recorded: bound the wait with
+    /// <paramref name="cancellationToken"/>.
+    /// </summary>
+    public async Task<FunctionRun> WaitForFunctionRunAsync(RunFunctionResponse started, TimeSpan? pollInterval = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(started);
+        while (true)
+        {
+            var runs = (await ListFunctionRunsAsync(started.FunctionName, cancellationToken: cancellationToken).ConfigureAwait(false)).Runs;
+            var run = started.RunId is { Length: > 0 } runId
+                ? runs.FirstOrDefault(r => r.RunId == runId)
+                : runs.LastOrDefault(r => r.StartTime >= started.StartedAfter);
+            if (run?.EndTime is not null) return run;
+            await Task.Delay(pollInterval ?? TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// What <c>ReconcileStorage</c> found: orphan blobs (for keys of every application), records whose files are
+    /// gone, deletes the last run finished, and that run.
+    /// </summary>
+    public Task<GetReconcileReportResponse> GetReconcileReportAsync(CancellationToken cancellationToken = default) =>
+        CallAsync<GetReconcileReportResponse>("GetReconcileReport", null, cancellationToken);
 
     // ---- transport ----
 
@@ -173,11 +297,21 @@ public sealed class VodClient : IDisposable
     {
         using var response = await SendAsync("api/" + operation, body, cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode) throw await ErrorAsync(response, cancellationToken).ConfigureAwait(false);
-        var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+        return await ReadAsync<T>(operation, response, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<T> ReadAsync<T>(string operation, HttpResponseMessage response, CancellationToken cancellationToken) where T : VodResponse =>
+        Parse<T>(operation, await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false), response);
+
+    /// <summary>The response read from its body, which it keeps as <see cref="VodResponse.Body"/>.</summary>
+    private static T Parse<T>(string operation, string text, HttpResponseMessage response) where T : VodResponse
+    {
         try
         {
-            return JsonSerializer.Deserialize<T>(text, Json)
-                ?? throw new JsonException("The response body is null.");
+            var body = JsonSerializer.Deserialize<JsonElement>(text, Json);
+            var result = body.ValueKind == JsonValueKind.Object ? body.Deserialize<T>(Json)! : throw new JsonException("The response body is not a JSON object.");
+            result.Body = body;
+            return result;
         }
         catch (JsonException e)
         {
@@ -192,7 +326,7 @@ public sealed class VodClient : IDisposable
         for (var attempt = 0; ; attempt++)
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_endpoint, path));
-            request.Headers.Add("x-functions-key", _key);
+            if (_key is not null) request.Headers.Add("x-functions-key", _key);
             if (content is not null)
                 request.Content = new ByteArrayContent(content) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } };
             var response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);

@@ -1,6 +1,3 @@
-using Azure;
-using Azure.Data.Tables;
-
 namespace VodFunctions.Core;
 
 /// <summary>Exceptions that mean storage failed a request for good (the SDK's retries are behind them).</summary>

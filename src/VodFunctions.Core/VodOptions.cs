@@ -25,10 +25,3 @@ public sealed class VodOptions
     /// <summary>Blobs deleted per Blob Batch request (1 to 256).</summary>
     public int DeleteBatchSize { get; set; } = Files.BlobBatch.MaxSize;
 }
-
-public sealed class StorageLocationOptions
-{
-    public string Name { get; set; } = "";
-    public string ConnectionString { get; set; } = "";
-    public string Container { get; set; } = "vod-media";
-}

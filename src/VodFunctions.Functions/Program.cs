@@ -1,10 +1,6 @@
 using VodFunctions.Functions;
-using VodFunctions.Functions.Hosting;
 
-if (args.Length == 2 && args[0] == FunctionMetadata.Switch)
-{
-    FunctionMetadata.Write(args[1]);
-    return;
-}
-
-await VodApp.Build(args).RunAsync();
+if (VodApp.IsStartedByFunctionsHost(args))
+    await VodApp.BuildForFunctionsHost(args).RunAsync();
+else
+    await VodApp.Build(args).RunAsync();

@@ -1,40 +1,53 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Azure.Functions.Worker.Builder;
 using VodFunctions.Core;
 using VodFunctions.Functions.Hosting;
 using VodFunctions.Functions.Timers;
 
 namespace VodFunctions.Functions;
 
-/// <summary>The function app: an ASP.NET Core server that runs as an Azure Functions custom handler or on its own.</summary>
+/// <summary>
+/// The function app, in one of two hostings of the same function classes: under the Azure Functions host (an
+/// isolated worker with the ASP.NET Core integration: the host triggers the timers and owns <c>/admin</c>), or on its
+/// own where there is no host (an ASP.NET Core app that maps the same functions and schedules their timers itself).
+/// </summary>
 public static class VodApp
 {
-    public const string CustomHandlerPort = "FUNCTIONS_CUSTOMHANDLER_PORT";
+    /// <summary>The host starts its worker with the address of its gRPC endpoint: the sign of which hosting to build.</summary>
+    public static bool IsStartedByFunctionsHost(string[] args) => args.Contains("--functions-uri", StringComparer.Ordinal);
+
+    /// <param name="configure">Lets tests override settings and services before the worker is built.</param>
+    public static IHost BuildForFunctionsHost(string[] args, Action<FunctionsApplicationBuilder>? configure = null)
+    {
+        var builder = FunctionsApplication.CreateBuilder(args);
+        builder.ConfigureFunctionsWebApplication();
+        builder.UseMiddleware<UnexpectedErrors>();
+        AddServices(builder.Services, builder.Configuration);
+        configure?.Invoke(builder);
+        return builder.Build();
+    }
 
     /// <param name="configure">Lets tests override settings and services before the app is built.</param>
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateBuilder(args);
-        builder.Services.Configure<KeysOptions>(builder.Configuration.GetSection(VodOptions.Section));
-        builder.Services.AddVodCore(builder.Configuration);
-        builder.Services.AddHttpFunctions();
-        builder.Services.AddSingleton<StorageInitializer>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<StorageInitializer>());
-        builder.Services.AddTimerFunctions(builder.Configuration);
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        AddServices(builder.Services, builder.Configuration);
+        builder.Services.AddHostedService<TimerScheduler>();
         configure?.Invoke(builder);
-
-        // Under the Azure Functions host (a custom handler) the host triggers the timers; else the app's own scheduler does.
-        if (builder.Configuration[CustomHandlerPort] is { Length: > 0 } port)
-        {
-            builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
-        }
-        else
-        {
-            if (string.IsNullOrEmpty(builder.Configuration["urls"])) builder.WebHost.UseUrls("http://localhost:7071");
-            builder.Services.AddHostedService<TimerScheduler>();
-        }
-
+        if (string.IsNullOrEmpty(builder.Configuration["urls"])) builder.WebHost.UseUrls("http://localhost:7071");
         var app = builder.Build();
-        app.MapHttpFunctions();
-        app.MapTimerFunctions();
+        app.MapFunctions();
         return app;
+    }
+
+    private static void AddServices(IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<KeysOptions>(configuration.GetSection(VodOptions.Section));
+        services.AddVodCore(configuration);
+        services.AddSingleton<KeyStore>();
+        services.AddSingleton<Throttle>();
+        services.AddSingleton<StorageInitializer>();
+        services.AddHostedService(sp => sp.GetRequiredService<StorageInitializer>());
+        services.AddTimerFunctions(configuration);
     }
 }

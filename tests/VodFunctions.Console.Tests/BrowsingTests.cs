@@ -27,6 +27,8 @@ public sealed class BrowsingTests(BrowserFixture browser)
         var cover = row.GetByRole(AriaRole.Img, new() { Name = "Cover of Harbour at dawn" });
         await Expect(cover).ToHaveJSPropertyAsync("naturalWidth", 160);
         await Expect(session.Row(plain.VideoId).Locator(".thumb")).ToHaveTextAsync("No cover");
+        session.Requests.Should().NotContain(r => r.Url.Contains(plain.VideoId, StringComparison.Ordinal) && r.Url.Contains("GetThumbnail", StringComparison.Ordinal),
+            "a video without a cover is not asked for one");
         await Expect(session.Page.Locator(".page-info")).ToHaveTextAsync("Page 1 of 1 · 2 in all");
         await session.ScreenshotAsync("media-list");
 
@@ -48,6 +50,29 @@ public sealed class BrowsingTests(BrowserFixture browser)
         await Expect(session.Page.Locator(".detail-head").GetByRole(AriaRole.Img, new() { Name = "Cover of Harbour at dawn" }))
             .ToHaveJSPropertyAsync("naturalWidth", 160);
         await session.ScreenshotAsync("video-details", fullPage: true);
+    }
+
+    [Fact]
+    public async Task AVideoWithoutACoverShowsAPlaceholderWithoutAFailedRequest()
+    {
+        await using var session = await ConsoleSession.StartAsync(browser);
+        var covered = await session.Media.VideoAsync("Harbour at dawn", snapshots: new() { ["CoverSnapshot"] = 1 });
+        var plain = await session.Media.VideoAsync("Interview raw", snapshots: new() { ["NormalSnapshot"] = 2 }, seed: 1);
+        var failed = new List<string>();
+        session.Page.Response += (_, response) => { if (response.Status >= 400) failed.Add($"{response.Status} {response.Url}"); };
+        session.Page.RequestFailed += (_, request) => failed.Add($"failed {request.Url}");
+        await session.OpenAsync(TestApp.FullKey);
+
+        await Expect(session.Row(covered.VideoId).GetByRole(AriaRole.Img, new() { Name = "Cover of Harbour at dawn" })).ToHaveJSPropertyAsync("naturalWidth", 160);
+        await Expect(session.Row(plain.VideoId).Locator(".thumb.placeholder")).ToHaveTextAsync("No cover");
+        await session.Row(plain.VideoId).GetByRole(AriaRole.Link, new() { Name = "Interview raw" }).ClickAsync();
+        await Expect(session.Page.GetByRole(AriaRole.Heading, new() { Name = "Snapshots (2)" })).ToBeVisibleAsync();
+        await Expect(session.Page.Locator(".detail-head .thumb.placeholder")).ToHaveTextAsync("No cover");
+        await session.Page.WaitForLoadStateAsync(Microsoft.Playwright.LoadState.NetworkIdle);
+
+        failed.Should().BeEmpty("a missing cover is known before it is asked for, so no request fails");
+        session.Requests.Where(r => r.Url.Contains("GetThumbnail", StringComparison.Ordinal)).Select(r => new Uri(r.Url).Query)
+            .Should().OnlyContain(query => query.Contains(covered.VideoId), "only the video with a cover is asked for one");
     }
 
     [Fact]

@@ -45,15 +45,21 @@ public sealed class DeleteTests(BrowserFixture browser)
         var before = await session.App.ListBlobsAsync();
         await session.OpenAsync();
 
-        // Without Force: the dry run already says the source stays; confirming changes nothing.
+        // Without Force: the dry run says nothing would be deleted, and why; there is nothing to confirm.
         await session.OpenRowDeleteAsync(video.VideoId);
         await session.Dialog.GetByLabel("The source file (mezzanine) only").CheckAsync();
         await Expect(session.Dialog.GetByRole(AriaRole.Switch, new() { Name = "Force" })).ToHaveAccessibleDescriptionAsync(new System.Text.RegularExpressions.Regex("NoTranscode or AsyncTranscode"));
         await session.Dialog.GetByRole(AriaRole.Button, new() { Name = "Review deletion" }).ClickAsync();
+        await Expect(session.Dialog.Locator(".nothing")).ToContainTextAsync("Nothing would be deleted.");
+        await Expect(session.Dialog.Locator(".nothing")).ToContainTextAsync("switch on Force");
         await Expect(session.Dialog.GetByRole(AriaRole.List, new() { Name = "Will not be deleted" })).ToContainTextAsync("Not removable");
-        var result = await session.ConfirmAsync(0, 0);
-        await Expect(result.Locator($"li[data-id='{video.VideoId}']")).ToContainTextAsync("Not removable");
-        await session.CloseDialogAsync();
+        await Expect(session.Dialog.GetByRole(AriaRole.Button, new() { Name = "Delete permanently" })).ToBeDisabledAsync();
+        await Expect(session.Dialog).Not.ToContainTextAsync("cannot be undone");
+        await session.ScreenshotAsync("delete-nothing");
+        await session.Dialog.GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
+        await Expect(session.Dialog).ToHaveCountAsync(0);
+        session.Requests.Where(r => r.Url.EndsWith("/api/DeleteMezzanines", StringComparison.Ordinal))
+            .Should().ContainSingle().Which.PostData.Should().Contain("\"DryRun\":true", "only the dry run was sent");
         (await session.App.ListBlobsAsync()).Should().BeEquivalentTo(before);
         (await session.App.CallAsync("GetMezzanineInfo", new { video.VideoId }))["Mezzanine"].GetProperty("Status").GetString().Should().Be("Normal");
 
@@ -62,7 +68,7 @@ public sealed class DeleteTests(BrowserFixture browser)
         await session.Dialog.GetByLabel("The source file (mezzanine) only").CheckAsync();
         await session.Dialog.GetByRole(AriaRole.Switch, new() { Name = "Force" }).CheckAsync();
         await session.Dialog.GetByRole(AriaRole.Button, new() { Name = "Review deletion" }).ClickAsync();
-        result = await session.ConfirmAsync(1, video.MezzanineBytes);
+        var result = await session.ConfirmAsync(1, video.MezzanineBytes);
         await Expect(result.Locator($"li[data-id='{video.VideoId}']")).ToContainTextAsync("Source file deleted");
         await session.CloseDialogAsync();
 

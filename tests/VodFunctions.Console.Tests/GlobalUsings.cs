@@ -1,2 +1,2 @@
 global using VodFunctions.Console.Tests.Infrastructure;
-global using VodFunctions.Functions.Tests.Infrastructure;
+global using VodFunctions.Testing;

@@ -21,8 +21,8 @@ public sealed class KeyTests(BrowserFixture browser)
         var apiCalls = session.Requests.Where(r => new Uri(r.Url).AbsolutePath is "/api/SearchMedia" or "/api/GetThumbnail").ToList();
         apiCalls.Should().NotBeEmpty();
         foreach (var call in apiCalls) (await call.HeaderValueAsync("x-functions-key")).Should().Be(TestApp.FullKey);
-        // The first view asks for one page of media and the covers it shows, nothing else.
-        session.Operations.Should().Equal("SearchMedia", "GetThumbnail");
+        // The first view asks for one page of media and the covers it shows (once it knows the video has one), nothing else.
+        session.Operations.Should().Equal("SearchMedia", "ListSnapshots", "GetThumbnail");
 
         await session.Page.ReloadAsync();
         await Expect(session.Row(video.VideoId)).ToBeVisibleAsync();
@@ -31,6 +31,20 @@ public sealed class KeyTests(BrowserFixture browser)
         await session.Page.GetByRole(AriaRole.Button, new() { Name = "Forget key" }).ClickAsync();
         await Expect(session.Page.GetByLabel("Function key")).ToBeFocusedAsync();
         (await session.Page.EvaluateAsync<string?>("sessionStorage.getItem('vod-console-key')")).Should().BeNull();
+    }
+
+    [Fact]
+    public async Task TheKeyPageSaysWhereTheLocalKeyComesFrom()
+    {
+        await using var session = await ConsoleSession.StartAsync(browser);
+
+        await session.Page.GotoAsync(session.ConsoleUrl);
+
+        var local = session.Page.Locator("#key-local");
+        await Expect(local).ToContainTextAsync("./run.sh prints its local admin key");
+        await Expect(local).ToContainTextAsync("Vod__Keys__0__Secret in local.settings.json");
+        await Expect(session.Page.GetByLabel("Function key")).ToBeFocusedAsync();
+        await session.AssertAccessibleAsync("key page");
     }
 
     [Fact]

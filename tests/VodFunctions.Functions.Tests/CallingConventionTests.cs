@@ -1,6 +1,9 @@
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using VodFunctions.Core.Catalog;
+using VodFunctions.Functions.Hosting;
 
 namespace VodFunctions.Functions.Tests;
 
@@ -227,8 +230,8 @@ public sealed class CallingConventionTests
     public async Task ABodyOfExactlyOneMebibyteIsAccepted()
     {
         await using var app = await TestApp.StartAsync();
-        const string head = "{\"Title\":\"Big\",\"FileName\":\"a.mp4\",\"Padding\":\"";
-        var body = head + new string(' ', 1024 * 1024 - head.Length - 2) + "\"}";
+        const string head = "{\"Title\":\"Big\",\"FileName\":\"a.mp4\"";
+        var body = head + new string(' ', 1024 * 1024 - head.Length - 1) + "}";
         Encoding.UTF8.GetByteCount(body).Should().Be(1024 * 1024);
 
         var response = await app.CallAsync("CreateUploadVideo", body);
@@ -264,6 +267,52 @@ public sealed class CallingConventionTests
         });
     }
 
+    [Theory]
+    [InlineData("""{"VideoIds":"ID","Frce":true}""", null, "Frce")]
+    [InlineData("""{"VideoIds":"ID"}""", "force=true&Forse=true", "Forse")]
+    [InlineData("""{"VideoIds":"ID","Force":true,"DryRun":false,"VideoId":"ID"}""", null, "VideoId")]
+    public async Task AParameterTheOperationDoesNotTakeIsRefusedByNameAndChangesNothing(string body, string? query, string unknown)
+    {
+        await using var app = await TestApp.StartAsync();
+        var video = await app.SeedVideoAsync(transcodeMode: "NoTranscode", streams: 0, snapshots: 0);
+        var blobs = await app.ListBlobsAsync();
+
+        var response = await app.CallAsync("DeleteMezzanines", body.Replace("ID", video.VideoId), query: query);
+
+        (response.Status, response.Code).Should().Be((400, "InvalidParameter"), response.ToString());
+        response.Str("Message").Should().Contain($"no parameter {unknown}").And.Contain("VideoIds, Force, DryRun");
+        (await app.ListBlobsAsync()).Should().BeEquivalentTo(blobs, "a typo of Force must not delete without it, nor with it");
+        (await app.CallAsync("GetMezzanineInfo", new { video.VideoId }))["Mezzanine"].GetProperty("Status").GetString().Should().Be("Normal");
+    }
+
+    [Fact]
+    public async Task AlibabaVodsCommonRequestParametersAndTheKeyAreAcceptedAndIgnored()
+    {
+        await using var app = await TestApp.StartAsync();
+        var video = await app.SeedVideoAsync(streams: 0, snapshots: 0);
+        const string common = "Action=DeleteVideo&Version=2017-03-21&Format=JSON&RegionId=cn-shanghai&AccessKeyId=id&Signature=abc%3D"
+            + "&SignatureMethod=HMAC-SHA1&SignatureVersion=1.0&SignatureNonce=9166ab59&Timestamp=2017-03-29T09%3A22%3A32Z&SecurityToken=sts";
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/DeleteVideo?{common}&code={TestApp.AdminKey}&VideoIds={video.VideoId}");
+
+        var deleted = await app.SendAsync(request);
+        var listed = await app.CallAsync("ListMediaPolicies", """{"action":"ListMediaPolicies","version":"2017-03-21","regionId":"cn-shanghai"}""");
+
+        deleted.Status.Should().Be(200, deleted.ToString());
+        (await app.ListBlobsAsync(video.Folder)).Should().BeEmpty();
+        listed.Status.Should().Be(200, listed.ToString());
+    }
+
+    [Fact]
+    public async Task AnOperationThatTakesNoParametersSaysSo()
+    {
+        await using var app = await TestApp.StartAsync();
+
+        var response = await app.CallAsync("ListMediaPolicies", """{"PageSize":10}""");
+
+        (response.Status, response.Code).Should().Be((400, "InvalidParameter"));
+        response.Str("Message").Should().Be("ListMediaPolicies takes no parameter PageSize; it takes no parameters.");
+    }
+
     [Fact]
     public async Task AnUnknownOperationIsAJsonNotFound()
     {
@@ -277,6 +326,40 @@ public sealed class CallingConventionTests
     }
 
     [Fact]
+    public async Task TheRootGoesToTheConsoleWithoutAKey()
+    {
+        await using var app = await TestApp.StartAsync();
+        using var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = app.Client.BaseAddress };
+
+        using var response = await client.GetAsync("/");
+
+        response.StatusCode.Should().Be(System.Net.HttpStatusCode.Redirect);
+        response.Headers.Location!.OriginalString.Should().Be("/api/console/");
+    }
+
+    [Theory]
+    [InlineData("GET", "/favicon.ico", 404, "InvalidAction.NotFound", null)]
+    [InlineData("POST", "/DeleteVideo", 404, "InvalidAction.NotFound", null)]
+    [InlineData("GET", "/admin/functions/ReconcileStorage", 405, "InvalidParameter", "POST")]
+    [InlineData("DELETE", "/", 405, "InvalidParameter", "GET")]
+    [InlineData("GET", "/api/DeleteVideo", 405, "InvalidParameter", "POST")]
+    [InlineData("PUT", "/api/no/such/thing", 404, "InvalidAction.NotFound", null)]
+    public async Task EveryOtherAddressAnswersTheContractsJson(string method, string path, int status, string code, string? allow)
+    {
+        await using var app = await TestApp.StartAsync();
+
+        using var request = new HttpRequestMessage(new HttpMethod(method), path);
+        using var raw = await app.Client.SendAsync(request);
+        var response = await app.SendAsync(new HttpRequestMessage(new HttpMethod(method), path));
+
+        (response.Status, response.Code).Should().Be((status, code), response.ToString());
+        response.Str("RequestId").Should().Be(response.RequestId);
+        response.Str("Message").Should().NotBeNullOrEmpty();
+        raw.Content.Headers.ContentType!.MediaType.Should().Be("application/json");
+        if (allow is not null) raw.Content.Headers.Allow.Should().Equal(allow);
+    }
+
+    [Fact]
     public async Task OperationNamesInTheRouteMatchCaseInsensitively()
     {
         await using var app = await TestApp.StartAsync();
@@ -284,6 +367,24 @@ public sealed class CallingConventionTests
         var response = await app.CallAsync("getvideoinfo", new { VideoId = MissingId });
 
         (response.Status, response.Code).Should().Be((404, "InvalidVideo.NotFound"));
+    }
+
+    [Fact]
+    public async Task AnUnexpectedFailureIsTheContractsJson500WhereverItHappens()
+    {
+        // In the preamble (the key store cannot be made) and before it (the function's own class cannot be made).
+        await using var preamble = await TestApp.StartAsync(configure: b => b.Services.AddSingleton<KeyStore>(_ => throw new InvalidOperationException("broken")));
+        await using var activation = await TestApp.StartAsync(configure: b => b.Services.AddSingleton<MediaReader>(_ => throw new InvalidOperationException("broken")));
+
+        var inPreamble = await preamble.CallAsync("GetVideoInfo", new { VideoId = MissingId });
+        var beforePreamble = await activation.CallAsync("GetVideoInfo", new { VideoId = MissingId });
+
+        new[] { inPreamble, beforePreamble }.Should().AllSatisfy(r =>
+        {
+            (r.Status, r.Code).Should().Be((500, "InternalError"), r.ToString());
+            r.Str("Message").Should().NotContain("broken", "the failure itself is logged, not answered");
+            r.Str("RequestId").Should().Be(r.RequestId);
+        });
     }
 
     [Fact]

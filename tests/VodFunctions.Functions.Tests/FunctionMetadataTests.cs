@@ -1,62 +1,122 @@
+using System.Reflection;
 using System.Text.Json;
+using Cronos;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using VodFunctions.Functions.Hosting;
 
 namespace VodFunctions.Functions.Tests;
 
-/// <summary>The function.json files the Azure Functions host reads come from the same list the app maps its routes from.</summary>
+/// <summary>
+/// The <c>functions.metadata</c> the Worker SDK writes at build is the one list of functions the Azure Functions host
+/// reads: every function's trigger, methods, route and schedule, and the same list the standalone app maps and schedules.
+/// </summary>
 public sealed class FunctionMetadataTests
 {
-    private static readonly string[] IngestAndRead =
+    private static readonly string[] Operations =
     [
         "CreateUploadVideo", "CreateUploadImage", "CreateUploadAttachedMedia", "CompleteUpload", "RegisterMediaFiles",
         "GetVideoInfo", "GetPlayInfo", "GetMezzanineInfo", "GetImageInfo", "ListSnapshots", "GetAttachedMediaInfo", "SearchMedia",
+        "DeleteVideo", "DeleteStream", "DeleteMezzanines", "DeleteImage", "DeleteAttachedMedia", "DeleteMultipartUpload",
+        "SetMediaPolicy", "ListMediaPolicies", "DeleteMediaPolicy", "PreviewMediaPolicy", "ListMediaPolicyRuns",
+        "ListFunctionRuns", "GetReconcileReport",
     ];
 
-    [Fact]
-    public void EveryFunctionHasOneUniqueName()
-    {
-        HttpFunctions.All.Select(f => f.Function.Name.ToLowerInvariant()).Should().OnlyHaveUniqueItems("routes match case-insensitively");
-        HttpFunctions.All.Select(f => f.Function.Name).Should().Contain(IngestAndRead).And.Contain("health");
-    }
+    private static readonly string[] Timers = ["ApplyMediaPolicies", "ReconcileStorage"];
+
+    /// <summary>The metadata of the function app's build (the configuration these tests were built in).</summary>
+    private static readonly Dictionary<string, JsonElement> Metadata = JsonDocument.Parse(File.ReadAllText(Path.Combine(
+            Repository.Root, "src", "VodFunctions.Functions", "bin",
+            typeof(FunctionMetadataTests).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()!.Configuration, "net10.0", "functions.metadata")))
+        .RootElement.EnumerateArray().ToDictionary(f => f.GetProperty("name").GetString()!);
+
+    private static JsonElement Trigger(string function) =>
+        Metadata[function].GetProperty("bindings").EnumerateArray().Single(b => b.GetProperty("type").GetString()!.EndsWith("Trigger", StringComparison.Ordinal));
+
+    private static string[] Methods(JsonElement trigger) => trigger.GetProperty("methods").EnumerateArray().Select(m => m.GetString()!).ToArray();
+
+    private static string? Route(JsonElement trigger) => trigger.TryGetProperty("route", out var route) ? route.GetString() : null;
 
     [Fact]
-    public void WritesAnHttpTriggerForEveryOperation()
+    public void EveryOperationIsAPostHttpTriggerRoutedByItsNameAndCheckedByTheAppsOwnKeys()
     {
-        var directory = Directory.CreateTempSubdirectory("function-metadata-");
-        try
+        foreach (var name in Operations)
         {
-            FunctionMetadata.Write(directory.FullName);
-
-            Directory.GetDirectories(directory.FullName).Select(Path.GetFileName).Should()
-                .BeEquivalentTo(HttpFunctions.All.Select(f => f.Function.Name));
-            foreach (var name in IngestAndRead)
-            {
-                var bindings = JsonDocument.Parse(File.ReadAllText(Path.Combine(directory.FullName, name, "function.json"))).RootElement.GetProperty("bindings").Items();
-                var trigger = bindings.Single(b => b.GetProperty("type").GetString() == "httpTrigger");
-                trigger.GetProperty("route").GetString().Should().Be(name);
-                trigger.GetProperty("methods").Items().Select(m => m.GetString()).Should().Equal("post");
-                trigger.GetProperty("authLevel").GetString().Should().Be("anonymous", "the app checks keys itself");
-                bindings.Should().ContainSingle(b => b.GetProperty("type").GetString() == "http" && b.GetProperty("direction").GetString() == "out");
-            }
-            var health = JsonDocument.Parse(File.ReadAllText(Path.Combine(directory.FullName, "health", "function.json"))).RootElement;
-            health.GetProperty("bindings").Items()[0].GetProperty("methods").Items().Select(m => m.GetString()).Should().Equal("get");
-        }
-        finally
-        {
-            directory.Delete(recursive: true);
+            var trigger = Trigger(name);
+            trigger.GetProperty("type").GetString().Should().Be("httpTrigger", name);
+            Methods(trigger).Should().Equal(["post"], name);
+            Route(trigger).Should().BeNull("{0} is routed by its name", name);
+            trigger.GetProperty("authLevel").GetString().Should().BeEquivalentTo("anonymous", "the app checks its own keys, roles and applications");
+            Metadata[name].GetProperty("bindings").EnumerateArray().Should().ContainSingle(b => b.GetProperty("type").GetString() == "http"
+                && b.GetProperty("direction").GetString() == "Out", name);
         }
     }
 
-    [Fact]
-    public void TheHostRoutePrefixIsTheAppsOwn()
+    [Theory]
+    [InlineData("health", null, new[] { "get" })]
+    [InlineData("console", "console/{*path}", new[] { "get" })]
+    [InlineData("reference", "reference/{*path}", new[] { "get" })]
+    [InlineData("openapi", "openapi.json", new[] { "get" })]
+    [InlineData("GetThumbnail", null, new[] { "get", "post" })]
+    [InlineData("UnknownRoute", "{*path}", new[] { "get", "post", "put", "patch", "delete", "head", "options" })]
+    public void TheOtherHttpFunctionsHaveTheirRoutesAndMethods(string name, string? route, string[] methods)
     {
-        var root = new DirectoryInfo(AppContext.BaseDirectory);
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "host.json"))) root = root.Parent;
-        root.Should().NotBeNull("host.json is at the repository root");
+        var trigger = Trigger(name);
 
-        var host = JsonDocument.Parse(File.ReadAllText(Path.Combine(root!.FullName, "host.json"))).RootElement;
+        (trigger.GetProperty("type").GetString(), Route(trigger)).Should().Be(("httpTrigger", route));
+        Methods(trigger).Should().Equal(methods);
+        trigger.GetProperty("authLevel").GetString().Should().BeEquivalentTo("anonymous");
+    }
 
-        host.GetProperty("extensions").GetProperty("http").GetProperty("routePrefix").GetString().Should().Be(HttpFunctions.RoutePrefix);
-        host.GetProperty("customHandler").GetProperty("enableForwardingHttpRequest").GetBoolean().Should().BeTrue();
+    [Fact]
+    public void TimerFunctionsTakeTheirSchedulesFromTheVodSchedulesSettings()
+    {
+        var defaults = new ConfigurationBuilder()
+            .AddJsonFile(Path.Combine(Repository.Root, "src", "VodFunctions.Functions", "appsettings.json"))
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Vod__Schedules__ReconcileStorage"] = "0 */5 * * * *" })
+            .Build();
+        foreach (var name in Timers)
+        {
+            var trigger = Trigger(name);
+            trigger.GetProperty("type").GetString().Should().Be("timerTrigger");
+            trigger.GetProperty("schedule").GetString().Should().Be($"%Vod__Schedules__{name}%");
+            (trigger.TryGetProperty("useMonitor", out var monitor) ? monitor.GetBoolean() : true).Should().BeTrue("missed runs are caught up");
+            (trigger.TryGetProperty("runOnStartup", out var onStartup) && onStartup.GetBoolean()).Should().BeFalse();
+        }
+
+        // Without the host, the setting is read by its own name or its colon form, else the app's default.
+        WorkerFunction.Resolve("%Vod__Schedules__ApplyMediaPolicies%", defaults).Should().Be("0 0 3 * * *");
+        WorkerFunction.Resolve("%Vod__Schedules__ReconcileStorage%", defaults).Should().Be("0 */5 * * * *");
+        foreach (var name in Timers)
+            CronExpression.Parse(WorkerFunction.Resolve($"%Vod__Schedules__{name}%", defaults)!, CronFormat.IncludeSeconds).Should().NotBeNull();
+    }
+
+    [Fact]
+    public async Task TheMetadataIsTheListTheStandaloneAppMapsAndSchedules()
+    {
+        await using var app = await TestApp.StartAsync();
+        var endpoints = app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>().ToList();
+
+        Metadata.Keys.Should().BeEquivalentTo(WorkerFunction.All.Select(f => f.Name));
+        Metadata.Keys.Should().Contain(Operations).And.Contain(Timers);
+        WorkerFunction.TimerFunctions.Select(f => f.Name).Should().BeEquivalentTo(Timers);
+        foreach (var function in WorkerFunction.HttpFunctions)
+        {
+            var trigger = Trigger(function.Name);
+            var endpoint = endpoints.Should().ContainSingle(e => e.DisplayName == function.Name).Subject;
+            endpoint.RoutePattern.RawText.Should().Be($"api/{Route(trigger) ?? function.Name}");
+            endpoint.Metadata.GetMetadata<HttpMethodMetadata>()!.HttpMethods.Should().BeEquivalentTo(Methods(trigger).Select(m => m.ToUpperInvariant()));
+        }
+    }
+
+    [Fact]
+    public void TheHostRoutePrefixIsTheAppsOwnAndTheHostRunsAnIsolatedWorker()
+    {
+        var host = JsonDocument.Parse(File.ReadAllText(Path.Combine(Repository.Root, "host.json"))).RootElement;
+
+        host.GetProperty("extensions").GetProperty("http").GetProperty("routePrefix").GetString().Should().Be(Api.RoutePrefix);
+        host.TryGetProperty("customHandler", out _).Should().BeFalse();
+        host.TryGetProperty("extensionBundle", out _).Should().BeFalse(".NET isolated apps take their extensions from NuGet");
+        Metadata.Values.Should().AllSatisfy(f => f.GetProperty("language").GetString().Should().Be("dotnet-isolated"));
     }
 }

@@ -40,7 +40,7 @@ public sealed class InfraTests
     }
 
     [Fact]
-    public async Task TemplateDeploysAnIdentityOnlyCustomHandlerApp()
+    public async Task TemplateDeploysAnIdentityOnlyDotnetIsolatedApp()
     {
         var build = await Repository.RunAsync(Bicep, ["build", MainBicep, "--stdout"]);
         build.ExitCode.Should().Be(0, build.ToString());
@@ -69,7 +69,7 @@ public sealed class InfraTests
         Str(site["kind"]).Should().Be("functionapp,linux");
         Str(site["identity"]!["type"]).Should().Be("UserAssigned");
         var runtime = site["properties"]!["functionAppConfig"]!["runtime"]!;
-        Str(runtime["name"]).Should().Be("custom");
+        (Str(runtime["name"]), Str(runtime["version"])).Should().Be(("dotnet-isolated", "10.0"));
         Str(site["properties"]!["functionAppConfig"]!["deployment"]!["storage"]!["authentication"]!["type"]).Should().Be("UserAssignedIdentity");
 
         var settings = site["properties"]!["siteConfig"]!["appSettings"]!.AsArray()

@@ -1,6 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Time.Testing;
-
 namespace VodFunctions.Functions.Tests;
 
 /// <summary>API.md section 2: keys, roles, applications, and the per-key request rate.</summary>
@@ -147,33 +144,37 @@ public sealed class KeyTests
         created.Status.Should().Be(200);
     }
 
-    private static async Task<(TestApp App, FakeTimeProvider Time)> StartThrottledAsync(double requestsPerSecond)
+    // The limiter refills from the time that really passes (it reads no injected clock), so these rates leave seconds
+    // between refills: far more than two requests on loopback take, however busy the machine.
+    private static Task<TestApp> StartThrottledAsync(double requestsPerSecond) => TestApp.StartAsync(new Dictionary<string, string?>
     {
-        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        var app = await TestApp.StartAsync(
-            new Dictionary<string, string?>
-            {
-                ["Vod:RequestsPerSecond"] = requestsPerSecond.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                ["Vod:Keys:4:Secret"] = "second-admin-key-0123456789", ["Vod:Keys:4:Role"] = "Admin", ["Vod:Keys:4:AppIds"] = "*",
-            },
-            builder => builder.Services.AddSingleton<TimeProvider>(time));
-        return (app, time);
-    }
+        ["Vod:RequestsPerSecond"] = requestsPerSecond.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Vod:Keys:4:Secret"] = "second-admin-key-0123456789", ["Vod:Keys:4:Role"] = "Admin", ["Vod:Keys:4:AppIds"] = "*",
+    });
 
     private static Task<ApiResponse> ReadAsync(TestApp app, string key) => app.CallAsync("GetVideoInfo", new { VideoId = MissingId }, key);
+
+    /// <summary>Calls until the key is served again (or a deadline passes): answers that first answer.</summary>
+    private static async Task<ApiResponse> ReadOnceRefilledAsync(TestApp app, string key)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var response = await ReadAsync(app, key);
+            if (response.Code != "Throttling.User" || DateTime.UtcNow > deadline) return response;
+            await Task.Delay(250);
+        }
+    }
 
     [Fact]
     public async Task AKeyPastItsRateIsThrottledUntilTimePasses()
     {
-        var (app, time) = await StartThrottledAsync(2);
-        await using var _ = app;
+        await using var app = await StartThrottledAsync(0.2);
 
-        (await ReadAsync(app, TestApp.FullKey)).Status.Should().Be(404);
         (await ReadAsync(app, TestApp.FullKey)).Status.Should().Be(404);
         var throttled = await ReadAsync(app, TestApp.FullKey);
         var otherKey = await ReadAsync(app, TestApp.OtherAppKey);
-        time.Advance(TimeSpan.FromSeconds(0.5));
-        var refilled = await ReadAsync(app, TestApp.FullKey);
+        var refilled = await ReadOnceRefilledAsync(app, TestApp.FullKey);
 
         (throttled.Status, throttled.Code).Should().Be((429, "Throttling.User"));
         throttled.Str("RequestId").Should().Be(throttled.RequestId);
@@ -184,8 +185,7 @@ public sealed class KeyTests
     [Fact]
     public async Task EveryKeyHasARateOfItsOwnEvenWithTheSameRole()
     {
-        var (app, _) = await StartThrottledAsync(1);
-        await using var __ = app;
+        await using var app = await StartThrottledAsync(0.2);
 
         (await ReadAsync(app, TestApp.AdminKey)).Status.Should().Be(404);
         (await ReadAsync(app, TestApp.AdminKey)).Code.Should().Be("Throttling.User");
@@ -195,13 +195,11 @@ public sealed class KeyTests
     [Fact]
     public async Task ARateBelowOnePerSecondStillAllowsRequests()
     {
-        var (app, time) = await StartThrottledAsync(0.5);
-        await using var _ = app;
+        await using var app = await StartThrottledAsync(0.5);
 
         var first = await ReadAsync(app, TestApp.FullKey);
         var second = await ReadAsync(app, TestApp.FullKey);
-        time.Advance(TimeSpan.FromSeconds(2));
-        var later = await ReadAsync(app, TestApp.FullKey);
+        var later = await ReadOnceRefilledAsync(app, TestApp.FullKey);
 
         first.Status.Should().Be(404);
         second.Code.Should().Be("Throttling.User");

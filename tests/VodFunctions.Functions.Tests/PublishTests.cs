@@ -1,3 +1,4 @@
+using System.IO.Compression;
 using System.Reflection;
 using System.Text.Json.Nodes;
 using VodFunctions.Functions.Hosting;
@@ -6,46 +7,37 @@ namespace VodFunctions.Functions.Tests;
 
 public sealed class PublishTests : IDisposable
 {
-    private readonly DirectoryInfo _output = Directory.CreateTempSubdirectory("vod-publish-");
+    private readonly DirectoryInfo _artifacts = Directory.CreateTempSubdirectory("vod-publish-");
 
     /// <summary>
-    /// Publishes the function app the way scripts/publish.sh does (reusing this run's build, so it never
-    /// races the build of other test projects) and checks that the folder is a custom-handler app.
+    /// Makes the deployment package with scripts/publish.sh (reusing this run's build, so it never races the build of
+    /// other test projects), unpacks it and checks that it is a framework-dependent .NET isolated-worker app.
     /// </summary>
     [Fact]
-    public async Task PublishWritesHostJsonAndOneFunctionJsonPerFunction()
+    public async Task ThePackageIsAnIsolatedWorkerAppWithItsFunctionsMetadata()
     {
         var configuration = typeof(PublishTests).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()!.Configuration;
-        var project = Path.Combine(Repository.Root, "src", "VodFunctions.Functions", "VodFunctions.Functions.csproj");
 
-        var publish = await Repository.RunAsync("dotnet", ["publish", project, "--no-build", "--nologo", "-nodeReuse:false", "-c", configuration, "-o", _output.FullName]);
+        var publish = await Repository.RunAsync("bash", ["scripts/publish.sh", "--no-build", "--nologo", "-nodeReuse:false"],
+            new Dictionary<string, string> { ["ARTIFACTS"] = _artifacts.FullName, ["CONFIGURATION"] = configuration });
 
         publish.ExitCode.Should().Be(0, publish.ToString());
-        var hostJson = JsonNode.Parse(File.ReadAllText(Path.Combine(_output.FullName, "host.json")))!;
-        hostJson["customHandler"]!["description"]!["defaultExecutablePath"]!.GetValue<string>().Should().Be("VodFunctions.Functions");
-        hostJson["extensions"]!["http"]!["routePrefix"]!.GetValue<string>().Should().Be("api");
-        File.Exists(Path.Combine(_output.FullName, "VodFunctions.Functions.dll")).Should().BeTrue();
+        var unpacked = _artifacts.CreateSubdirectory("unpacked").FullName;
+        await ZipFile.ExtractToDirectoryAsync(Path.Combine(_artifacts.FullName, "vodfunctions.zip"), unpacked);
+        JsonNode Read(string file) => JsonNode.Parse(File.ReadAllText(Path.Combine(unpacked, file)))!;
 
-        var written = _output.GetFiles("function.json", SearchOption.AllDirectories).Select(f => f.Directory!.Name);
-        written.Should().BeEquivalentTo(HttpFunctions.All.Select(f => f.Function.Name));
-        written.Should().Contain(["CreateUploadVideo", "SearchMedia", "health"]);
-
-        foreach (var (function, _) in HttpFunctions.All)
-        {
-            var trigger = JsonNode.Parse(File.ReadAllText(Path.Combine(_output.FullName, function.Name, "function.json")))!["bindings"]![0]!;
-            if (function.Trigger == TriggerKind.Timer)
-            {
-                trigger["type"]!.GetValue<string>().Should().Be("timerTrigger");
-                trigger["schedule"]!.GetValue<string>().Should().Be($"%Vod__Schedules__{function.Name}%");
-                continue;
-            }
-            trigger["type"]!.GetValue<string>().Should().Be("httpTrigger");
-            trigger["route"]!.GetValue<string>().Should().Be(function.RouteOrName, function.Name);
-            trigger["methods"]!.AsArray().Select(m => m!.GetValue<string>()).Should().Equal(function.Methods.Split(','));
-        }
-        var createUpload = JsonNode.Parse(File.ReadAllText(Path.Combine(_output.FullName, "CreateUploadVideo", "function.json")))!;
-        createUpload["bindings"]![0]!["route"]!.GetValue<string>().Should().Be("CreateUploadVideo");
+        File.Exists(Path.Combine(unpacked, "VodFunctions.Functions.dll")).Should().BeTrue();
+        Directory.EnumerateFiles(Path.Combine(unpacked, ".azurefunctions")).Should().NotBeEmpty("the host loads the worker's metadata through it");
+        Directory.EnumerateFiles(unpacked, "function.json", SearchOption.AllDirectories).Should().BeEmpty("functions.metadata lists the functions");
+        Read("host.json")["extensions"]!["http"]!["routePrefix"]!.GetValue<string>().Should().Be("api");
+        var worker = Read("worker.config.json")["description"]!;
+        (worker["language"]!.GetValue<string>(), worker["defaultWorkerPath"]!.GetValue<string>()).Should().Be(("dotnet-isolated", "VodFunctions.Functions.dll"));
+        Read("extensions.json")["extensions"]!.AsArray().Should().NotBeEmpty();
+        Read("functions.metadata").AsArray().Select(f => f!["name"]!.GetValue<string>()).Should().BeEquivalentTo(WorkerFunction.All.Select(f => f.Name));
+        var frameworks = Read("VodFunctions.Functions.runtimeconfig.json")["runtimeOptions"]!["frameworks"]!.AsArray()
+            .Select(f => f!["name"]!.GetValue<string>() + " " + f["version"]!.GetValue<string>().Split('.')[0]);
+        frameworks.Should().BeEquivalentTo(["Microsoft.NETCore.App 10", "Microsoft.AspNetCore.App 10"], "the package is framework-dependent on .NET 10");
     }
 
-    public void Dispose() => _output.Delete(recursive: true);
+    public void Dispose() => _artifacts.Delete(recursive: true);
 }

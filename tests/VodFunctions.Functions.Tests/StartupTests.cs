@@ -1,13 +1,16 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Reflection;
 using System.Text;
 
 namespace VodFunctions.Functions.Tests;
 
-/// <summary>API.md section 8: the app as the Azure Functions host starts it, a process configured by app settings.</summary>
+/// <summary>The app started without the Functions host, from its build output, configured by app settings.</summary>
 public sealed class StartupTests
 {
+    private static readonly string Configuration = typeof(StartupTests).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()!.Configuration;
+
     private static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
@@ -16,18 +19,17 @@ public sealed class StartupTests
     }
 
     [Fact]
-    public async Task AsACustomHandlerItListensOnTheHandlerPortWithKeysFromAppSettings()
+    public async Task ItListensOnItsUrlsWithKeysFromAppSettings()
     {
-        var (handlerPort, otherPort) = (FreePort(), FreePort());
+        var (urlsPort, otherPort) = (FreePort(), FreePort());
         var (container, tablePrefix, queue) = (TestStorage.UniqueName("media-"), TestStorage.UniqueName("t"), TestStorage.UniqueName("events-"));
         var start = new ProcessStartInfo("dotnet")
         {
-            ArgumentList = { Path.Combine(AppContext.BaseDirectory, "VodFunctions.Functions.dll") },
+            ArgumentList = { Path.Combine(Repository.Root, "src", "VodFunctions.Functions", "bin", Configuration, "net10.0", "VodFunctions.Functions.dll"), "--urls", $"http://127.0.0.1:{urlsPort}" },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             Environment =
             {
-                ["FUNCTIONS_CUSTOMHANDLER_PORT"] = handlerPort.ToString(),
                 ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{otherPort}",
                 ["AzureWebJobsStorage"] = TestStorage.ConnectionString,
                 ["Vod__MediaContainer"] = container,
@@ -45,11 +47,11 @@ public sealed class StartupTests
         process.ErrorDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{handlerPort}"), Timeout = TimeSpan.FromSeconds(10) };
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{urlsPort}"), Timeout = TimeSpan.FromSeconds(10) };
         try
         {
             var healthy = await WaitUntilHealthyAsync(http, process);
-            healthy.Should().BeTrue($"the app answers on the handler port once up; its output:\n{output}");
+            healthy.Should().BeTrue($"the app answers on its --urls once up; its output:\n{output}");
 
             using var request = new HttpRequestMessage(HttpMethod.Post, "/api/CreateUploadVideo")
             {
@@ -60,7 +62,7 @@ public sealed class StartupTests
             created.StatusCode.Should().Be(HttpStatusCode.OK, await created.Content.ReadAsStringAsync());
             using var direct = new HttpClient();
             var other = async () => await direct.GetAsync($"http://127.0.0.1:{otherPort}/api/health");
-            await other.Should().ThrowAsync<HttpRequestException>("with the handler port set, the app listens there only");
+            await other.Should().ThrowAsync<HttpRequestException>("--urls wins over ASPNETCORE_URLS");
         }
         finally
         {

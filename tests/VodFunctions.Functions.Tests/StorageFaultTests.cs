@@ -58,6 +58,7 @@ public sealed class StorageFaultTests
         healthy.Status.Should().Be(HttpStatusCode.OK);
         tablesDown.Status.Should().Be(HttpStatusCode.ServiceUnavailable);
         tablesDown.Body.GetProperty("Status").GetString().Should().Be("Unhealthy");
+        tablesDown.Body.GetProperty("Code").GetString().Should().Be("ServiceUnavailable", "it is the contract's error too");
         blobsDown.Status.Should().Be(HttpStatusCode.ServiceUnavailable);
     }
 

@@ -1,10 +1,5 @@
-using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
-using Azure;
-using Azure.Data.Tables;
-using Microsoft.Extensions.Options;
-using VodFunctions.Core.Media;
 
 namespace VodFunctions.Core.Catalog;
 
@@ -13,25 +8,31 @@ namespace VodFunctions.Core.Catalog;
 /// video) and the <c>{prefix}Index</c> table (lookups by ID, by file, by title and by age). Every
 /// filter is built with <see cref="TableClient.CreateQueryFilter(FormattableString)"/>.
 /// </summary>
-public sealed class CatalogStore
+public sealed class CatalogStore(TableServiceClient tables, IOptions<VodOptions> options)
 {
     public const string Everyone = "*";
 
-    public CatalogStore(TableServiceClient tables, IOptions<VodOptions> options)
-    {
-        var prefix = options.Value.TablePrefix;
-        Media = tables.GetTableClient(prefix + "Media");
-        Index = tables.GetTableClient(prefix + "Index");
-    }
+    /// <summary>Azure's limit on the actions of one entity-group transaction.</summary>
+    internal const int MaxTransactionActions = 100;
 
-    public TableClient Media { get; }
-    public TableClient Index { get; }
+    /// <summary>Azure Tables allow at most 15 comparisons in a filter; longer category lists are left to the caller to check.</summary>
+    private const int MaxFilteredCategories = 8;
+
+    private readonly TableClient _media = MediaTable(tables, options.Value);
+    private readonly TableClient _index = IndexTable(tables, options.Value);
+
+    internal static TableClient MediaTable(TableServiceClient tables, VodOptions options) => tables.GetTableClient(options.TablePrefix + "Media");
+    internal static TableClient IndexTable(TableServiceClient tables, VodOptions options) => tables.GetTableClient(options.TablePrefix + "Index");
 
     public async Task EnsureCreatedAsync(CancellationToken cancellationToken = default)
     {
-        await Media.CreateIfNotExistsAsync(cancellationToken);
-        await Index.CreateIfNotExistsAsync(cancellationToken);
+        await _media.CreateIfNotExistsAsync(cancellationToken);
+        await _index.CreateIfNotExistsAsync(cancellationToken);
     }
+
+    /// <summary>Reads one row of the media table: completes when the catalog answers.</summary>
+    public async Task PingAsync(CancellationToken cancellationToken = default) =>
+        await _media.QueryAsync<TableEntity>(maxPerPage: 1, cancellationToken: cancellationToken).AsPages().FirstAsync(cancellationToken);
 
     // ---- keys of the index table ----
 
@@ -40,7 +41,6 @@ public sealed class CatalogStore
         "blob|" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(location + "|" + blobName)));
     public static string TitleKey(string kind, string appId) => $"title|{kind}|{appId}";
     public static string TimeKey(string kind, string appId) => $"time|{kind}|{appId}";
-    public const string JournalKey = "journal";
 
     /// <summary>Newest first: inverted ticks sort ascending.</summary>
     public static string TimeRow(DateTimeOffset time, string mediaId) =>
@@ -95,11 +95,26 @@ public sealed class CatalogStore
     public async Task AddAsync(CatalogEntity record, CancellationToken cancellationToken = default)
     {
         await AddIndexEntriesAsync(record, cancellationToken);
-        await Media.AddEntityAsync(record, cancellationToken);
+        await _media.AddEntityAsync(record, cancellationToken);
+    }
+
+    /// <summary>Replaces a record unless it changed since it was read (412).</summary>
+    public async Task UpdateAsync(CatalogEntity record, CancellationToken cancellationToken = default) =>
+        await _media.UpdateEntityAsync(record, record.ETag, TableUpdateMode.Replace, cancellationToken);
+
+    /// <summary>
+    /// Adds <paramref name="records"/> to a video's partition and replaces the video row unless it changed since it was read,
+    /// in transactions of at most <see cref="MaxTransactionActions"/> actions (the video's with the last).
+    /// </summary>
+    public async Task AddToVideoAsync(VideoEntity video, IEnumerable<CatalogEntity> records, CancellationToken cancellationToken = default)
+    {
+        var actions = records.Select(e => new TableTransactionAction(TableTransactionActionType.Add, e))
+            .Append(new TableTransactionAction(TableTransactionActionType.UpdateReplace, video, video.ETag));
+        foreach (var chunk in actions.Chunk(MaxTransactionActions)) await _media.SubmitTransactionAsync(chunk, cancellationToken);
     }
 
     public async Task AddIndexEntriesAsync(CatalogEntity record, CancellationToken cancellationToken = default) =>
-        await Task.WhenAll(IndexEntriesOf(record).Select(e => Index.UpsertEntityAsync(e, TableUpdateMode.Replace, cancellationToken)));
+        await Task.WhenAll(IndexEntriesOf(record).Select(e => _index.UpsertEntityAsync(e, TableUpdateMode.Replace, cancellationToken)));
 
     /// <summary>
     /// Removes index rows of records being deleted: the search rows (<paramref name="lookups"/> false) while their
@@ -107,7 +122,7 @@ public sealed class CatalogStore
     /// </summary>
     public async Task RemoveIndexEntriesAsync(IEnumerable<CatalogEntity> records, bool lookups, CancellationToken cancellationToken = default) =>
         await Task.WhenAll(records.SelectMany(IndexEntriesOf).Where(e => IsLookup(e) == lookups)
-            .Select(e => Index.DeleteEntityAsync(e.PartitionKey, e.RowKey, ETag.All, cancellationToken)));
+            .Select(e => _index.DeleteEntityAsync(e.PartitionKey, e.RowKey, ETag.All, cancellationToken)));
 
     private static bool IsLookup(IndexEntity entry) =>
         entry.PartitionKey.StartsWith("id|", StringComparison.Ordinal) || entry.PartitionKey.StartsWith("blob|", StringComparison.Ordinal);
@@ -117,7 +132,7 @@ public sealed class CatalogStore
     public async Task<T?> GetAsync<T>(string partition, string row, CancellationToken cancellationToken = default)
         where T : class, ITableEntity
     {
-        var response = await Media.GetEntityIfExistsAsync<T>(partition, row, cancellationToken: cancellationToken);
+        var response = await _media.GetEntityIfExistsAsync<T>(partition, row, cancellationToken: cancellationToken);
         return response.HasValue ? response.Value : null;
     }
 
@@ -127,7 +142,7 @@ public sealed class CatalogStore
     public async Task<IndexEntity?> FindIdAsync(string mediaId, CancellationToken cancellationToken = default)
     {
         if (!MediaIds.IsValid(mediaId)) return null;
-        var response = await Index.GetEntityIfExistsAsync<IndexEntity>(IdKey(mediaId), IdKey(mediaId), cancellationToken: cancellationToken);
+        var response = await _index.GetEntityIfExistsAsync<IndexEntity>(IdKey(mediaId), IdKey(mediaId), cancellationToken: cancellationToken);
         return response.HasValue ? response.Value : null;
     }
 
@@ -146,7 +161,7 @@ public sealed class CatalogStore
     /// <summary>The image that owns a file, found through the index, never by scanning.</summary>
     public async Task<ImageEntity?> FindImageByBlobAsync(string location, string blobName, CancellationToken cancellationToken = default)
     {
-        var response = await Index.GetEntityIfExistsAsync<IndexEntity>(BlobKey(location, blobName), BlobKey(location, blobName), cancellationToken: cancellationToken);
+        var response = await _index.GetEntityIfExistsAsync<IndexEntity>(BlobKey(location, blobName), BlobKey(location, blobName), cancellationToken: cancellationToken);
         if (!response.HasValue || response.Value!.Kind != MediaKinds.Image) return null;
         var image = await GetAsync<ImageEntity>(response.Value.OwnerPartition, response.Value.OwnerRow, cancellationToken);
         return image is not null && image.BlobName == blobName && image.StorageLocation == location ? image : null;
@@ -158,12 +173,36 @@ public sealed class CatalogStore
     public IAsyncEnumerable<ImageEntity> ImagesAsync(string videoId, CancellationToken cancellationToken = default) =>
         RowsAsync<ImageEntity>(videoId, ImageEntity.Prefix, cancellationToken);
 
-    public async IAsyncEnumerable<T> RowsAsync<T>(string partition, string rowPrefix, [EnumeratorCancellation] CancellationToken cancellationToken = default)
-        where T : class, ITableEntity, new()
+    /// <summary>The rows of a partition whose row keys start with <paramref name="rowPrefix"/>.</summary>
+    public IAsyncEnumerable<T> RowsAsync<T>(string partition, string rowPrefix, CancellationToken cancellationToken = default)
+        where T : class, ITableEntity, new() =>
+        _media.QueryAsync<T>(TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey ge {rowPrefix} and RowKey lt {UpperBound(rowPrefix)}"),
+            cancellationToken: cancellationToken);
+
+    /// <summary>One page of the creation-time index of <paramref name="kind"/> over every application, and the next page's token.</summary>
+    public async Task<(IReadOnlyList<IndexEntity> Entries, string? Next)> TimeIndexPageAsync(
+        string kind, string? token, int pageSize, CancellationToken cancellationToken = default)
     {
-        var end = rowPrefix[..^1] + (char)(rowPrefix[^1] + 1);
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey ge {rowPrefix} and RowKey lt {end}");
-        await foreach (var row in Media.QueryAsync<T>(filter, cancellationToken: cancellationToken)) yield return row;
+        var page = await _index.QueryAsync<IndexEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {TimeKey(kind, Everyone)}"), pageSize, cancellationToken: cancellationToken)
+            .AsPages(token, pageSize).FirstOrDefaultAsync(cancellationToken);
+        return page is null ? ([], null) : (page.Values, page.ContinuationToken is { Length: > 0 } next ? next : null);
+    }
+
+    /// <summary>
+    /// Pages of the creation-time index of the videos of <paramref name="appId"/> (null: every application) created at or
+    /// before <paramref name="cutoff"/>, from the most recent of them on, after the row <paramref name="after"/> and up to the
+    /// row <paramref name="upTo"/>, in <paramref name="cateIds"/> (any when empty; a list too long to filter is not, and is
+    /// the caller's to check).
+    /// </summary>
+    public IAsyncEnumerable<IReadOnlyList<IndexEntity>> VideosCreatedByAsync(
+        string? appId, DateTimeOffset cutoff, string? after, string? upTo, IReadOnlyList<string> cateIds, int pageSize, CancellationToken cancellationToken = default)
+    {
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {TimeKey(MediaKinds.Video, appId ?? Everyone)} and RowKey ge {TimeRow(cutoff, "")}");
+        if (after is not null) filter += " and " + TableClient.CreateQueryFilter($"RowKey gt {after}");
+        if (upTo is not null) filter += " and " + TableClient.CreateQueryFilter($"RowKey le {upTo}");
+        if (cateIds.Count is > 0 and <= MaxFilteredCategories)
+            filter += " and (" + string.Join(" or ", cateIds.Select(c => TableClient.CreateQueryFilter($"CateId eq {c}"))) + ")";
+        return _index.QueryAsync<IndexEntity>(filter, pageSize, cancellationToken: cancellationToken).AsPages().Select(page => (IReadOnlyList<IndexEntity>)page.Values);
     }
 
     /// <summary>
@@ -194,9 +233,9 @@ public sealed class CatalogStore
             pageFilter = $"({filter}) and " + TableClient.CreateQueryFilter($"RowKey gt {parts[1]}");
         }
         var total = 0;
-        await foreach (var _ in Index.QueryAsync<IndexEntity>(filter, 1000, ["RowKey"], cancellationToken)) total++;
+        await foreach (var _ in _index.QueryAsync<IndexEntity>(filter, 1000, ["RowKey"], cancellationToken)) total++;
         var entries = new List<IndexEntity>(pageSize + 1);
-        await foreach (var entry in Index.QueryAsync<IndexEntity>(pageFilter, pageSize + 1, cancellationToken: cancellationToken))
+        await foreach (var entry in _index.QueryAsync<IndexEntity>(pageFilter, pageSize + 1, cancellationToken: cancellationToken))
         {
             entries.Add(entry);
             if (entries.Count > pageSize) break;

@@ -1,6 +1,3 @@
-using Azure;
-using Azure.Data.Tables;
-
 namespace VodFunctions.Core.Catalog;
 
 /// <summary>
@@ -8,8 +5,7 @@ namespace VodFunctions.Core.Catalog;
 /// entity-group transaction can change them together. Uploaded images and attached media are
 /// partitions of their own. Row keys: <c>video|{VideoId}</c>, <c>stream|{JobId}</c>, <c>image|{ImageId}</c>,
 /// <c>attached|{MediaId}</c>, <c>journal|{OperationId}</c>. Every row key holds an ID, so no two partitions share
-/// one: Azurite looks a row up by its row key first, and a row key common to every partition would make each
-/// lookup, insert and delete there cost as much as the whole table.
+/// one: a table store that finds rows by row key first then finds one row, not one per partition.
 /// </summary>
 public abstract class CatalogEntity : ITableEntity
 {
@@ -27,8 +23,20 @@ public abstract class CatalogEntity : ITableEntity
     public bool Deleting { get; set; }
 }
 
-public sealed class VideoEntity : CatalogEntity
+/// <summary>A record that owns a folder of files in a storage location, in a partition of its own: a video, an uploaded image, attached media.</summary>
+public interface IMediaRecord
 {
+    /// <summary>Its <see cref="MediaKinds"/> kind.</summary>
+    static abstract string Kind { get; }
+
+    static abstract string RowOf(string id);
+
+    string StorageLocation { get; }
+}
+
+public sealed class VideoEntity : CatalogEntity, IMediaRecord
+{
+    public static string Kind => MediaKinds.Video;
     public static string RowOf(string videoId) => "video|" + videoId;
     public string VideoId => PartitionKey;
     public string Title { get; set; } = "";
@@ -41,6 +49,10 @@ public sealed class VideoEntity : CatalogEntity
     /// <summary>The JobId under which the mezzanine is listed as the OD stream (NoTranscode / AsyncTranscode).</summary>
     public string MezzanineJobId { get; set; } = "";
     public bool MezzanineDeleting { get; set; }
+
+    /// <summary>The video's Size with these streams and images: they and the mezzanine (while it is there), each counted once.</summary>
+    public long SizeWith(IEnumerable<StreamEntity> streams, IEnumerable<ImageEntity> images) =>
+        (MezzanineStatus == Media.MezzanineStatus.Normal ? MezzanineSize : 0) + streams.Sum(s => s.Size) + images.Sum(i => i.Size);
 }
 
 public sealed class StreamEntity : CatalogEntity
@@ -54,8 +66,10 @@ public sealed class StreamEntity : CatalogEntity
     public static string RowOf(string jobId) => Prefix + jobId;
 }
 
-public sealed class ImageEntity : CatalogEntity
+/// <summary>A snapshot of a video (in the video's partition) or an uploaded image (a partition of its own).</summary>
+public sealed class ImageEntity : CatalogEntity, IMediaRecord
 {
+    public static string Kind => MediaKinds.Image;
     public const string Prefix = "image|";
     public string ImageId { get; set; } = "";
     public string ImageType { get; set; } = "";
@@ -67,8 +81,9 @@ public sealed class ImageEntity : CatalogEntity
     public static string RowOf(string imageId) => Prefix + imageId;
 }
 
-public sealed class AttachedEntity : CatalogEntity
+public sealed class AttachedEntity : CatalogEntity, IMediaRecord
 {
+    public static string Kind => MediaKinds.Attached;
     public static string RowOf(string mediaId) => "attached|" + mediaId;
     public string MediaId => PartitionKey;
     public string BusinessType { get; set; } = "";
@@ -97,4 +112,6 @@ public sealed class IndexEntity : ITableEntity
     public string AppId { get; set; } = "";
     public string? CateId { get; set; }
     public DateTimeOffset CreationTime { get; set; }
+    /// <summary>A <c>journal</c> entry's last sign that its delete's owner is alive (none yet: <see cref="CreationTime"/>).</summary>
+    public DateTimeOffset? Heartbeat { get; set; }
 }

@@ -1,6 +1,3 @@
-using VodFunctions.Core.Files;
-using VodFunctions.Core.Media;
-
 namespace VodFunctions.Core.Catalog;
 
 /// <summary>The read operations of API.md section 5: records as callers see them, scoped to their applications.</summary>
@@ -14,10 +11,13 @@ public sealed class MediaReader(CatalogStore catalog, MediaStorage storage)
         return scope.CanAccess(video.AppId) ? video : VodError.Forbidden();
     }
 
+    /// <summary>An image the caller may see; a snapshot goes with its video, so it no longer exists once its video's delete has begun.</summary>
     public async Task<Result<ImageEntity>> FindImageAsync(string imageId, AppScope scope, CancellationToken cancellationToken = default)
     {
         var image = await catalog.GetImageAsync(imageId, cancellationToken);
         if (image is null || image.Deleting) return VodError.ImageNotFound();
+        // Only the video row is marked when a whole video's delete begins: its snapshots' rows are not.
+        if (image.VideoId.Length > 0 && await catalog.GetVideoAsync(image.VideoId, cancellationToken) is null or { Deleting: true }) return VodError.ImageNotFound();
         return scope.CanAccess(image.AppId) ? image : VodError.Forbidden();
     }
 

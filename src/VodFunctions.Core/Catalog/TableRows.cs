@@ -1,9 +1,8 @@
 using System.Reflection;
-using Azure.Data.Tables;
 
 namespace VodFunctions.Core.Catalog;
 
-/// <summary>Rows read untyped (a whole partition in one query) turned into their entity types.</summary>
+/// <summary>Rows read untyped (a whole partition in one query) turned into their entity types, and properties set by name.</summary>
 public static class TableRows
 {
     public static T As<T>(this TableEntity row) where T : ITableEntity, new()
@@ -16,6 +15,16 @@ public static class TableRows
             property.SetValue(typed, type.IsInstanceOfType(value) ? value : Convert.ChangeType(value, type));
         }
         return typed;
+    }
+
+    /// <summary>Sets properties by name: values as written, or as read back from JSON (a journal's owner update).</summary>
+    public static void Set<T>(this T entity, IReadOnlyDictionary<string, object> values) where T : ITableEntity
+    {
+        foreach (var (name, value) in values)
+        {
+            var property = Settable<T>.Properties.Single(p => p.Name == name);
+            property.SetValue(entity, value is JsonElement json ? json.Deserialize(property.PropertyType) : value);
+        }
     }
 
     private static class Settable<T>

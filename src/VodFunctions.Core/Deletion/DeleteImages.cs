@@ -1,8 +1,3 @@
-using VodFunctions.Core.Catalog;
-using VodFunctions.Core.Events;
-using VodFunctions.Core.Files;
-using VodFunctions.Core.Media;
-
 namespace VodFunctions.Core.Deletion;
 
 /// <summary>
@@ -18,14 +13,24 @@ public sealed class DeleteImages(CatalogStore catalog, MediaStorage storage, Del
     public const int SliceImages = 200;
     private const int SliceChars = 24 * 1024;
 
-    public Task<Result<DeletePlan?>> ByUrlsAsync(IReadOnlyList<string> urls, AppScope scope, DeleteRequest request, CancellationToken cancellationToken = default) =>
-        ByRecordsAsync(urls.Select(url => (Func<Task<ImageEntity?>>)(() => FindByUrlAsync(url, cancellationToken))), scope, request, cancellationToken);
+    public Task<Result<DeleteResult>> ByUrlsAsync(IReadOnlyList<string> urls, AppScope scope, DeleteRequest request, CancellationToken cancellationToken = default) =>
+        ByRecordsAsync(urls.Select(url => ($"ImageURL {url}", (Func<Task<ImageEntity?>>)(() => FindByUrlAsync(url, cancellationToken)))), scope, request, cancellationToken);
 
-    public Task<Result<DeletePlan?>> ByIdsAsync(IReadOnlyList<string> imageIds, AppScope scope, DeleteRequest request, CancellationToken cancellationToken = default) =>
-        ByRecordsAsync(imageIds.Select(id => (Func<Task<ImageEntity?>>)(() => catalog.GetImageAsync(id, cancellationToken))), scope, request, cancellationToken);
+    public Task<Result<DeleteResult>> ByIdsAsync(IReadOnlyList<string> imageIds, AppScope scope, DeleteRequest request, CancellationToken cancellationToken = default) =>
+        ByRecordsAsync(imageIds.Select(id => ($"ImageId {id}", (Func<Task<ImageEntity?>>)(() => catalog.GetImageAsync(id, cancellationToken)))), scope, request, cancellationToken);
+
+    /// <summary>An ImageURL as it is matched: decoded once when it arrives URL-encoded; null when it is not a URL at all (no scheme, malformed).</summary>
+    public static string? AsUrl(string url)
+    {
+        if (!url.StartsWith("http://", StringComparison.OrdinalIgnoreCase) && !url.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
+            url = Uri.UnescapeDataString(url);
+        var scheme = url.IndexOf(':');
+        return scheme > 0 && char.IsAsciiLetter(url[0]) && url[..scheme].All(c => char.IsAsciiLetterOrDigit(c) || c is '+' or '-' or '.')
+            && Uri.TryCreate(url, UriKind.Absolute, out _) ? url : null;
+    }
 
     /// <summary>A video's images of the given types (or <see cref="AllTypes"/>) and everything under their snapshot folders.</summary>
-    public async Task<Result<DeletePlan?>> ByVideoAsync(string videoId, IReadOnlyList<string> types, AppScope scope, DeleteRequest request, CancellationToken cancellationToken = default)
+    public async Task<Result<DeleteResult>> ByVideoAsync(string videoId, IReadOnlyList<string> types, AppScope scope, DeleteRequest request, CancellationToken cancellationToken = default)
     {
         var video = await catalog.GetVideoAsync(videoId, cancellationToken);
         if (video is null || video.Deleting) return VodError.ImageNotFound() with { Message = $"Video {videoId} does not exist." };
@@ -33,41 +38,42 @@ public sealed class DeleteImages(CatalogStore catalog, MediaStorage storage, Del
         var all = types.Contains(AllTypes);
         var folders = all ? [MediaStorage.SnapshotsFolder(videoId)] : types.Select(t => MediaStorage.SnapshotFolder(videoId, t)).ToList();
         bool Selected(ImageEntity image) => all || types.Contains(image.ImageType);
-        if (request.DryRun) return await engine.RunAsync([SnapshotsOf(videoId, Selected, folders, request)], request, FailedCode, cancellationToken);
+        if (request.DryRun) return await engine.RunAsync([Snapshots(videoId, Selected, folders, request)], request, cancellationToken);
         // A long video may hold thousands of snapshots: they go in slices, each a journalled delete (and event) of its
         // own, the folders with the last; a retry after a fault continues with what is left.
+        var deleted = DeleteResult.Of(new DeletedFiles(0, 0));
         for (var more = true; ;)
         {
-            var result = await engine.RunAsync([SnapshotsOf(videoId, Selected, folders, request, sliced => more = sliced)], request, FailedCode, cancellationToken);
-            if (!result.Ok || !more) return result;
+            var slice = await engine.RunAsync([Snapshots(videoId, Selected, folders, request, sliced => more = sliced)], request, cancellationToken);
+            if (!slice.Ok) return slice;
+            deleted = deleted.Add(slice.Value!);
+            if (!more) return deleted;
         }
     }
 
-    private async Task<Result<DeletePlan?>> ByRecordsAsync(IEnumerable<Func<Task<ImageEntity?>>> finders, AppScope scope, DeleteRequest request, CancellationToken cancellationToken)
+    private async Task<Result<DeleteResult>> ByRecordsAsync(IEnumerable<(string Named, Func<Task<ImageEntity?>> Find)> finders, AppScope scope, DeleteRequest request, CancellationToken cancellationToken)
     {
         var images = new List<ImageEntity>();
-        foreach (var find in finders)
+        foreach (var (named, find) in finders)
         {
-            if (await find() is not { } image) return new VodError("NoSuchResource", "An image named in the request does not exist; nothing was deleted.");
+            if (await find() is not { } image) return new VodError("NoSuchResource", $"No image matches {named}; nothing was deleted.");
             if (!scope.CanAccess(image.AppId)) return VodError.Forbidden();
             images.Add(image);
         }
-        var prepares = images.GroupBy(i => i.PartitionKey).Select(group =>
+        var jobs = images.GroupBy(i => i.PartitionKey).Select(group =>
         {
             var ids = group.Select(i => i.ImageId).ToHashSet();
             return group.First().VideoId is { Length: > 0 } videoId
-                ? SnapshotsOf(videoId, image => ids.Contains(image.ImageId), null, request)
-                : Uploaded(group.Key, request);
-        }).ToList();
-        return await engine.RunAsync(prepares, request, FailedCode, cancellationToken);
+                ? Snapshots(videoId, image => ids.Contains(image.ImageId), null, request)
+                : engine.Job<ImageEntity>(group.Key, FailedCode, request, _ => DeleteParts.All(DeleteKind.Image, MediaStorage.ImageFolder(group.Key)));
+        });
+        return await engine.RunAsync(jobs, request, cancellationToken);
     }
 
     /// <summary>Matches a URL (decoded once when it arrives URL-encoded; query string ignored) to a catalog image.</summary>
     private async Task<ImageEntity?> FindByUrlAsync(string url, CancellationToken cancellationToken)
     {
-        if (!url.StartsWith("http://", StringComparison.OrdinalIgnoreCase) && !url.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
-            url = Uri.UnescapeDataString(url);
-        if (!storage.TryParseUrl(url, out var location, out var blob)) return null;
+        if (AsUrl(url) is not { } decoded || !storage.TryParseUrl(decoded, out var location, out var blob)) return null;
         return await catalog.FindImageByBlobAsync(location, blob, cancellationToken);
     }
 
@@ -75,32 +81,20 @@ public sealed class DeleteImages(CatalogStore catalog, MediaStorage storage, Del
     /// Snapshot images of a video chosen by <paramref name="select"/>: their files, or whole type folders. Given
     /// <paramref name="sliced"/>, takes at most a slice of them (their own files only), telling whether it did.
     /// </summary>
-    private (string, Func<CancellationToken, Task<DeleteWork>>) SnapshotsOf(
-        string videoId, Func<ImageEntity, bool> select, IReadOnlyList<string>? whole, DeleteRequest request, Action<bool>? sliced = null) => (videoId, async cancellationToken =>
-    {
-        var video = await catalog.GetVideoAsync(videoId, cancellationToken);
-        if (video is null) return DeleteWork.Nothing;
-        if (video.Deleting) return DeleteWork.Busy;
-        var images = await catalog.ImagesAsync(videoId, cancellationToken).Where(select).ToListAsync(cancellationToken);
-        if (images.Any(i => i.Deleting)) return DeleteWork.Busy;
-        var folders = whole;
-        if (sliced is not null)
+    private DeleteJob Snapshots(string videoId, Func<ImageEntity, bool> select, IReadOnlyList<string>? whole, DeleteRequest request, Action<bool>? sliced = null) =>
+        engine.Job<VideoEntity>(videoId, FailedCode, request, async (_, cancellationToken) =>
         {
-            var slice = Slice(images);
-            sliced(slice.Count < images.Count);
-            if (slice.Count < images.Count) (images, folders) = (slice, null);
-        }
-        if (images.Count == 0 && folders is null) return DeleteWork.Nothing;
-        foreach (var image in images) image.Deleting = true;
-        var target = new DeleteTarget(videoId, video.StorageLocation, folders ?? [], folders is null ? images.Select(i => i.BlobName).ToList() : [],
-            images.Select(i => i.RowKey).ToList(),
-            new DeleteEvent
+            var images = await catalog.ImagesAsync(videoId, cancellationToken).Where(select).ToListAsync(cancellationToken);
+            var held = images.Any(i => i.Deleting);
+            var folders = whole;
+            if (sliced is not null)
             {
-                MediaType = MediaKinds.Video, DeleteType = "image", MediaId = videoId, ImageIds = images.Select(i => i.ImageId).ToList(),
-                AppId = video.AppId, RequestId = request.RequestId, Trigger = request.Trigger,
-            });
-        return new DeleteWork(target, [video, .. images]);
-    });
+                var slice = Slice(images);
+                sliced(slice.Count < images.Count);
+                if (slice.Count < images.Count) (images, folders) = (slice, null);
+            }
+            return new DeleteParts(DeleteKind.Image, folders ?? [], images) { Blobs = folders is null ? images.Select(i => i.BlobName).ToList() : [], Held = held };
+        });
 
     /// <summary>The first images (by row key) within <see cref="SliceImages"/> and <see cref="SliceChars"/> characters of file names.</summary>
     private static List<ImageEntity> Slice(IEnumerable<ImageEntity> images)
@@ -114,16 +108,4 @@ public sealed class DeleteImages(CatalogStore catalog, MediaStorage storage, Del
         }
         return slice;
     }
-
-    /// <summary>An uploaded image: its partition and its folder <c>images/{ImageId}/</c>.</summary>
-    private (string, Func<CancellationToken, Task<DeleteWork>>) Uploaded(string imageId, DeleteRequest request) => (imageId, async cancellationToken =>
-    {
-        var image = await catalog.GetAsync<ImageEntity>(imageId, ImageEntity.RowOf(imageId), cancellationToken);
-        if (image is null) return DeleteWork.Nothing;
-        if (image.Deleting) return DeleteWork.Busy;
-        image.Deleting = true;
-        var target = new DeleteTarget(imageId, image.StorageLocation, [MediaStorage.ImageFolder(imageId)], [], [DeleteTarget.AllRows],
-            new DeleteEvent { MediaType = MediaKinds.Image, DeleteType = "image", MediaId = imageId, AppId = image.AppId, RequestId = request.RequestId, Trigger = request.Trigger });
-        return new DeleteWork(target, [image]);
-    });
 }

@@ -1,11 +1,6 @@
-using VodFunctions.Core.Catalog;
-using VodFunctions.Core.Events;
-using VodFunctions.Core.Files;
-using VodFunctions.Core.Media;
-
 namespace VodFunctions.Core.Deletion;
 
-public sealed record DeleteMezzaninesResult(IReadOnlyList<string> NonExistVideoIds, IReadOnlyList<string> UnRemoveableVideoIds, DeletePlan? Plan);
+public sealed record DeleteMezzaninesResult(IReadOnlyList<string> NonExistVideoIds, IReadOnlyList<string> UnRemoveableVideoIds, DeleteResult Outcome);
 
 /// <summary>
 /// DeleteMezzanines: each video's source file; the video, streams and images stay and the mezzanine
@@ -15,6 +10,12 @@ public sealed class DeleteMezzanines(CatalogStore catalog, DeletionEngine engine
 {
     public const string FailedCode = "DeleteMezzaninesFailed";
 
+    /// <summary>The video row once its mezzanine is gone.</summary>
+    private static readonly Dictionary<string, object> Gone = new()
+    {
+        [nameof(VideoEntity.MezzanineStatus)] = MezzanineStatus.Deleted, [nameof(VideoEntity.MezzanineSize)] = 0L, [nameof(VideoEntity.MezzanineDeleting)] = false,
+    };
+
     public async Task<Result<DeleteMezzaninesResult>> RunAsync(
         IReadOnlyList<string> videoIds, bool force, AppScope scope, DeleteRequest request, CancellationToken cancellationToken = default)
     {
@@ -23,21 +24,19 @@ public sealed class DeleteMezzanines(CatalogStore catalog, DeletionEngine engine
         var unremovable = videos.OfType<VideoEntity>()
             .Where(v => !v.Deleting && (!scope.CanAccess(v.AppId) || (TranscodeModes.MezzanineIsPlayback(v.TranscodeMode) && !force)))
             .Select(v => v.VideoId).ToList();
-        var targets = videoIds.Except(missing).Except(unremovable).ToList();
+        var targets = videoIds.Except(missing).Except(unremovable);
 
-        var outcome = await engine.RunAsync(targets.Select(id => (id, Prepare(id, request))), request, FailedCode, cancellationToken);
-        return outcome.Ok ? new DeleteMezzaninesResult(missing, unremovable, outcome.Value) : outcome.Error!;
+        var outcome = await engine.RunAsync(targets.Select(id => Job(id, request)), request, cancellationToken);
+        return outcome.Ok ? new DeleteMezzaninesResult(missing, unremovable, outcome.Value!) : outcome.Error!;
     }
 
-    /// <summary>One video's mezzanine folder, read afresh (callers check removability first, as <see cref="RunAsync"/> does).</summary>
-    public Func<CancellationToken, Task<DeleteWork>> Prepare(string videoId, DeleteRequest request) => async cancellationToken =>
+    /// <summary>One video's mezzanine folder (callers check removability first, as <see cref="RunAsync"/> does).</summary>
+    public DeleteJob Job(string videoId, DeleteRequest request) => engine.Job<VideoEntity>(videoId, FailedCode, request, video =>
     {
-        var video = await catalog.GetVideoAsync(videoId, cancellationToken);
-        if (video is null || video.MezzanineStatus == MezzanineStatus.Deleted) return DeleteWork.Nothing;
-        if (video.Deleting || video.MezzanineDeleting) return DeleteWork.Busy;
+        if (video.MezzanineStatus == MezzanineStatus.Deleted) return null;
+        // The mezzanine has no row of its own: the video row carries its mark, and its state once the file is gone.
+        var held = video.MezzanineDeleting;
         video.MezzanineDeleting = true;
-        var target = new DeleteTarget(videoId, video.StorageLocation, [MediaStorage.MezzanineFolder(videoId)], [], [],
-            new DeleteEvent { MediaType = MediaKinds.Video, DeleteType = "mezzanine", MediaId = videoId, AppId = video.AppId, RequestId = request.RequestId, Trigger = request.Trigger });
-        return new DeleteWork(target, [video]);
-    };
+        return new DeleteParts(DeleteKind.Mezzanine, [MediaStorage.MezzanineFolder(videoId)], []) { Held = held, OwnerUpdate = Gone };
+    });
 }

@@ -1,9 +1,5 @@
-using Azure;
 using Azure.Storage.Blobs.Models;
 using Azure.Storage.Blobs.Specialized;
-using Microsoft.Extensions.Logging;
-using VodFunctions.Core.Catalog;
-using VodFunctions.Core.Files;
 
 namespace VodFunctions.Core.Deletion;
 
@@ -15,7 +11,7 @@ namespace VodFunctions.Core.Deletion;
 /// </summary>
 public sealed class DeleteMultipartUpload(CatalogStore catalog, MediaStorage storage, ILogger<DeleteMultipartUpload> logger)
 {
-    public async Task<Result<DeletePlan?>> RunAsync(string mediaId, AppScope scope, bool dryRun, CancellationToken cancellationToken = default)
+    public async Task<Result<DeleteResult>> RunAsync(string mediaId, AppScope scope, bool dryRun, CancellationToken cancellationToken = default)
     {
         var video = await catalog.GetVideoAsync(mediaId, cancellationToken);
         if (video is null || video.Deleting) return new VodError("InvalidVideo.NotFound", "The video does not exist.", 400);
@@ -25,10 +21,10 @@ public sealed class DeleteMultipartUpload(CatalogStore catalog, MediaStorage sto
         if (await MediaStorage.PropertiesAsync(blob, cancellationToken) is { } committed)
         {
             if (!MediaStorage.IsDiscardResidue(committed)) return nothing;
-            if (dryRun) return new DeletePlan(1, 0, 0, [blob.Name]);
+            if (dryRun) return DeleteResult.Of(new DeletePlan(1, 0, 0, [blob.Name]));
             await DeleteEmptyAsync(blob, committed.ETag, cancellationToken);
             logger.LogInformation("Finished an interrupted discard of the upload of {VideoId}", mediaId);
-            return (DeletePlan?)null;
+            return DeleteResult.Of(new DeletedFiles(1, 0));
         }
         BlockList blocks;
         try
@@ -42,12 +38,12 @@ public sealed class DeleteMultipartUpload(CatalogStore catalog, MediaStorage sto
         var uncommitted = blocks.UncommittedBlocks.ToList();
         if (uncommitted.Count == 0) return nothing;
         var plan = new DeletePlan(1, uncommitted.Sum(b => b.SizeLong), 0, [blob.Name]);
-        if (dryRun) return plan;
+        if (dryRun) return DeleteResult.Of(plan);
         // Null: the upload was committed meanwhile; it is the mezzanine now, and stays.
         if (await MediaStorage.CommitEmptyAsync(blob, cancellationToken) is not { } empty) return nothing;
         await DeleteEmptyAsync(blob, empty, cancellationToken);
         logger.LogInformation("Discarded {Blocks} uncommitted blocks ({Bytes} bytes) of {VideoId}", uncommitted.Count, plan.Bytes, mediaId);
-        return (DeletePlan?)null;
+        return DeleteResult.Of(new DeletedFiles(1, plan.Bytes));
     }
 
     /// <summary>Deletes the empty blob only if it is still the one committed (an upload committed since replaces it, and stays).</summary>

@@ -1,8 +1,3 @@
-using VodFunctions.Core.Catalog;
-using VodFunctions.Core.Events;
-using VodFunctions.Core.Files;
-using VodFunctions.Core.Media;
-
 namespace VodFunctions.Core.Deletion;
 
 /// <summary>DeleteStream: streams of one video, their folders and records; all named streams or none.</summary>
@@ -10,7 +5,7 @@ public sealed class DeleteStreams(CatalogStore catalog, MediaReader reader, Dele
 {
     public const string FailedCode = "DeleteStreamFailed";
 
-    public async Task<Result<DeletePlan?>> RunAsync(string videoId, IReadOnlyList<string> jobIds, AppScope scope, DeleteRequest request, CancellationToken cancellationToken = default)
+    public async Task<Result<DeleteResult>> RunAsync(string videoId, IReadOnlyList<string> jobIds, AppScope scope, DeleteRequest request, CancellationToken cancellationToken = default)
     {
         var found = await reader.FindVideoAsync(videoId, scope, cancellationToken);
         if (!found.Ok) return found.Error!;
@@ -21,26 +16,14 @@ public sealed class DeleteStreams(CatalogStore catalog, MediaReader reader, Dele
         if (jobIds.FirstOrDefault(id => !streams.Contains(id)) is { } unknown)
             return new VodError("InvalidStream.NotFound", $"{unknown} is not a stream of video {videoId}; nothing was deleted.");
 
-        return await engine.RunAsync([(videoId, Prepare(videoId, jobIds, request))], request, FailedCode, cancellationToken);
+        return await engine.RunAsync([Job(videoId, jobIds, request)], request, cancellationToken);
     }
 
     /// <summary>The named streams of one video (those still there), their folders and records.</summary>
-    public Func<CancellationToken, Task<DeleteWork>> Prepare(string videoId, IReadOnlyList<string> jobIds, DeleteRequest request) => async cancellationToken =>
-    {
-        var video = await catalog.GetVideoAsync(videoId, cancellationToken);
-        if (video is null) return DeleteWork.Nothing;
-        if (video.Deleting) return DeleteWork.Busy;
-        var streams = await catalog.StreamsAsync(videoId, cancellationToken).Where(s => jobIds.Contains(s.JobId)).ToListAsync(cancellationToken);
-        if (streams.Any(s => s.Deleting)) return DeleteWork.Busy;
-        if (streams.Count == 0) return DeleteWork.Nothing;
-        foreach (var stream in streams) stream.Deleting = true;
-        var target = new DeleteTarget(videoId, video.StorageLocation,
-            streams.Select(s => MediaStorage.StreamFolder(videoId, s.JobId)).ToList(), [], streams.Select(s => s.RowKey).ToList(),
-            new DeleteEvent
-            {
-                MediaType = MediaKinds.Video, DeleteType = "stream", MediaId = videoId, JobIds = streams.Select(s => s.JobId).ToList(),
-                AppId = video.AppId, RequestId = request.RequestId, Trigger = request.Trigger,
-            });
-        return new DeleteWork(target, [video, .. streams]);
-    };
+    public DeleteJob Job(string videoId, IReadOnlyList<string> jobIds, DeleteRequest request) => engine.Job<VideoEntity>(videoId, FailedCode, request,
+        async (_, cancellationToken) =>
+        {
+            var streams = await catalog.StreamsAsync(videoId, cancellationToken).Where(s => jobIds.Contains(s.JobId)).ToListAsync(cancellationToken);
+            return new DeleteParts(DeleteKind.Stream, streams.Select(s => MediaStorage.StreamFolder(videoId, s.JobId)).ToList(), streams);
+        });
 }

@@ -1,345 +1,202 @@
-using System.Text.Json;
-using Azure;
-using Azure.Data.Tables;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
-using VodFunctions.Core.Catalog;
-using VodFunctions.Core.Events;
-using VodFunctions.Core.Files;
-using VodFunctions.Core.Media;
-
 namespace VodFunctions.Core.Deletion;
 
-/// <summary>The counts of a dry run: what the real call would delete now.</summary>
-public sealed record DeletePlan(int Files, long Bytes, int Records, IReadOnlyList<string> Paths);
-
-/// <summary>What deleting one partition's work came to: <see cref="Ok"/> false when storage failed (the journal stays);
-/// <see cref="Deleted"/> the files and bytes removed, or null when there was nothing (left) to delete.</summary>
-public sealed record DeleteOutcome(bool Ok, DeleteTally? Deleted);
-
-/// <summary>Who asked for a delete: the request (for the event) and whether it is a dry run.</summary>
-public sealed record DeleteRequest(string RequestId, string Trigger = "api", bool DryRun = false);
-
 /// <summary>
-/// What one partition's delete is to do now, read afresh from the catalog: a target with the records
-/// to mark, <see cref="Nothing"/> left to delete, or <see cref="Busy"/> (records marked by a delete
-/// begun meanwhile, to be finished first).
-/// </summary>
-public sealed class DeleteWork(DeleteTarget? target, IReadOnlyList<ITableEntity> marks)
-{
-    public DeleteTarget? Target { get; } = target;
-    public IReadOnlyList<ITableEntity> Marks { get; } = marks;
-
-    public static DeleteWork Nothing { get; } = new(null, []);
-    public static DeleteWork Busy { get; } = new(null, []);
-}
-
-/// <summary>
-/// Runs every delete the same way: journal and mark the records (one transaction), delete the blobs
-/// under the records' folders (bounded parallelism, gone counts as done), delete the records (one
-/// transaction per partition, the journal row last), publish the event. Each step can be repeated,
-/// so whoever finds the journal (a retry, a concurrent call, the reconcile sweep) can finish it.
+/// Runs every delete the same way: journal and mark the records (one transaction), delete the blobs under the records'
+/// folders (bounded parallelism, gone counts as done), delete the records (one transaction per partition, the journal row
+/// last), publish the event. Each step can be repeated, so whoever finds the journal (a retry, a concurrent call, the
+/// reconcile sweep) can finish it.
 /// </summary>
 public sealed class DeletionEngine(
-    CatalogStore catalog, MediaStorage storage, BlobDeleter deleter, EventPublisher events, TimeProvider time,
+    CatalogStore catalog, JournalStore journals, MediaStorage storage, BlobDeleter deleter, EventPublisher events, TimeProvider time,
     IOptions<VodOptions> options, ILogger<DeletionEngine> logger)
 {
-    private const int MaxTransactionActions = 100;
-
     /// <summary>A limit on storage requests deleting blobs (a batch or a single delete each), shared by everything one request deletes.</summary>
     public SemaphoreSlim NewGate() => new(Math.Max(1, options.Value.DeleteParallelism));
 
-    public static string JournalIndexRow(string partition, string operationId) => partition + "|" + operationId;
+    /// <summary>
+    /// A delete of what <paramref name="pick"/> chooses from the owner record <paramref name="ownerId"/>, read afresh before every
+    /// attempt: an owner gone, or a pick of nothing at all, leaves nothing to delete; an owner being deleted whole, or parts held or
+    /// marked already, are busy; else the parts are marked and the target and its event built.
+    /// </summary>
+    public DeleteJob Job<TOwner>(string ownerId, string failedCode, DeleteRequest request, Func<TOwner, CancellationToken, Task<DeleteParts?>> pick)
+        where TOwner : CatalogEntity, IMediaRecord, new() => new(ownerId, failedCode, async cancellationToken =>
+    {
+        var owner = await catalog.GetAsync<TOwner>(ownerId, TOwner.RowOf(ownerId), cancellationToken);
+        if (owner is null) return DeleteWork.Nothing;
+        if (owner.Deleting) return DeleteWork.Busy;
+        var parts = await pick(owner, cancellationToken);
+        if (parts is null or { Whole: false, Folders.Count: 0, Blobs.Count: 0, Records.Count: 0 }) return DeleteWork.Nothing;
+        if (parts.Held || parts.Records.Any(r => r.Deleting)) return DeleteWork.Busy;
+        // A delete removes nothing when it names no record to remove or change and no file is there (a retry whose first answer
+        // was lost, a video without images of the types asked): it is neither journalled nor reported. One that begins always
+        // sends its success event, even of 0 files: it removes records, or its files went in an attempt that stopped.
+        if (parts is { Whole: false, Records.Count: 0, OwnerUpdate: null } && !await AnyFileAsync(owner.StorageLocation, parts, cancellationToken))
+            return DeleteWork.Nothing;
+        if (parts.Whole) owner.Deleting = true;
+        foreach (var record in parts.Records) record.Deleting = true;
+        var deleteEvent = new DeleteEvent
+        {
+            MediaType = TOwner.Kind, DeleteType = parts.Kind, MediaId = ownerId, AppId = owner.AppId, RequestId = request.RequestId, Trigger = request.Trigger,
+            JobIds = parts.Kind == DeleteKind.Stream ? parts.Records.OfType<StreamEntity>().Select(s => s.JobId).ToList() : null,
+            ImageIds = parts is { Kind: DeleteKind.Image, Whole: false } ? parts.Records.OfType<ImageEntity>().Select(i => i.ImageId).ToList() : null,
+        };
+        var rows = parts.Whole ? [DeleteTarget.AllRows] : parts.Records.Select(r => r.RowKey).ToList();
+        var target = new DeleteTarget(ownerId, owner.StorageLocation, parts.Folders, parts.Blobs, rows, deleteEvent, failedCode) { OwnerUpdate = parts.OwnerUpdate };
+        return new DeleteWork(DeleteState.Ready, target, [owner, .. parts.Records]);
+    });
+
+    /// <summary>As the other <c>Job</c>, for a pick from the owner record alone.</summary>
+    public DeleteJob Job<TOwner>(string ownerId, string failedCode, DeleteRequest request, Func<TOwner, DeleteParts?> pick)
+        where TOwner : CatalogEntity, IMediaRecord, new() => Job<TOwner>(ownerId, failedCode, request, (owner, _) => Task.FromResult(pick(owner)));
 
     /// <summary>
-    /// Writes the journal and marks <paramref name="marks"/> (records with their ETags) in one
-    /// transaction. Answers null when a record changed meanwhile: the caller validates again.
+    /// Runs the jobs of one request: in a dry run their plan; else every partition's delete at once, sharing one limit on blobs
+    /// in flight. Answers the plan, or what was deleted, or the failed code of a job that storage failed.
     /// </summary>
-    public async Task<JournalEntity?> BeginAsync(DeleteTarget target, IReadOnlyList<ITableEntity> marks, CancellationToken cancellationToken = default)
+    public async Task<Result<DeleteResult>> RunAsync(IEnumerable<DeleteJob> jobs, DeleteRequest request, CancellationToken cancellationToken = default)
     {
-        var operationId = MediaIds.New();
-        var journal = JournalEntity.Of(target with { Event = target.Event with { OperationId = operationId } }, operationId, time.GetUtcNow());
-        await catalog.Index.UpsertEntityAsync(new IndexEntity
-        {
-            PartitionKey = CatalogStore.JournalKey, RowKey = JournalIndexRow(target.Partition, journal.OperationId),
-            Kind = target.Event.MediaType, MediaId = target.Event.MediaId, OwnerPartition = target.Partition, OwnerRow = journal.RowKey,
-            AppId = target.Event.AppId, CreationTime = journal.Started,
-        }, TableUpdateMode.Replace, cancellationToken);
+        var all = jobs.ToList();
+        if (request.DryRun) return DeleteResult.Of(await PlanAsync(all, cancellationToken));
+        using var gate = NewGate();
+        var outcomes = await Task.WhenAll(all.Select(job => DeleteAsync(job, gate, cancellationToken)));
+        return all.Where((_, i) => !outcomes[i].Ok).FirstOrDefault() is { } failed
+            ? new VodError(failed.FailedCode, "Storage failed while deleting; the deletion is journalled and is finished by a retry or the reconcile sweep.")
+            : DeleteResult.Of(new DeletedFiles(outcomes.Sum(o => o.Deleted?.Files ?? 0), outcomes.Sum(o => o.Deleted?.Bytes ?? 0)));
+    }
 
-        var actions = marks.Select(m => new TableTransactionAction(TableTransactionActionType.UpdateMerge, m, m.ETag)).ToList();
-        actions.Insert(0, new TableTransactionAction(TableTransactionActionType.Add, journal));
-        var committed = 0;
-        try
+    /// <summary>
+    /// Deletes one job: finishes the deletes pending in its partition, then prepares it, journals it and finishes it, again
+    /// while a delete begun meanwhile holds its records. Not <see cref="DeleteOutcome.Ok"/> when storage failed (the journal stays).
+    /// </summary>
+    public async Task<DeleteOutcome> DeleteAsync(DeleteJob job, SemaphoreSlim gate, CancellationToken cancellationToken = default)
+    {
+        for (var attempt = 0; attempt < 20; attempt++)
         {
-            // The first transaction holds the journal, so a delete has begun exactly when it commits.
-            foreach (var chunk in actions.Chunk(MaxTransactionActions))
+            var ok = true;
+            await foreach (var pending in journals.PendingAsync(job.Partition, cancellationToken))
+                ok &= (await FinishAsync(pending, gate, cancellationToken)).Ok;
+            if (!ok) return new DeleteOutcome(false, null);
+            switch (await job.Prepare(cancellationToken))
             {
-                await catalog.Media.SubmitTransactionAsync(chunk, cancellationToken);
-                committed++;
+                case { State: DeleteState.Nothing }:
+                    return new DeleteOutcome(true, null);
+                case { State: DeleteState.Ready, Target: { } target, Marks: { } marks }:
+                    if (await journals.BeginAsync(target, marks, time.GetUtcNow(), cancellationToken) is not { } journal) break; // a record changed meanwhile
+                    logger.LogInformation("Began {DeleteType} delete {OperationId} of {MediaId}", target.Event.DeleteType, journal.OperationId, target.Event.MediaId);
+                    return await FinishAsync(journal, gate, cancellationToken);
             }
         }
-        catch (TableTransactionFailedException e) when (e.Status is 404 or 409 or 412)
-        {
-            // Only a first transaction refused outright surely left no journal. Otherwise (a later chunk refused, or a 409
-            // from a retry whose first answer was lost) the journal may stand: its index entry stays, so the caller's next
-            // attempt or the reconcile sweep finishes it (the sweep drops entries whose journal never came).
-            if (committed == 0 && e.Status != 409)
-                await catalog.Index.DeleteEntityAsync(CatalogStore.JournalKey, JournalIndexRow(target.Partition, journal.OperationId), ETag.All, cancellationToken);
-            return null;
-        }
-        logger.LogInformation("Began {DeleteType} delete {OperationId} of {MediaId}", target.Event.DeleteType, journal.OperationId, target.Event.MediaId);
-        return journal;
+        logger.LogWarning("Delete in {Partition} kept conflicting with concurrent changes", job.Partition);
+        return new DeleteOutcome(false, null);
     }
 
-    /// <summary>The deletes begun in a partition and not finished yet.</summary>
-    public IAsyncEnumerable<JournalEntity> PendingAsync(string partition, CancellationToken cancellationToken = default) =>
-        catalog.RowsAsync<JournalEntity>(partition, JournalEntity.Prefix, cancellationToken);
-
     /// <summary>
-    /// Finishes a journalled delete. Answers the tally, or null when another caller finished it first.
-    /// Storage faults propagate after the SDK's retries; the journal stays for the next attempt.
+    /// Finishes a journalled delete: its files, its records, its event. A storage fault (after the SDK's retries) leaves the
+    /// journal for the next attempt and sends a fail event with the journal's failed code.
     /// </summary>
-    public async Task<DeleteTally?> FinishAsync(JournalEntity journal, SemaphoreSlim gate, CancellationToken cancellationToken = default)
+    public async Task<DeleteOutcome> FinishAsync(JournalEntity journal, SemaphoreSlim gate, CancellationToken cancellationToken = default)
     {
         var target = journal.ToTarget();
-        var tally = new DeleteTally();
-        // Blobs and records proceed side by side: the records are read and unindexed while the
-        // blobs go, and deleted only once every blob is gone.
-        var blobs = deleter.DeleteAsync(storage.Container(target.Location), target.Prefixes, target.Blobs, gate, tally, cancellationToken);
-        // Written once the blobs are gone, with the last records: the event then goes out at least once.
-        PendingEventEntity Done() => PendingEventEntity.Of(journal, target.Event with { DeletedFiles = tally.Files, DeletedBytes = tally.Bytes });
-        var finished = target.WholePartition
-            ? await DeletePartitionAsync(journal, blobs, Done, cancellationToken)
-            : await DeleteRowsAsync(journal, target, blobs, Done, cancellationToken);
-        if (!finished) return null;
-
-        logger.LogInformation("Deleted {Files} files ({Bytes} bytes) and the records of {DeleteType} delete of {MediaId}",
-            tally.Files, tally.Bytes, target.Event.DeleteType, target.Event.MediaId);
-        await PublishAsync(Done(), cancellationToken);
-        return tally;
+        using var finished = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var heartbeat = journals.KeepAliveAsync(journal, time, finished.Token);
+        try
+        {
+            var tally = new DeleteTally();
+            // Blobs and records proceed side by side: the records are read and unindexed while the blobs go, and removed once every blob is gone.
+            var blobs = deleter.DeleteAsync(storage.Container(target.Location), target.Prefixes, target.Blobs, gate, tally, cancellationToken);
+            // Written with the last records, once the blobs are gone: the event then goes out at least once.
+            PendingEventEntity Done() => PendingEventEntity.Of(journal, target.Event with { DeletedFiles = tally.Files, DeletedBytes = tally.Bytes });
+            if (!await RemoveRecordsAsync(journal, target, blobs, Done, cancellationToken)) return new DeleteOutcome(true, null);
+            logger.LogInformation("Deleted {Files} files ({Bytes} bytes) and the records of {DeleteType} delete of {MediaId}",
+                tally.Files, tally.Bytes, target.Event.DeleteType, target.Event.MediaId);
+            await PublishAsync(Done(), cancellationToken);
+            return new DeleteOutcome(true, tally);
+        }
+        catch (Exception e) when (StorageFaults.Is(e))
+        {
+            logger.LogWarning(e, "{DeleteType} delete of {MediaId} failed; its journal {OperationId} stays to be finished",
+                target.Event.DeleteType, target.Event.MediaId, journal.OperationId);
+            await events.PublishAsync(target.Event with { Status = DeleteStatus.Fail, ErrorCode = target.FailedCode, ErrorMessage = e.Message }, CancellationToken.None);
+            return new DeleteOutcome(false, null);
+        }
+        finally
+        {
+            await finished.CancelAsync();
+            await heartbeat;
+        }
     }
 
     /// <summary>
-    /// Sends a finished delete's event, then drops it and the journal's index entry. When the queue fails both stay,
-    /// and the reconcile sweep sends it later. Answers whether it was sent.
+    /// Sends a finished delete's event, then forgets it and the journal's entry. When the queue fails both stay, and the
+    /// reconcile sweep sends it later. Answers whether it was sent.
     /// </summary>
     public async Task<bool> PublishAsync(PendingEventEntity pending, CancellationToken cancellationToken = default)
     {
         if (!await events.PublishAsync(JsonSerializer.Deserialize<DeleteEvent>(pending.Event)!, cancellationToken)) return false;
-        await Task.WhenAll(
-            catalog.Media.DeleteEntityAsync(pending.PartitionKey, pending.RowKey, ETag.All, cancellationToken),
-            catalog.Index.DeleteEntityAsync(CatalogStore.JournalKey, JournalIndexRow(pending.PartitionKey, pending.OperationId), ETag.All, cancellationToken));
+        await journals.ForgetAsync(pending, cancellationToken);
         return true;
     }
 
-    /// <summary>Finishes a delete, answering false (after publishing a fail event) when storage fails.</summary>
-    public async Task<bool> TryFinishAsync(JournalEntity journal, SemaphoreSlim gate, string errorCode, CancellationToken cancellationToken = default) =>
-        (await TryFinishOneAsync(journal, gate, errorCode, cancellationToken)).Ok;
+    private async Task<bool> AnyFileAsync(string location, DeleteParts parts, CancellationToken cancellationToken) =>
+        await BlobDeleter.ListAsync(storage.Container(location), parts.Folders, parts.Blobs, cancellationToken).AnyAsync(page => page.Count > 0, cancellationToken);
 
-    private async Task<DeleteOutcome> TryFinishOneAsync(JournalEntity journal, SemaphoreSlim gate, string errorCode, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return new DeleteOutcome(true, await FinishAsync(journal, gate, cancellationToken));
-        }
-        catch (Exception e) when (StorageFaults.Is(e))
-        {
-            var target = journal.ToTarget();
-            logger.LogWarning(e, "{DeleteType} delete of {MediaId} failed; its journal {OperationId} stays to be finished",
-                target.Event.DeleteType, target.Event.MediaId, journal.OperationId);
-            await events.PublishAsync(target.Event with { Status = "fail", ErrorCode = errorCode, ErrorMessage = e.Message }, CancellationToken.None);
-            return new DeleteOutcome(false, null);
-        }
-    }
-
-    /// <summary>Finishes every delete pending in a partition; answers false when storage failed.</summary>
-    public async Task<bool> FinishPendingAsync(string partition, SemaphoreSlim gate, string errorCode, CancellationToken cancellationToken = default)
-    {
-        var ok = true;
-        await foreach (var journal in PendingAsync(partition, cancellationToken))
-            ok &= await TryFinishAsync(journal, gate, errorCode, cancellationToken);
-        return ok;
-    }
-
-    /// <summary>
-    /// Runs the work of one request: in a dry run its plan; else every partition's delete at once,
-    /// sharing one limit on blobs in flight. Answers the plan (null when not a dry run) or <paramref name="failedCode"/>.
-    /// </summary>
-    public async Task<Result<DeletePlan?>> RunAsync(
-        IEnumerable<(string Partition, Func<CancellationToken, Task<DeleteWork>> Prepare)> work, DeleteRequest request, string failedCode,
-        CancellationToken cancellationToken = default)
-    {
-        if (request.DryRun) return await PlanAsync(work.Select(w => w.Prepare), cancellationToken);
-        using var gate = NewGate();
-        var done = await Task.WhenAll(work.Select(w => DeleteAsync(w.Partition, w.Prepare, gate, failedCode, cancellationToken)));
-        return done.All(ok => ok)
-            ? (DeletePlan?)null
-            : new VodError(failedCode, "Storage failed while deleting; the deletion is journalled and is finished by a retry or the reconcile sweep.");
-    }
-
-    /// <summary>
-    /// Deletes from one partition: finishes deletes pending there, then prepares (reads and decides
-    /// afresh), journals and finishes. Answers false when storage failed (the journal stays).
-    /// </summary>
-    public async Task<bool> DeleteAsync(
-        string partition, Func<CancellationToken, Task<DeleteWork>> prepare, SemaphoreSlim gate, string errorCode, CancellationToken cancellationToken = default) =>
-        (await DeleteOneAsync(partition, prepare, gate, errorCode, cancellationToken)).Ok;
-
-    /// <summary>As <see cref="DeleteAsync"/>, answering also what this delete removed (for sweeps that count bytes).</summary>
-    public async Task<DeleteOutcome> DeleteOneAsync(
-        string partition, Func<CancellationToken, Task<DeleteWork>> prepare, SemaphoreSlim gate, string errorCode, CancellationToken cancellationToken = default)
-    {
-        for (var attempt = 0; attempt < 20; attempt++)
-        {
-            if (!await FinishPendingAsync(partition, gate, errorCode, cancellationToken)) return new DeleteOutcome(false, null);
-            var work = await prepare(cancellationToken);
-            if (work == DeleteWork.Nothing) return new DeleteOutcome(true, null);
-            if (work.Target is null) continue;
-            if (await BeginAsync(work.Target, work.Marks, cancellationToken) is { } journal)
-                return await TryFinishOneAsync(journal, gate, errorCode, cancellationToken);
-        }
-        logger.LogWarning("Delete in {Partition} kept conflicting with concurrent changes", partition);
-        return new DeleteOutcome(false, null);
-    }
-
-    /// <summary>The plan of a dry run over the work <paramref name="prepares"/> would do now.</summary>
-    public async Task<DeletePlan> PlanAsync(IEnumerable<Func<CancellationToken, Task<DeleteWork>>> prepares, CancellationToken cancellationToken = default)
-    {
-        var targets = new List<DeleteTarget>();
-        foreach (var prepare in prepares)
-            if ((await prepare(cancellationToken)).Target is { } target) targets.Add(target);
-        return await PlanAsync(targets, cancellationToken);
-    }
-
-    /// <summary>What deleting <paramref name="targets"/> would remove now, without deleting anything.</summary>
-    public async Task<DeletePlan> PlanAsync(IEnumerable<DeleteTarget> targets, CancellationToken cancellationToken = default)
+    /// <summary>What the jobs would delete now, without deleting anything.</summary>
+    private async Task<DeletePlan> PlanAsync(IEnumerable<DeleteJob> jobs, CancellationToken cancellationToken)
     {
         var tally = new DeleteTally();
         var records = 0;
-        foreach (var target in targets)
+        foreach (var job in jobs)
         {
+            if ((await job.Prepare(cancellationToken)).Target is not { } target) continue;
             await foreach (var page in BlobDeleter.ListAsync(storage.Container(target.Location), target.Prefixes, target.Blobs, cancellationToken))
                 foreach (var blob in page) tally.Add(blob.Name, blob.Properties.ContentLength ?? 0);
-            records += target.WholePartition
-                ? await catalog.Media.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {target.Partition}"), select: ["RowKey"], cancellationToken: cancellationToken)
-                    .CountAsync(r => !r.RowKey.StartsWith(JournalEntity.Prefix, StringComparison.Ordinal) && !r.RowKey.StartsWith(PendingEventEntity.Prefix, StringComparison.Ordinal), cancellationToken)
-                : target.Rows.Count;
+            records += target.WholePartition ? await journals.CountRecordsAsync(target.Partition, cancellationToken) : target.Rows.Count;
         }
         return new DeletePlan(tally.Files, tally.Bytes, records, tally.Paths);
     }
 
-    private sealed record PartitionRows(
-        VideoEntity? Video, AttachedEntity? Attached, List<ImageEntity> Images, List<StreamEntity> Streams, List<JournalEntity> Journals);
-
-    /// <summary>Every record of a partition, read in one query.</summary>
-    private async Task<PartitionRows> ReadPartitionAsync(string partition, CancellationToken cancellationToken)
+    /// <summary>
+    /// Removes the target's records once its files are gone: their search rows while the files go, the rows that find them by ID
+    /// or file after (so a retry still finds them), then the records, the journal row with the last. A whole partition goes
+    /// with its owner row; a part of a video leaves the video row, updated. False when another finisher got there first.
+    /// </summary>
+    private async Task<bool> RemoveRecordsAsync(JournalEntity journal, DeleteTarget target, Task blobs, Func<PendingEventEntity> done, CancellationToken cancellationToken)
     {
-        var rows = new PartitionRows(null, null, [], [], []);
-        await foreach (var row in catalog.Media.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {partition}"), cancellationToken: cancellationToken))
+        var named = target.Rows.ToHashSet();
+        List<CatalogEntity> Doomed(PartitionRows rows) =>
+        [
+            .. rows.Streams.Concat<CatalogEntity>(rows.Images).Where(r => target.WholePartition || named.Contains(r.RowKey)),
+            .. target.WholePartition ? new CatalogEntity?[] { rows.Video, rows.Attached }.OfType<CatalogEntity>() : [],
+        ];
+        async Task<PartitionRows> ReadAsync()
         {
-            if (row.RowKey.StartsWith(StreamEntity.Prefix, StringComparison.Ordinal)) rows.Streams.Add(row.As<StreamEntity>());
-            else if (row.RowKey.StartsWith(ImageEntity.Prefix, StringComparison.Ordinal)) rows.Images.Add(row.As<ImageEntity>());
-            else if (row.RowKey.StartsWith(JournalEntity.Prefix, StringComparison.Ordinal)) rows.Journals.Add(row.As<JournalEntity>());
-            else if (row.RowKey == VideoEntity.RowOf(partition)) rows = rows with { Video = row.As<VideoEntity>() };
-            else if (row.RowKey == AttachedEntity.RowOf(partition)) rows = rows with { Attached = row.As<AttachedEntity>() };
-        }
-        return rows;
-    }
-
-    /// <summary>A whole video, uploaded image or attached media: index rows, then every record, the owner and the journal last.</summary>
-    private async Task<bool> DeletePartitionAsync(JournalEntity journal, Task blobs, Func<PendingEventEntity> done, CancellationToken cancellationToken)
-    {
-        static IEnumerable<CatalogEntity> Indexed(PartitionRows rows) => rows.Images.Append(rows.Video ?? (CatalogEntity?)rows.Attached).OfType<CatalogEntity>();
-        async Task<PartitionRows> UnindexAsync()
-        {
-            var rows = await ReadPartitionAsync(journal.PartitionKey, cancellationToken);
-            await catalog.RemoveIndexEntriesAsync(Indexed(rows), lookups: false, cancellationToken);
+            var rows = await journals.ReadPartitionAsync(journal.PartitionKey, cancellationToken);
+            await catalog.RemoveIndexEntriesAsync(Doomed(rows), lookups: false, cancellationToken);
             return rows;
         }
-        var unindexed = UnindexAsync();
-        await Task.WhenAll(blobs, unindexed);
-        var rows = unindexed.Result;
-        if (rows.Journals.All(j => j.RowKey != journal.RowKey)) return false;
-        await catalog.RemoveIndexEntriesAsync(Indexed(rows), lookups: true, cancellationToken);
-        var first = rows.Streams.Concat<ITableEntity>(rows.Images).Concat(rows.Journals.Where(j => j.RowKey != journal.RowKey));
-        var last = new ITableEntity?[] { rows.Video, rows.Attached, journal }.OfType<ITableEntity>().Select(Delete).Append(Upsert(done()));
-        return await SubmitAsync(journal, first.Select(Delete).ToList(), last.ToList(), cancellationToken);
-    }
-
-    /// <summary>Part of a video (streams, images, the mezzanine): those records go and the video's size and mezzanine are updated.</summary>
-    private async Task<bool> DeleteRowsAsync(JournalEntity journal, DeleteTarget target, Task blobs, Func<PendingEventEntity> done, CancellationToken cancellationToken)
-    {
-        var doomed = target.Rows.ToHashSet();
         for (var attempt = 0; ; attempt++)
         {
-            var read = ReadPartitionAsync(journal.PartitionKey, cancellationToken);
+            var read = ReadAsync();
             await Task.WhenAll(blobs, read);
-            var (video, _, images, streams, journals) = read.Result;
-            if (journals.All(j => j.RowKey != journal.RowKey)) return false;
-            // A video's images have only the rows that find them (by ID and file), removed once their files are gone.
-            await catalog.RemoveIndexEntriesAsync(images.Where(i => doomed.Contains(i.RowKey)), lookups: true, cancellationToken);
-
-            var last = new List<TableTransactionAction> { Delete(journal), Upsert(done()) };
-            if (video is not null)
+            var rows = read.Result;
+            if (rows.Journals.All(j => j.RowKey != journal.RowKey)) return false;
+            var doomed = Doomed(rows);
+            await catalog.RemoveIndexEntriesAsync(doomed, lookups: true, cancellationToken);
+            var owner = (CatalogEntity?)rows.Video ?? rows.Attached;
+            var removed = doomed.Where(r => r != owner).Concat<ITableEntity>(target.WholePartition ? rows.Journals.Where(j => j.RowKey != journal.RowKey) : []);
+            if (!target.WholePartition && rows.Video is { } video)
             {
-                if (target.Event.DeleteType == "mezzanine")
-                {
-                    video.MezzanineStatus = MezzanineStatus.Deleted;
-                    video.MezzanineSize = 0;
-                    video.MezzanineDeleting = false;
-                }
-                video.Size = (video.MezzanineStatus == MezzanineStatus.Normal ? video.MezzanineSize : 0)
-                    + streams.Where(s => !doomed.Contains(s.RowKey)).Sum(s => s.Size) + images.Where(i => !doomed.Contains(i.RowKey)).Sum(i => i.Size);
-                last.Add(new TableTransactionAction(TableTransactionActionType.UpdateReplace, video, video.ETag));
+                if (target.OwnerUpdate is { } update) video.Set(update);
+                video.Size = video.SizeWith(rows.Streams.Where(s => !named.Contains(s.RowKey)), rows.Images.Where(i => !named.Contains(i.RowKey)));
             }
-            var first = streams.Concat<ITableEntity>(images).Where(r => doomed.Contains(r.RowKey)).Select(Delete).ToList();
             try
             {
-                return await SubmitAsync(journal, first, last, cancellationToken);
+                return await journals.EndAsync(journal, removed, owner, ownerStays: !target.WholePartition, done(), cancellationToken);
             }
             catch (TableTransactionFailedException e) when (e.Status == 412 && attempt < 10)
             {
-                // The video changed (another delete of this video finished): recompute and try again.
+                // The video changed (another delete of this video finished): read again.
             }
         }
-    }
-
-    private static TableTransactionAction Delete(ITableEntity entity) => new(TableTransactionActionType.Delete, entity, ETag.All);
-    private static TableTransactionAction Upsert(ITableEntity entity) => new(TableTransactionActionType.UpsertReplace, entity);
-
-    /// <summary>
-    /// Deletes <paramref name="first"/> in transactions of at most 100 actions, then <paramref name="last"/>
-    /// (the journal row among them) in one. A row already gone means a concurrent finisher got there.
-    /// </summary>
-    private async Task<bool> SubmitAsync(JournalEntity journal, List<TableTransactionAction> first, List<TableTransactionAction> last, CancellationToken cancellationToken)
-    {
-        var room = MaxTransactionActions - last.Count;
-        List<List<TableTransactionAction>> batches = first.Count <= room
-            ? [[.. first, .. last]]
-            : [.. first.Chunk(MaxTransactionActions).Select(c => c.ToList()), last];
-        foreach (var planned in batches)
-        {
-            var batch = planned;
-            for (var attempt = 0; batch.Count > 0; attempt++)
-            {
-                try
-                {
-                    await catalog.Media.SubmitTransactionAsync(batch, cancellationToken);
-                    break;
-                }
-                catch (TableTransactionFailedException e) when (e.Status == 404 && attempt < 10)
-                {
-                    // A concurrent finisher deleted some rows: done if it finished the journal, else drop what is gone.
-                    if (await catalog.GetAsync<JournalEntity>(journal.PartitionKey, journal.RowKey, cancellationToken) is null) return false;
-                    var remaining = new List<TableTransactionAction>();
-                    foreach (var action in batch)
-                        if (action.ActionType != TableTransactionActionType.Delete
-                            || await catalog.GetAsync<TableEntity>(action.Entity.PartitionKey, action.Entity.RowKey, cancellationToken) is not null)
-                            remaining.Add(action);
-                    batch = remaining;
-                }
-            }
-        }
-        return true;
     }
 }

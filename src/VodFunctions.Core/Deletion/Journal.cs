@@ -1,21 +1,24 @@
-using System.Text.Json;
-using Azure;
-using Azure.Data.Tables;
-using VodFunctions.Core.Events;
-
 namespace VodFunctions.Core.Deletion;
 
-/// <summary>What one delete removes from one catalog partition: written before any blob is touched.</summary>
+/// <summary>
+/// What one delete removes from one catalog partition, written before any blob is touched: the files under
+/// <paramref name="Prefixes"/> and the <paramref name="Blobs"/>, then the <paramref name="Rows"/>; its event, and the error
+/// code its fail event carries, whoever finishes it.
+/// </summary>
 public sealed record DeleteTarget(
     string Partition,
     string Location,
     IReadOnlyList<string> Prefixes,
     IReadOnlyList<string> Blobs,
     IReadOnlyList<string> Rows,
-    DeleteEvent Event)
+    DeleteEvent Event,
+    string FailedCode)
 {
     /// <summary>Row key meaning "every row of the partition" (a whole video).</summary>
     public const string AllRows = "*";
+
+    /// <summary>Property values the owner row takes with the last records, when it stays (a part of a video).</summary>
+    public IReadOnlyDictionary<string, object>? OwnerUpdate { get; init; }
 
     public bool WholePartition => Rows.Contains(AllRows);
 }
@@ -61,6 +64,8 @@ public sealed class JournalEntity : ITableEntity
     public string Blobs { get; set; } = "[]";
     public string Rows { get; set; } = "[]";
     public string Event { get; set; } = "{}";
+    public string FailedCode { get; set; } = "";
+    public string? OwnerUpdate { get; set; }
     public DateTimeOffset Started { get; set; }
 
     public string OperationId => RowKey[Prefix.Length..];
@@ -74,10 +79,12 @@ public sealed class JournalEntity : ITableEntity
         Blobs = Checked(JsonSerializer.Serialize(target.Blobs)),
         Rows = Checked(JsonSerializer.Serialize(target.Rows)),
         Event = Checked(JsonSerializer.Serialize(target.Event)),
+        FailedCode = target.FailedCode,
+        OwnerUpdate = target.OwnerUpdate is null ? null : JsonSerializer.Serialize(target.OwnerUpdate),
         Started = started,
     };
 
-    /// <summary>Azure Tables holds a string property of at most 64 KiB (32K UTF-16 characters); Azurite does not check, so the journal does.</summary>
+    /// <summary>Azure Tables holds a string property of at most 64 KiB (32K UTF-16 characters); checked here, so a journal too large fails before anything changes.</summary>
     public const int MaxPropertyChars = 32 * 1024;
 
     internal static string Checked(string json) => json.Length <= MaxPropertyChars
@@ -89,5 +96,9 @@ public sealed class JournalEntity : ITableEntity
         JsonSerializer.Deserialize<List<string>>(Prefixes)!,
         JsonSerializer.Deserialize<List<string>>(Blobs)!,
         JsonSerializer.Deserialize<List<string>>(Rows)!,
-        JsonSerializer.Deserialize<DeleteEvent>(Event)!);
+        JsonSerializer.Deserialize<DeleteEvent>(Event)!,
+        FailedCode)
+    {
+        OwnerUpdate = OwnerUpdate is null ? null : JsonSerializer.Deserialize<Dictionary<string, object>>(OwnerUpdate),
+    };
 }

@@ -1,21 +1,52 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
 using Azure.Storage.Queues;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
-using VodFunctions.Core.Media;
 
 namespace VodFunctions.Core.Events;
+
+/// <summary>What a delete removes (the event's <c>DeleteType</c>).</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<DeleteKind>))]
+public enum DeleteKind
+{
+    /// <summary>A whole video or attached media.</summary>
+    [JsonStringEnumMemberName("all")] All,
+    [JsonStringEnumMemberName("mezzanine")] Mezzanine,
+    [JsonStringEnumMemberName("stream")] Stream,
+    /// <summary>Snapshots of a video, or an uploaded image.</summary>
+    [JsonStringEnumMemberName("image")] Image,
+}
+
+[JsonConverter(typeof(JsonStringEnumConverter<DeleteStatus>))]
+public enum DeleteStatus
+{
+    [JsonStringEnumMemberName("success")] Success,
+    [JsonStringEnumMemberName("fail")] Fail,
+}
+
+/// <summary>Who asked for a delete (the event's <c>Trigger</c>): the API, or a media policy by its PolicyId.</summary>
+[JsonConverter(typeof(Json))]
+public readonly record struct DeleteTrigger(string Name)
+{
+    public static DeleteTrigger Api { get; } = new("api");
+
+    public static DeleteTrigger Policy(string policyId) => new(policyId);
+
+    public override string ToString() => Name;
+
+    private sealed class Json : JsonConverter<DeleteTrigger>
+    {
+        public override DeleteTrigger Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => new(reader.GetString() ?? "");
+        public override void Write(Utf8JsonWriter writer, DeleteTrigger value, JsonSerializerOptions options) => writer.WriteStringValue(value.Name);
+    }
+}
 
 /// <summary>The DeleteMediaComplete event of API.md section 7 (one per finished delete, success or fail).</summary>
 public sealed record DeleteEvent
 {
     public string EventType { get; init; } = "DeleteMediaComplete";
     public string EventTime { get; init; } = "";
-    public string Status { get; init; } = "success";
+    public DeleteStatus Status { get; init; } = DeleteStatus.Success;
     public string MediaType { get; init; } = MediaKinds.Video;
-    /// <summary><c>all</c>, <c>mezzanine</c>, <c>stream</c> or <c>image</c>.</summary>
-    public string DeleteType { get; init; } = "all";
+    public DeleteKind DeleteType { get; init; } = DeleteKind.All;
     public string MediaId { get; init; } = "";
     /// <summary>Extension: one delete's ID, the same in all its events (a success event may come twice after a fault: drop repeats by it).</summary>
     public string? OperationId { get; init; }
@@ -26,8 +57,7 @@ public sealed record DeleteEvent
     public string? ErrorMessage { get; init; }
     public string AppId { get; init; } = "";
     public string RequestId { get; init; } = "";
-    /// <summary><c>api</c>, or the PolicyId of the media policy that deleted it.</summary>
-    public string Trigger { get; init; } = "api";
+    public DeleteTrigger Trigger { get; init; } = DeleteTrigger.Api;
     public int DeletedFiles { get; init; }
     public long DeletedBytes { get; init; }
 }

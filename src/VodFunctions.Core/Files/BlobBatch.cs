@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using Azure;
 using Azure.Core;
 using Azure.Core.Pipeline;
 using Azure.Storage.Blobs;

@@ -1,10 +1,7 @@
 using System.Collections.Concurrent;
-using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Azure.Storage.Blobs.Specialized;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace VodFunctions.Core.Files;
 
@@ -43,7 +40,7 @@ public sealed class BlobDeleter(IOptions<VodOptions> options, ILogger<BlobDelete
     /// <summary>
     /// Batches one delete keeps in flight: up to 1,024 blob deletes, which the service runs side by side. More
     /// adds memory (each batch holds its request and response) and load, not speed: a batch is already the
-    /// unit the service parallelizes, and Azurite runs sub-requests one after another on one thread anyway.
+    /// unit the service parallelizes.
     /// </summary>
     public const int BatchesInFlight = 4;
 

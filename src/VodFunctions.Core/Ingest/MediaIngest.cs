@@ -1,11 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using Azure;
-using Azure.Data.Tables;
-using Microsoft.Extensions.Logging;
-using VodFunctions.Core.Catalog;
-using VodFunctions.Core.Files;
-using VodFunctions.Core.Media;
 
 namespace VodFunctions.Core.Ingest;
 
@@ -24,7 +18,6 @@ public sealed class MediaIngest(CatalogStore catalog, MediaStorage storage, Time
 {
     public const int MaxStreams = 20;
     public const int MaxImages = 100;
-    private const int MaxTransactionActions = 100;
     private static readonly TimeSpan UploadValidity = TimeSpan.FromHours(1);
 
     public async Task<UploadTicket> CreateUploadVideoAsync(NewVideo request, CancellationToken cancellationToken = default)
@@ -104,7 +97,7 @@ public sealed class MediaIngest(CatalogStore catalog, MediaStorage storage, Time
             }
             try
             {
-                await catalog.Media.UpdateEntityAsync(record, record.ETag, TableUpdateMode.Replace, cancellationToken);
+                await catalog.UpdateAsync(record, cancellationToken);
                 logger.LogInformation("Completed upload of {MediaId}: {Bytes} bytes", mediaId, size);
                 return record.Status;
             }
@@ -139,16 +132,11 @@ public sealed class MediaIngest(CatalogStore catalog, MediaStorage storage, Time
 
             foreach (var image in newImages) await catalog.AddIndexEntriesAsync(image, cancellationToken);
             var allStreams = existingStreams.Values.Where(s => !s.Deleting).Concat(newStreams).ToList();
-            video.Size = (video.MezzanineStatus == MezzanineStatus.Normal ? video.MezzanineSize : 0)
-                + allStreams.Sum(s => s.Size) + existingImages.Where(i => !i.Deleting).Concat(newImages).Sum(i => i.Size);
+            video.Size = video.SizeWith(allStreams, existingImages.Where(i => !i.Deleting).Concat(newImages));
             if (allStreams.Count > 0) video.Status = VideoStatus.Normal;
-
-            var actions = newStreams.Concat<ITableEntity>(newImages).Select(e => new TableTransactionAction(TableTransactionActionType.Add, e)).ToList();
-            actions.Add(new TableTransactionAction(TableTransactionActionType.UpdateReplace, video, video.ETag));
             try
             {
-                foreach (var chunk in actions.Chunk(MaxTransactionActions))
-                    await catalog.Media.SubmitTransactionAsync(chunk, cancellationToken);
+                await catalog.AddToVideoAsync(video, newStreams.Concat<CatalogEntity>(newImages), cancellationToken);
                 logger.LogInformation("Registered {Streams} streams and {Images} images of {VideoId}", newStreams.Count, newImages.Count, videoId);
                 return (jobIds, imageIds);
             }

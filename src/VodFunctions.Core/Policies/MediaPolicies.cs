@@ -1,6 +1,3 @@
-using Microsoft.Extensions.Logging;
-using VodFunctions.Core.Media;
-
 namespace VodFunctions.Core.Policies;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using VodFunctions.Core.Catalog;
-using VodFunctions.Core.Media;
-
 namespace VodFunctions.Core.Policies;
 
 public static class PolicyActions

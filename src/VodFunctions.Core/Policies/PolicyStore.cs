@@ -1,8 +1,3 @@
-using System.Text.Json;
-using Azure;
-using Azure.Data.Tables;
-using Microsoft.Extensions.Options;
-
 namespace VodFunctions.Core.Policies;
 
 /// <summary>A policy row: partition <c>policy</c>, row = PolicyId; list fields as JSON arrays.</summary>
@@ -56,30 +51,30 @@ public sealed class DailyCountEntity : ITableEntity
 /// <summary>The <c>{prefix}Policies</c> table: the policies and their per-day counters (which survive restarts).</summary>
 public sealed class PolicyStore(TableServiceClient tables, IOptions<VodOptions> options)
 {
-    public TableClient Table { get; } = tables.GetTableClient(options.Value.TablePrefix + "Policies");
+    private readonly TableClient _table = tables.GetTableClient(options.Value.TablePrefix + "Policies");
 
-    public async Task EnsureCreatedAsync(CancellationToken cancellationToken = default) => await Table.CreateIfNotExistsAsync(cancellationToken);
+    public async Task EnsureCreatedAsync(CancellationToken cancellationToken = default) => await _table.CreateIfNotExistsAsync(cancellationToken);
 
     public async Task<IReadOnlyList<MediaPolicy>> ListAsync(CancellationToken cancellationToken = default) =>
-        await Table.QueryAsync<PolicyEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {PolicyEntity.Partition}"), cancellationToken: cancellationToken)
+        await _table.QueryAsync<PolicyEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {PolicyEntity.Partition}"), cancellationToken: cancellationToken)
             .Select(e => e.ToPolicy()).ToListAsync(cancellationToken);
 
     public async Task<MediaPolicy?> GetAsync(string policyId, CancellationToken cancellationToken = default)
     {
-        var found = await Table.GetEntityIfExistsAsync<PolicyEntity>(PolicyEntity.Partition, policyId, cancellationToken: cancellationToken);
+        var found = await _table.GetEntityIfExistsAsync<PolicyEntity>(PolicyEntity.Partition, policyId, cancellationToken: cancellationToken);
         return found.HasValue ? found.Value!.ToPolicy() : null;
     }
 
     public async Task SaveAsync(MediaPolicy policy, CancellationToken cancellationToken = default) =>
-        await Table.UpsertEntityAsync(PolicyEntity.Of(policy), TableUpdateMode.Replace, cancellationToken);
+        await _table.UpsertEntityAsync(PolicyEntity.Of(policy), TableUpdateMode.Replace, cancellationToken);
 
     public async Task DeleteAsync(string policyId, CancellationToken cancellationToken = default) =>
-        await Table.DeleteEntityAsync(PolicyEntity.Partition, policyId, ETag.All, cancellationToken);
+        await _table.DeleteEntityAsync(PolicyEntity.Partition, policyId, ETag.All, cancellationToken);
 
     /// <summary>Assets the policy has taken on the UTC day of <paramref name="time"/>.</summary>
     public async Task<int> UsedAsync(string policyId, DateTimeOffset time, CancellationToken cancellationToken = default)
     {
-        var found = await Table.GetEntityIfExistsAsync<DailyCountEntity>(DailyCountEntity.PartitionOf(time), policyId, cancellationToken: cancellationToken);
+        var found = await _table.GetEntityIfExistsAsync<DailyCountEntity>(DailyCountEntity.PartitionOf(time), policyId, cancellationToken: cancellationToken);
         return found.HasValue ? found.Value!.Count : 0;
     }
 
@@ -100,15 +95,15 @@ public sealed class PolicyStore(TableServiceClient tables, IOptions<VodOptions> 
         var partition = DailyCountEntity.PartitionOf(time);
         for (var attempt = 0; ; attempt++)
         {
-            var found = await Table.GetEntityIfExistsAsync<DailyCountEntity>(partition, policyId, cancellationToken: cancellationToken);
+            var found = await _table.GetEntityIfExistsAsync<DailyCountEntity>(partition, policyId, cancellationToken: cancellationToken);
             var counter = found.HasValue ? found.Value! : new DailyCountEntity { PartitionKey = partition, RowKey = policyId };
             var delta = change(counter.Count);
             if (delta == 0) return 0;
             counter.Count += delta;
             try
             {
-                if (found.HasValue) await Table.UpdateEntityAsync(counter, counter.ETag, TableUpdateMode.Replace, cancellationToken);
-                else await Table.AddEntityAsync(counter, cancellationToken);
+                if (found.HasValue) await _table.UpdateEntityAsync(counter, counter.ETag, TableUpdateMode.Replace, cancellationToken);
+                else await _table.AddEntityAsync(counter, cancellationToken);
                 return delta;
             }
             catch (RequestFailedException e) when (e.Status is 409 or 412 && attempt < 10)

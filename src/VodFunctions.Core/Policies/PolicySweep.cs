@@ -1,21 +1,6 @@
-using Azure.Data.Tables;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
-using VodFunctions.Core.Catalog;
-using VodFunctions.Core.Deletion;
-using VodFunctions.Core.Media;
-using VodFunctions.Core.Runs;
+using System.Runtime.CompilerServices;
 
 namespace VodFunctions.Core.Policies;
-
-/// <summary>Settings of the policy sweep (<c>Vod__Policies__...</c>).</summary>
-public sealed class PolicyOptions
-{
-    public const string Section = "Vod:Policies";
-
-    /// <summary>How long one run may work; it then stops cleanly and the next run continues where it stopped.</summary>
-    public TimeSpan RunBudget { get; set; } = TimeSpan.FromMinutes(9);
-}
 
 /// <summary>A run of <c>ApplyMediaPolicies</c>, as <c>ListMediaPolicyRuns</c> answers it.</summary>
 public sealed class PolicyRunEntity : RunEntity
@@ -42,15 +27,13 @@ public sealed record PolicyMatch(string VideoId, string Action, int Files, long 
 /// </para>
 /// </summary>
 public sealed class PolicySweep(
-    PolicyStore policies, RunStore runs, CatalogStore catalog, DeletionEngine engine,
+    PolicyStore policies, RunStore runs, RunRecorder recorder, CatalogStore catalog, DeletionEngine engine,
     DeleteVideos deleteVideos, DeleteMezzanines deleteMezzanines, DeleteStreams deleteStreams,
     TimeProvider time, IOptions<PolicyOptions> options, ILogger<PolicySweep> logger)
 {
     public const string FunctionName = "ApplyMediaPolicies";
     private const int PageSize = 1000;
     private const int AssetsInFlight = 16;
-    /// <summary>Azure Tables allow at most 15 comparisons in a filter; longer category lists are checked here instead.</summary>
-    private const int MaxFilteredCategories = 8;
 
     private enum Verdict { None, Act, Skip }
 
@@ -58,127 +41,112 @@ public sealed class PolicySweep(
 
     private sealed record Segment(MediaPolicy Policy, string? After, string? UpTo);
 
+    /// <summary>Assets of one policy decided and deleted together; <see cref="PageEnd"/> on the last of a page of the index.</summary>
+    private sealed record Chunk(MediaPolicy Policy, IndexEntity[] Entries, bool PageEnd);
+
     /// <summary>Where the last run stopped: after <paramref name="After"/> (an index row) of policy <paramref name="PolicyId"/>.</summary>
     public sealed record SweepCursor(string PolicyId, string After);
 
-    public async Task<PolicyRunEntity> RunAsync(string runId, string trigger, bool isPastDue, CancellationToken cancellationToken = default)
-    {
-        var start = time.GetUtcNow();
-        var run = new PolicyRunEntity();
-        run.Begin(FunctionName, runId, trigger, isPastDue, start);
-        await runs.SaveAsync(run, cancellationToken);
+    public Task<PolicyRunEntity> RunAsync(string runId, string trigger, bool isPastDue, CancellationToken cancellationToken = default) =>
+        recorder.RunAsync<PolicyRunEntity>(FunctionName, runId, trigger, isPastDue, options.Value, SweepAsync, run => logger.LogInformation(
+            "Policy run {RunId} {Status}: {Matched} matched, {Deleted} deleted, {Skipped} skipped, {Failed} failed, {Bytes} bytes",
+            run.RunId, run.Status, run.Matched, run.Deleted, run.Skipped, run.Failed, run.DeletedBytes), cancellationToken);
 
-        var enabled = MediaPolicy.InPriorityOrder((await policies.ListAsync(cancellationToken)).Where(p => p.Enabled));
+    /// <summary>Walks the chunks from the cursor round, deleting what each policy takes, saving the position and the run at each page's end.</summary>
+    private async Task SweepAsync(PolicyRunEntity run, RunBudget budget, CancellationToken cancellationToken)
+    {
+        var enabled = await EnabledAsync(cancellationToken);
         var cursor = await runs.GetCursorAsync<SweepCursor>(FunctionName, cancellationToken);
         logger.LogInformation("Policy run {RunId} ({Trigger}) starts: {Policies} enabled policies, continuing from {Cursor}",
-            runId, trigger, enabled.Count, cursor?.PolicyId ?? "the beginning");
+            run.RunId, run.Trigger, enabled.Count, cursor?.PolicyId ?? "the beginning");
         var exhausted = new HashSet<string>();
         var position = cursor;
         var chunks = 0;
         using var gate = engine.NewGate();
         try
         {
-            foreach (var segment in Plan(enabled, cursor))
+            await foreach (var chunk in ChunksAsync(Plan(enabled, cursor), budget.Start, exhausted, cancellationToken))
             {
-                var policy = segment.Policy;
-                if (exhausted.Contains(policy.PolicyId)) continue;
-                await foreach (var page in PagesAsync(segment, start, cancellationToken))
+                if (budget.SpentAfter(chunks))
                 {
-                    foreach (var chunk in page.Chunk(AssetsInFlight))
-                    {
-                        if (chunks > 0 && time.GetUtcNow() - start >= options.Value.RunBudget)
-                        {
-                            run.Status = RunStatus.Interrupted;
-                            await runs.SetCursorAsync(FunctionName, position, cancellationToken);
-                            logger.LogInformation("Policy run {RunId} reached its budget of {Budget}; the next run continues at policy {PolicyId}",
-                                runId, options.Value.RunBudget, position?.PolicyId);
-                            return run;
-                        }
-                        var decisions = await Task.WhenAll(chunk.Select(entry => DecideAsync(entry, policy, enabled, start, cancellationToken)));
-                        var acts = decisions.Where(d => d.Verdict == Verdict.Act).ToList();
-                        var reservedAt = time.GetUtcNow();
-                        var granted = acts.Count == 0 ? 0 : await policies.ReserveAsync(policy.PolicyId, reservedAt, acts.Count, policy.DailyLimit, cancellationToken);
-                        var outcomes = await Task.WhenAll(acts.Take(granted).Select(d => DeleteAsync(d, policy, runId, gate, cancellationToken)));
-                        // Only what was deleted counts against the day's limit: a failed asset, or one found done already, is given back.
-                        var unused = outcomes.Count(o => o is not { Ok: true, Deleted: not null });
-                        if (unused > 0) await policies.ReleaseAsync(policy.PolicyId, reservedAt, unused, cancellationToken);
-
-                        run.Skipped += decisions.Count(d => d.Verdict == Verdict.Skip) + outcomes.Count(o => o is { Ok: true, Deleted: null });
-                        run.Deleted += outcomes.Count(o => o is { Ok: true, Deleted: not null });
-                        run.Failed += outcomes.Count(o => !o.Ok);
-                        run.DeletedBytes += outcomes.Sum(o => o.Deleted?.Bytes ?? 0);
-                        run.Matched = run.Deleted + run.Skipped + run.Failed;
-                        position = new SweepCursor(policy.PolicyId, chunk[^1].RowKey);
-                        chunks++;
-                        if (granted < acts.Count)
-                        {
-                            exhausted.Add(policy.PolicyId);
-                            logger.LogInformation("Policy {PolicyId} reached its daily limit of {DailyLimit}; the rest waits for the next UTC day",
-                                policy.PolicyId, policy.DailyLimit);
-                            break;
-                        }
-                    }
+                    run.Status = RunStatus.Interrupted;
                     await runs.SetCursorAsync(FunctionName, position, cancellationToken);
-                    await runs.SaveAsync(run, cancellationToken);
-                    logger.LogInformation("Policy run {RunId} at policy {PolicyId}: {Matched} matched, {Deleted} deleted, {Skipped} skipped, {Failed} failed, {Bytes} bytes",
-                        runId, policy.PolicyId, run.Matched, run.Deleted, run.Skipped, run.Failed, run.DeletedBytes);
-                    if (exhausted.Contains(policy.PolicyId)) break;
+                    logger.LogInformation("Policy run {RunId} reached its budget of {Budget}; the next run continues at policy {PolicyId}",
+                        run.RunId, budget.Limit, position?.PolicyId);
+                    return;
                 }
+                var policy = chunk.Policy;
+                if (!await ApplyAsync(run, chunk, enabled, budget.Start, gate, cancellationToken))
+                {
+                    exhausted.Add(policy.PolicyId);
+                    logger.LogInformation("Policy {PolicyId} reached its daily limit of {DailyLimit}; the rest waits for the next UTC day", policy.PolicyId, policy.DailyLimit);
+                }
+                position = new SweepCursor(policy.PolicyId, chunk.Entries[^1].RowKey);
+                chunks++;
+                if (!chunk.PageEnd && !exhausted.Contains(policy.PolicyId)) continue;
+                await runs.SetCursorAsync(FunctionName, position, cancellationToken);
+                await runs.SaveAsync(run, cancellationToken);
+                logger.LogInformation("Policy run {RunId} at policy {PolicyId}: {Matched} matched, {Deleted} deleted, {Skipped} skipped, {Failed} failed, {Bytes} bytes",
+                    run.RunId, policy.PolicyId, run.Matched, run.Deleted, run.Skipped, run.Failed, run.DeletedBytes);
             }
             await runs.SetCursorAsync<SweepCursor>(FunctionName, null, cancellationToken);
-            run.Status = RunStatus.Completed;
-            return run;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            run.Status = RunStatus.Cancelled;
             await runs.SetCursorAsync(FunctionName, position, CancellationToken.None);
-            return run;
+            throw;
         }
-        catch (Exception e)
-        {
-            logger.LogError(e, "Policy run {RunId} failed", runId);
-            run.Status = RunStatus.Failed;
-            run.Error = e.Message;
-            return run;
-        }
-        finally
-        {
-            run.EndTime = time.GetUtcNow();
-            await runs.SaveAsync(run, CancellationToken.None);
-            logger.LogInformation("Policy run {RunId} {Status}: {Matched} matched, {Deleted} deleted, {Skipped} skipped, {Failed} failed, {Bytes} bytes",
-                runId, run.Status, run.Matched, run.Deleted, run.Skipped, run.Failed, run.DeletedBytes);
-        }
+    }
+
+    /// <summary>
+    /// Decides a chunk's assets, takes what is left of the policy's daily limit for those it acts on, and deletes them; only what
+    /// was deleted counts against the limit. Answers false when the limit did not cover them all.
+    /// </summary>
+    private async Task<bool> ApplyAsync(PolicyRunEntity run, Chunk chunk, IReadOnlyList<MediaPolicy> enabled, DateTimeOffset now, SemaphoreSlim gate, CancellationToken cancellationToken)
+    {
+        var policy = chunk.Policy;
+        var decisions = await Task.WhenAll(chunk.Entries.Select(entry => DecideAsync(entry, policy, enabled, now, cancellationToken)));
+        var acts = decisions.Where(d => d.Verdict == Verdict.Act).ToList();
+        var reservedAt = time.GetUtcNow();
+        var granted = acts.Count == 0 ? 0 : await policies.ReserveAsync(policy.PolicyId, reservedAt, acts.Count, policy.DailyLimit, cancellationToken);
+        var outcomes = await Task.WhenAll(acts.Take(granted).Select(d => DeleteAsync(d, policy, run.RunId, gate, cancellationToken)));
+        // A failed asset, or one found done already, is given back.
+        var unused = outcomes.Count(o => o is not { Ok: true, Deleted: not null });
+        if (unused > 0) await policies.ReleaseAsync(policy.PolicyId, reservedAt, unused, cancellationToken);
+
+        run.Skipped += decisions.Count(d => d.Verdict == Verdict.Skip) + outcomes.Count(o => o is { Ok: true, Deleted: null });
+        run.Deleted += outcomes.Count(o => o is { Ok: true, Deleted: not null });
+        run.Failed += outcomes.Count(o => !o.Ok);
+        run.DeletedBytes += outcomes.Sum(o => o.Deleted?.Bytes ?? 0);
+        run.Matched = run.Deleted + run.Skipped + run.Failed;
+        return granted == acts.Count;
     }
 
     /// <summary>What the next run would do with <paramref name="policy"/> now: its assets after priority, up to what is left of today's limit.</summary>
     public async Task<IReadOnlyList<PolicyMatch>> PreviewAsync(MediaPolicy policy, CancellationToken cancellationToken = default)
     {
         var now = time.GetUtcNow();
-        var enabled = MediaPolicy.InPriorityOrder((await policies.ListAsync(cancellationToken)).Where(p => p.Enabled));
+        var enabled = await EnabledAsync(cancellationToken);
         if (enabled.FirstOrDefault(p => p.PolicyId == policy.PolicyId) is not { } current) return [];
-        policy = current;
         var cursor = await runs.GetCursorAsync<SweepCursor>(FunctionName, cancellationToken);
-        var left = policy.DailyLimit - await policies.UsedAsync(policy.PolicyId, now, cancellationToken);
+        var left = current.DailyLimit - await policies.UsedAsync(current.PolicyId, now, cancellationToken);
+        var dryRun = new DeleteRequest("", DeleteTrigger.Policy(current.PolicyId), DryRun: true);
         var matches = new List<PolicyMatch>();
-        foreach (var segment in Plan(enabled, cursor).Where(s => s.Policy.PolicyId == policy.PolicyId))
+        await foreach (var chunk in ChunksAsync(Plan(enabled, cursor).Where(s => s.Policy.PolicyId == current.PolicyId), now, new HashSet<string>(), cancellationToken))
         {
-            await foreach (var page in PagesAsync(segment, now, cancellationToken))
+            var decisions = await Task.WhenAll(chunk.Entries.Select(entry => DecideAsync(entry, current, enabled, now, cancellationToken)));
+            foreach (var decision in decisions.Where(d => d.Verdict == Verdict.Act))
             {
-                foreach (var chunk in page.Chunk(AssetsInFlight))
-                {
-                    var decisions = await Task.WhenAll(chunk.Select(entry => DecideAsync(entry, policy, enabled, now, cancellationToken)));
-                    foreach (var decision in decisions.Where(d => d.Verdict == Verdict.Act))
-                    {
-                        if (matches.Count >= left) return matches;
-                        var plan = await engine.PlanAsync([Prepare(decision, policy, new DeleteRequest("", policy.PolicyId, true)).Prepare], cancellationToken);
-                        matches.Add(new PolicyMatch(decision.VideoId, policy.Action, plan.Files, plan.Bytes));
-                    }
-                }
+                if (matches.Count >= left) return matches;
+                var plan = (await engine.RunAsync([Job(decision, current, dryRun)], dryRun, cancellationToken)).Value!.Plan!;
+                matches.Add(new PolicyMatch(decision.VideoId, current.Action, plan.Files, plan.Bytes));
             }
         }
         return matches;
     }
+
+    private async Task<IReadOnlyList<MediaPolicy>> EnabledAsync(CancellationToken cancellationToken) =>
+        MediaPolicy.InPriorityOrder((await policies.ListAsync(cancellationToken)).Where(p => p.Enabled));
 
     /// <summary>The cycle of positions a run walks: from the cursor to the end of all policies, then round to the cursor.</summary>
     private static IEnumerable<Segment> Plan(IReadOnlyList<MediaPolicy> enabled, SweepCursor? cursor)
@@ -194,18 +162,21 @@ public sealed class PolicySweep(
         yield return new Segment(enabled[start], null, cursor.After);
     }
 
-    /// <summary>Index rows of videos old enough for the segment's policy (and in its application and categories), oldest allowed first.</summary>
-    private IAsyncEnumerable<IReadOnlyList<IndexEntity>> PagesAsync(Segment segment, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>The segments' videos old enough for their policies (and in their applications and categories), in chunks, but none of a policy in <paramref name="exhausted"/>.</summary>
+    private async IAsyncEnumerable<Chunk> ChunksAsync(
+        IEnumerable<Segment> segments, DateTimeOffset now, IReadOnlySet<string> exhausted, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var policy = segment.Policy;
-        var partition = CatalogStore.TimeKey(MediaKinds.Video, policy.AppId ?? CatalogStore.Everyone);
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey ge {CatalogStore.TimeRow(policy.Cutoff(now), "")}");
-        if (segment.After is { } after) filter += " and " + TableClient.CreateQueryFilter($"RowKey gt {after}");
-        if (segment.UpTo is { } upTo) filter += " and " + TableClient.CreateQueryFilter($"RowKey le {upTo}");
-        if (policy.CateIds.Count is > 0 and <= MaxFilteredCategories)
-            filter += " and (" + string.Join(" or ", policy.CateIds.Select(c => TableClient.CreateQueryFilter($"CateId eq {c}"))) + ")";
-        return catalog.Index.QueryAsync<IndexEntity>(filter, PageSize, cancellationToken: cancellationToken).AsPages()
-            .Select(page => (IReadOnlyList<IndexEntity>)page.Values);
+        foreach (var (policy, after, upTo) in segments)
+        {
+            if (exhausted.Contains(policy.PolicyId)) continue;
+            await foreach (var page in catalog.VideosCreatedByAsync(policy.AppId, policy.Cutoff(now), after, upTo, policy.CateIds, PageSize, cancellationToken))
+            {
+                var chunks = page.Chunk(AssetsInFlight).ToList();
+                for (var i = 0; i < chunks.Count && !exhausted.Contains(policy.PolicyId); i++)
+                    yield return new Chunk(policy, chunks[i], i == chunks.Count - 1);
+                if (exhausted.Contains(policy.PolicyId)) break;
+            }
+        }
     }
 
     /// <summary>Whether <paramref name="policy"/> handles this video now: it must be the first enabled policy that matches, with something left to do.</summary>
@@ -229,21 +200,19 @@ public sealed class PolicySweep(
         }
     }
 
-    private (Func<CancellationToken, Task<DeleteWork>> Prepare, string FailedCode) Prepare(Decision decision, MediaPolicy policy, DeleteRequest request) =>
-        policy.Action switch
-        {
-            PolicyActions.DeleteVideo => (deleteVideos.Prepare(decision.VideoId, request), DeleteVideos.FailedCode),
-            PolicyActions.DeleteMezzanine => (deleteMezzanines.Prepare(decision.VideoId, request), DeleteMezzanines.FailedCode),
-            _ => (deleteStreams.Prepare(decision.VideoId, decision.JobIds, request), DeleteStreams.FailedCode),
-        };
+    private DeleteJob Job(Decision decision, MediaPolicy policy, DeleteRequest request) => policy.Action switch
+    {
+        PolicyActions.DeleteVideo => deleteVideos.Job(decision.VideoId, request),
+        PolicyActions.DeleteMezzanine => deleteMezzanines.Job(decision.VideoId, request),
+        _ => deleteStreams.Job(decision.VideoId, decision.JobIds, request),
+    };
 
-    /// <summary>One asset through the deletion core, with the policy as the events' Trigger; a storage fault fails this asset only.</summary>
+    /// <summary>One asset through the deletion core, with the policy as the events' Trigger; a fault fails this asset only.</summary>
     private async Task<DeleteOutcome> DeleteAsync(Decision decision, MediaPolicy policy, string runId, SemaphoreSlim gate, CancellationToken cancellationToken)
     {
-        var (prepare, failedCode) = Prepare(decision, policy, new DeleteRequest(runId, policy.PolicyId));
         try
         {
-            return await engine.DeleteOneAsync(decision.VideoId, prepare, gate, failedCode, cancellationToken);
+            return await engine.DeleteAsync(Job(decision, policy, new DeleteRequest(runId, DeleteTrigger.Policy(policy.PolicyId))), gate, cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

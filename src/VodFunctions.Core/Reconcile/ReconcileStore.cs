@@ -1,10 +1,30 @@
 using System.Security.Cryptography;
 using System.Text;
-using Azure;
-using Azure.Data.Tables;
-using Microsoft.Extensions.Options;
 
 namespace VodFunctions.Core.Reconcile;
+
+/// <summary>A run of <c>ReconcileStorage</c>.</summary>
+public sealed class ReconcileRunEntity : RunEntity
+{
+    public int FinishedDeletes { get; set; }
+    public int FailedDeletes { get; set; }
+    public int CleanedJournalEntries { get; set; }
+    public int ScannedRecords { get; set; }
+    public int ScannedBlobs { get; set; }
+    /// <summary>Orphan blobs seen for the first time in this run.</summary>
+    public int OrphanBlobs { get; set; }
+    public int DeletedOrphans { get; set; }
+    /// <summary>Missing files seen in this run.</summary>
+    public int MissingFiles { get; set; }
+    public bool PassCompleted { get; set; }
+
+    public void Count(Recovery recovery)
+    {
+        if (recovery == Recovery.Finished) FinishedDeletes++;
+        else if (recovery == Recovery.Failed) FailedDeletes++;
+        else CleanedJournalEntries++;
+    }
+}
 
 /// <summary>A blob that no record owns: partition <c>orphan</c>, row = hash of location and path.</summary>
 public sealed class OrphanEntity : ITableEntity
@@ -46,12 +66,20 @@ public sealed class MissingEntity : ITableEntity
     public DateTimeOffset LastSeen { get; set; }
 }
 
-/// <summary>The <c>{prefix}Reconcile</c> table: what the reconcile walk found (orphan blobs, missing files).</summary>
-public sealed class ReconcileStore(TableServiceClient tables, IOptions<VodOptions> options)
-{
-    public TableClient Table { get; } = tables.GetTableClient(options.Value.TablePrefix + "Reconcile");
+public sealed record OrphanBlob(string Path, long Size, string FirstSeen, string Location, string LastSeen);
 
-    public async Task EnsureCreatedAsync(CancellationToken cancellationToken = default) => await Table.CreateIfNotExistsAsync(cancellationToken);
+public sealed record MissingFile(string MediaId, string MediaType, string Path, string? VideoId, string AppId, string FirstSeen);
+
+public sealed record ReconcileReport(
+    IReadOnlyList<OrphanBlob> OrphanBlobs, int TotalOrphanBlobs, IReadOnlyList<MissingFile> MissingFiles, int TotalMissingFiles,
+    int FinishedDeletes, ReconcileRunEntity? LastRun);
+
+/// <summary>The <c>{prefix}Reconcile</c> table: what the reconcile walk found (orphan blobs, missing files), and its report.</summary>
+public sealed class ReconcileStore(TableServiceClient tables, RunStore runs, IOptions<VodOptions> options)
+{
+    private readonly TableClient _table = tables.GetTableClient(options.Value.TablePrefix + "Reconcile");
+
+    public async Task EnsureCreatedAsync(CancellationToken cancellationToken = default) => await _table.CreateIfNotExistsAsync(cancellationToken);
 
     public static string OrphanRow(string location, string path) => Hash(location + "|" + path);
 
@@ -61,15 +89,15 @@ public sealed class ReconcileStore(TableServiceClient tables, IOptions<VodOption
 
     public async Task<OrphanEntity?> GetOrphanAsync(string location, string path, CancellationToken cancellationToken = default)
     {
-        var found = await Table.GetEntityIfExistsAsync<OrphanEntity>(OrphanEntity.Partition, OrphanRow(location, path), cancellationToken: cancellationToken);
+        var found = await _table.GetEntityIfExistsAsync<OrphanEntity>(OrphanEntity.Partition, OrphanRow(location, path), cancellationToken: cancellationToken);
         return found.HasValue ? found.Value : null;
     }
 
     public async Task SaveAsync(ITableEntity entity, CancellationToken cancellationToken = default) =>
-        await Table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
+        await _table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
 
     public async Task DeleteAsync(ITableEntity entity, CancellationToken cancellationToken = default) =>
-        await Table.DeleteEntityAsync(entity.PartitionKey, entity.RowKey, ETag.All, cancellationToken);
+        await _table.DeleteEntityAsync(entity.PartitionKey, entity.RowKey, ETag.All, cancellationToken);
 
     /// <summary>Records a missing file, keeping when it was first seen.</summary>
     public async Task ReportMissingAsync(MissingEntity missing, CancellationToken cancellationToken = default)
@@ -77,29 +105,48 @@ public sealed class ReconcileStore(TableServiceClient tables, IOptions<VodOption
         missing.RowKey = MissingRow(missing.MediaId, missing.Path);
         try
         {
-            await Table.AddEntityAsync(missing, cancellationToken);
+            await _table.AddEntityAsync(missing, cancellationToken);
         }
         catch (RequestFailedException e) when (e.Status == 409)
         {
             var seen = new TableEntity(MissingEntity.Partition, missing.RowKey) { [nameof(MissingEntity.LastSeen)] = missing.LastSeen };
-            await Table.UpdateEntityAsync(seen, ETag.All, TableUpdateMode.Merge, cancellationToken);
+            await _table.UpdateEntityAsync(seen, ETag.All, TableUpdateMode.Merge, cancellationToken);
         }
     }
 
-    public IAsyncEnumerable<OrphanEntity> OrphansAsync(CancellationToken cancellationToken = default) =>
-        Table.QueryAsync<OrphanEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {OrphanEntity.Partition}"), cancellationToken: cancellationToken);
-
-    public IAsyncEnumerable<MissingEntity> MissingAsync(CancellationToken cancellationToken = default) =>
-        Table.QueryAsync<MissingEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {MissingEntity.Partition}"), cancellationToken: cancellationToken);
+    /// <summary>What the walk found, within the caller's applications (orphan blobs belong to none: only for callers of every application).</summary>
+    public async Task<ReconcileReport> ReportAsync(AppScope scope, int maxItems, CancellationToken cancellationToken = default)
+    {
+        var orphans = new List<OrphanBlob>();
+        var orphanCount = 0;
+        if (scope.IsAll)
+        {
+            await foreach (var orphan in _table.QueryAsync<OrphanEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {OrphanEntity.Partition}"), cancellationToken: cancellationToken))
+            {
+                if (orphanCount++ < maxItems)
+                    orphans.Add(new OrphanBlob(orphan.Path, orphan.Size, Times.Format(orphan.FirstSeen), orphan.Location, Times.Format(orphan.LastSeen)));
+            }
+        }
+        var missing = new List<MissingFile>();
+        var missingCount = 0;
+        await foreach (var file in _table.QueryAsync<MissingEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {MissingEntity.Partition}"), cancellationToken: cancellationToken))
+        {
+            if (!scope.CanAccess(file.AppId)) continue;
+            if (missingCount++ < maxItems)
+                missing.Add(new MissingFile(file.MediaId, file.MediaType, file.Path, file.VideoId is { Length: > 0 } v ? v : null, file.AppId, Times.Format(file.FirstSeen)));
+        }
+        var last = (await runs.LatestAsync<ReconcileRunEntity>(StorageReconciler.FunctionName, 1, cancellationToken)).FirstOrDefault();
+        return new ReconcileReport(orphans, orphanCount, missing, missingCount, last?.FinishedDeletes ?? 0, last);
+    }
 
     /// <summary>Forgets findings not seen again since <paramref name="passStart"/> (the blob went, or a record owns it now).</summary>
     public async Task<int> ForgetStaleAsync(DateTimeOffset passStart, CancellationToken cancellationToken = default)
     {
-        var stale = Table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"LastSeen lt {passStart}"), select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken);
+        var stale = _table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"LastSeen lt {passStart}"), select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken);
         var count = 0;
         await foreach (var row in stale)
         {
-            await Table.DeleteEntityAsync(row.PartitionKey, row.RowKey, ETag.All, cancellationToken);
+            await _table.DeleteEntityAsync(row.PartitionKey, row.RowKey, ETag.All, cancellationToken);
             count++;
         }
         return count;

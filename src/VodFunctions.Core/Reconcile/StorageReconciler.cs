@@ -1,193 +1,78 @@
-using Azure;
-using Azure.Data.Tables;
+using System.Diagnostics;
+using System.Text.Json.Serialization;
 using Azure.Storage.Blobs.Models;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
-using VodFunctions.Core.Catalog;
-using VodFunctions.Core.Deletion;
-using VodFunctions.Core.Files;
-using VodFunctions.Core.Media;
-using VodFunctions.Core.Runs;
 
 namespace VodFunctions.Core.Reconcile;
 
-/// <summary>Settings of the reconcile sweep (<c>Vod__Reconcile__...</c>).</summary>
-public sealed class ReconcileOptions
-{
-    public const string Section = "Vod:Reconcile";
+/// <summary>Where a pass of the walk is: a step, the page token within it, and when the pass began.</summary>
+public sealed record WalkCursor(WalkStep Step, string? Token, DateTimeOffset PassStart);
 
-    /// <summary>An orphan blob is deleted only once seen orphaned by two runs this far apart, and only if it is at least this old.</summary>
-    public TimeSpan OrphanGrace { get; set; } = TimeSpan.FromHours(24);
+/// <summary>A step of a pass: the catalog's records of a kind, or the blobs under a media folder of a container.</summary>
+[JsonDerivedType(typeof(RecordsStep), "records")]
+[JsonDerivedType(typeof(BlobsStep), "blobs")]
+public abstract record WalkStep;
 
-    /// <summary>How long one run may walk; the next run continues where it stopped.</summary>
-    public TimeSpan RunBudget { get; set; } = TimeSpan.FromMinutes(9);
+public sealed record RecordsStep(string Kind) : WalkStep;
 
-    /// <summary>Records or blobs read per page of the walk (the continuation point moves page by page).</summary>
-    public int PageSize { get; set; } = 1000;
-}
-
-/// <summary>A run of <c>ReconcileStorage</c>.</summary>
-public sealed class ReconcileRunEntity : RunEntity
-{
-    public int FinishedDeletes { get; set; }
-    public int FailedDeletes { get; set; }
-    public int CleanedJournalEntries { get; set; }
-    public int ScannedRecords { get; set; }
-    public int ScannedBlobs { get; set; }
-    /// <summary>Orphan blobs seen for the first time in this run.</summary>
-    public int OrphanBlobs { get; set; }
-    public int DeletedOrphans { get; set; }
-    /// <summary>Missing files seen in this run.</summary>
-    public int MissingFiles { get; set; }
-    public bool PassCompleted { get; set; }
-}
+public sealed record BlobsStep(string Location, string Prefix) : WalkStep;
 
 /// <summary>
-/// ReconcileStorage: finishes journalled deletes that were interrupted; then walks the catalog (records
-/// whose files are gone) and the media containers (blobs under <c>videos/</c>, <c>images/</c>,
-/// <c>attached/</c> that no record owns) page by page, saving where it is so that a walk spans runs and
-/// restarts. An orphan blob is reported first and deleted only when a later run, at least
-/// <see cref="ReconcileOptions.OrphanGrace"/> after the first sighting, still finds it unchanged, unowned
-/// and older than the grace.
+/// ReconcileStorage: finishes interrupted deletes (<see cref="InterruptedDeletes"/>); then walks the catalog (records whose
+/// files are gone) and the media containers (blobs under <c>videos/</c>, <c>images/</c>, <c>attached/</c> that no record owns,
+/// handed to <see cref="OrphanGrace"/>) page by page, saving where it is so that a walk spans runs and restarts.
 /// </summary>
 public sealed class StorageReconciler(
-    CatalogStore catalog, MediaStorage storage, DeletionEngine engine, ReconcileStore store, RunStore runs,
-    TimeProvider time, IOptions<ReconcileOptions> options, ILogger<StorageReconciler> logger)
+    CatalogStore catalog, MediaStorage storage, InterruptedDeletes interrupted, OrphanGrace orphans, ReconcileStore store, RunStore runs,
+    RunRecorder recorder, TimeProvider time, IOptions<ReconcileOptions> options, ILogger<StorageReconciler> logger)
 {
     public const string FunctionName = "ReconcileStorage";
-    /// <summary>A journal this old belongs to a delete that was interrupted, not to one in flight.</summary>
-    public static readonly TimeSpan InterruptedAfter = TimeSpan.FromMinutes(5);
     private const int RecordsInFlight = 16;
     private static readonly string[] Prefixes = ["videos/", "images/", "attached/"];
 
-    /// <summary>The walk's position: a step (<c>records|{kind}</c> or <c>blobs|{location}|{prefix}</c>) and its page token.</summary>
-    public sealed record WalkCursor(string Step, string? Token, DateTimeOffset PassStart);
+    public Task<ReconcileRunEntity> RunAsync(string runId, string trigger, bool isPastDue, CancellationToken cancellationToken = default) =>
+        recorder.RunAsync<ReconcileRunEntity>(FunctionName, runId, trigger, isPastDue, options.Value, async (run, budget, token) =>
+        {
+            await foreach (var recovery in interrupted.FinishAsync(budget, token)) run.Count(recovery);
+            await WalkAsync(run, budget, token);
+        }, run => logger.LogInformation(
+            "Reconcile run {RunId} {Status}: {FinishedDeletes} deletes finished ({FailedDeletes} failed), {ScannedRecords} records and {ScannedBlobs} blobs scanned, " +
+            "{OrphanBlobs} new orphan blobs, {DeletedOrphans} orphans deleted, {MissingFiles} missing files",
+            run.RunId, run.Status, run.FinishedDeletes, run.FailedDeletes, run.ScannedRecords, run.ScannedBlobs, run.OrphanBlobs, run.DeletedOrphans, run.MissingFiles),
+            cancellationToken);
 
-    public async Task<ReconcileRunEntity> RunAsync(string runId, string trigger, bool isPastDue, CancellationToken cancellationToken = default)
-    {
-        var start = time.GetUtcNow();
-        var run = new ReconcileRunEntity();
-        run.Begin(FunctionName, runId, trigger, isPastDue, start);
-        await runs.SaveAsync(run, cancellationToken);
-        try
-        {
-            await FinishInterruptedDeletesAsync(run, start, cancellationToken);
-            await WalkAsync(run, start, cancellationToken);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            run.Status = RunStatus.Cancelled;
-        }
-        catch (Exception e)
-        {
-            logger.LogError(e, "Reconcile run {RunId} failed", runId);
-            run.Status = RunStatus.Failed;
-            run.Error = e.Message;
-        }
-        finally
-        {
-            run.EndTime = time.GetUtcNow();
-            await runs.SaveAsync(run, CancellationToken.None);
-            logger.LogInformation(
-                "Reconcile run {RunId} {Status}: {FinishedDeletes} deletes finished ({FailedDeletes} failed), {ScannedRecords} records and {ScannedBlobs} blobs scanned, " +
-                "{OrphanBlobs} new orphan blobs, {DeletedOrphans} orphans deleted, {MissingFiles} missing files",
-                runId, run.Status, run.FinishedDeletes, run.FailedDeletes, run.ScannedRecords, run.ScannedBlobs, run.OrphanBlobs, run.DeletedOrphans, run.MissingFiles);
-        }
-        return run;
-    }
-
-    /// <summary>
-    /// Finishes every journalled delete older than <see cref="InterruptedAfter"/>, and sends the events of finished deletes
-    /// that were never sent; drops journal index entries whose journal row and event are gone.
-    /// </summary>
-    private async Task FinishInterruptedDeletesAsync(ReconcileRunEntity run, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        using var gate = engine.NewGate();
-        var entries = catalog.Index.QueryAsync<IndexEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {CatalogStore.JournalKey}"), cancellationToken: cancellationToken);
-        var attempted = 0;
-        await foreach (var entry in entries)
-        {
-            if (attempted > 0 && time.GetUtcNow() - now >= options.Value.RunBudget)
-            {
-                logger.LogInformation("Reconcile run {RunId} reached its budget while finishing deletes; the next run finishes the rest", run.RunId);
-                return;
-            }
-            if (now - entry.CreationTime < InterruptedAfter) continue;
-            var journal = await catalog.GetAsync<JournalEntity>(entry.OwnerPartition, entry.OwnerRow, cancellationToken);
-            var operationId = entry.OwnerRow[JournalEntity.Prefix.Length..];
-            if (journal is null && await catalog.GetAsync<PendingEventEntity>(entry.OwnerPartition, PendingEventEntity.Prefix + operationId, cancellationToken) is { } pending)
-            {
-                // A finished delete whose event was never sent: that is its last step.
-                if (await engine.PublishAsync(pending, cancellationToken)) run.FinishedDeletes++;
-                else run.FailedDeletes++;
-                continue;
-            }
-            if (journal is null)
-            {
-                await catalog.Index.DeleteEntityAsync(entry.PartitionKey, entry.RowKey, ETag.All, cancellationToken);
-                run.CleanedJournalEntries++;
-                continue;
-            }
-            var target = journal.ToTarget();
-            attempted++;
-            logger.LogInformation("Finishing interrupted {DeleteType} delete {OperationId} of {MediaId}, begun {Started}",
-                target.Event.DeleteType, journal.OperationId, target.Event.MediaId, journal.Started);
-            try
-            {
-                if (await engine.TryFinishAsync(journal, gate, FailedCodeOf(target), cancellationToken)) run.FinishedDeletes++;
-                else run.FailedDeletes++;
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                // One journal that cannot be finished (its storage location is no longer configured, say) stops only itself.
-                logger.LogError(e, "Interrupted delete {OperationId} of {MediaId} could not be finished", journal.OperationId, target.Event.MediaId);
-                run.FailedDeletes++;
-            }
-        }
-    }
-
-    private static string FailedCodeOf(DeleteTarget target) => (target.Event.DeleteType, target.Event.MediaType) switch
-    {
-        ("all", MediaKinds.Attached) => DeleteAttachedMedia.FailedCode,
-        ("all", MediaKinds.Image) or ("image", _) => DeleteImages.FailedCode,
-        ("mezzanine", _) => DeleteMezzanines.FailedCode,
-        ("stream", _) => DeleteStreams.FailedCode,
-        _ => DeleteVideos.FailedCode,
-    };
-
-    /// <summary>The steps of one pass: the catalog's records by kind, then each location's media folders.</summary>
-    private List<string> Steps() =>
+    /// <summary>The steps of one pass: the catalog's records by kind, then each container's media folders.</summary>
+    private List<WalkStep> Steps() =>
     [
-        .. MediaKinds.All.Select(kind => $"records|{kind}"),
-        .. storage.DistinctLocations.SelectMany(location => Prefixes.Select(prefix => $"blobs|{location}|{prefix}")),
+        .. MediaKinds.All.Select(kind => new RecordsStep(kind)),
+        .. storage.DistinctLocations.SelectMany(location => Prefixes.Select(prefix => new BlobsStep(location, prefix))),
     ];
 
-    private async Task WalkAsync(ReconcileRunEntity run, DateTimeOffset start, CancellationToken cancellationToken)
+    private async Task WalkAsync(ReconcileRunEntity run, RunBudget budget, CancellationToken cancellationToken)
     {
         var steps = Steps();
         var cursor = await runs.GetCursorAsync<WalkCursor>(FunctionName, cancellationToken) is { } saved && steps.Contains(saved.Step)
             ? saved
-            : new WalkCursor(steps[0], null, start);
+            : new WalkCursor(steps[0], null, budget.Start);
         for (var pages = 0; ; pages++)
         {
-            if (pages > 0 && time.GetUtcNow() - start >= options.Value.RunBudget)
+            if (budget.SpentAfter(pages))
             {
                 run.Status = RunStatus.Interrupted;
-                logger.LogInformation("Reconcile run {RunId} reached its budget of {Budget}; the next run continues at {Step}",
-                    run.RunId, options.Value.RunBudget, cursor.Step);
+                logger.LogInformation("Reconcile run {RunId} reached its budget of {Budget}; the next run continues at {Step}", run.RunId, budget.Limit, cursor.Step);
                 return;
             }
-            var parts = cursor.Step.Split('|');
-            var next = parts[0] == "records"
-                ? await RecordsPageAsync(parts[1], cursor.Token, run, cancellationToken)
-                : await BlobsPageAsync(parts[1], parts[2], cursor.Token, run, cancellationToken);
+            var next = cursor.Step switch
+            {
+                RecordsStep records => await RecordsPageAsync(records.Kind, cursor.Token, run, cancellationToken),
+                BlobsStep blobs => await BlobsPageAsync(blobs.Location, blobs.Prefix, cursor.Token, run, cancellationToken),
+                _ => throw new UnreachableException(),
+            };
             var index = steps.IndexOf(cursor.Step);
             if (next is null && index == steps.Count - 1)
             {
                 var forgotten = await store.ForgetStaleAsync(cursor.PassStart, cancellationToken);
                 await runs.SetCursorAsync<WalkCursor>(FunctionName, null, cancellationToken);
                 run.PassCompleted = true;
-                run.Status = RunStatus.Completed;
                 logger.LogInformation("Reconcile pass begun {PassStart} completed; {Forgotten} findings no longer seen were dropped", cursor.PassStart, forgotten);
                 return;
             }
@@ -204,13 +89,10 @@ public sealed class StorageReconciler(
     /// <summary>One page of the creation-time index of a kind (every application); answers the next page's token.</summary>
     private async Task<string?> RecordsPageAsync(string kind, string? token, ReconcileRunEntity run, CancellationToken cancellationToken)
     {
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {CatalogStore.TimeKey(kind, CatalogStore.Everyone)}");
-        var page = await catalog.Index.QueryAsync<IndexEntity>(filter, options.Value.PageSize, cancellationToken: cancellationToken)
-            .AsPages(token, options.Value.PageSize).FirstOrDefaultAsync(cancellationToken);
-        if (page is null) return null;
+        var (entries, next) = await catalog.TimeIndexPageAsync(kind, token, options.Value.PageSize, cancellationToken);
         var now = time.GetUtcNow();
         var missing = new List<MissingEntity>();
-        foreach (var chunk in page.Values.Chunk(RecordsInFlight))
+        foreach (var chunk in entries.Chunk(RecordsInFlight))
             foreach (var found in await Task.WhenAll(chunk.Select(entry => MissingFilesOfAsync(entry, cancellationToken))))
                 missing.AddRange(found);
         foreach (var file in missing)
@@ -218,9 +100,9 @@ public sealed class StorageReconciler(
             file.FirstSeen = file.LastSeen = now;
             await store.ReportMissingAsync(file, cancellationToken);
         }
-        run.ScannedRecords += page.Values.Count;
+        run.ScannedRecords += entries.Count;
         run.MissingFiles += missing.Count;
-        return page.ContinuationToken is { Length: > 0 } next ? next : null;
+        return next;
     }
 
     private async Task<List<MissingEntity>> MissingFilesOfAsync(IndexEntity entry, CancellationToken cancellationToken)
@@ -271,8 +153,7 @@ public sealed class StorageReconciler(
     private async Task<string?> BlobsPageAsync(string location, string prefix, string? token, ReconcileRunEntity run, CancellationToken cancellationToken)
     {
         if (!storage.IsKnownLocation(location)) return null;
-        var container = storage.Container(location);
-        var page = await container.GetBlobsAsync(new GetBlobsOptions { Prefix = prefix }, cancellationToken)
+        var page = await storage.Container(location).GetBlobsAsync(new GetBlobsOptions { Prefix = prefix }, cancellationToken)
             .AsPages(token, options.Value.PageSize).FirstOrDefaultAsync(cancellationToken);
         if (page is null) return null;
         var ids = page.Values.Select(b => OwnerIdOf(b.Name, prefix)).OfType<string>().Distinct().ToList();
@@ -283,10 +164,7 @@ public sealed class StorageReconciler(
             for (var i = 0; i < chunk.Length; i++) owned[chunk[i]] = answers[i];
         }
         foreach (var blob in page.Values)
-        {
-            if (OwnerIdOf(blob.Name, prefix) is { } id && owned[id]) continue;
-            await OrphanSeenAsync(location, blob, run, cancellationToken);
-        }
+            if (OwnerIdOf(blob.Name, prefix) is not { } id || !owned[id]) await orphans.SeenAsync(location, blob, run, cancellationToken);
         run.ScannedBlobs += page.Values.Count;
         return page.ContinuationToken is { Length: > 0 } next ? next : null;
     }
@@ -309,79 +187,4 @@ public sealed class StorageReconciler(
             _ => await catalog.GetAsync<AttachedEntity>(id, AttachedEntity.RowOf(id), cancellationToken) is { } media && storage.SameContainer(media.StorageLocation, location),
         };
     }
-
-    /// <summary>Reports an unowned blob; deletes it only on a later run, a grace apart, unchanged and older than the grace.</summary>
-    private async Task OrphanSeenAsync(string location, BlobItem blob, ReconcileRunEntity run, CancellationToken cancellationToken)
-    {
-        var now = time.GetUtcNow();
-        var grace = options.Value.OrphanGrace;
-        var etag = blob.Properties.ETag?.ToString() ?? "";
-        var lastModified = blob.Properties.LastModified ?? now;
-        var orphan = await store.GetOrphanAsync(location, blob.Name, cancellationToken);
-        if (orphan is null || orphan.BlobETag != etag)
-        {
-            await store.SaveAsync(new OrphanEntity
-            {
-                RowKey = ReconcileStore.OrphanRow(location, blob.Name), Location = location, Path = blob.Name,
-                Size = blob.Properties.ContentLength ?? 0, BlobETag = etag, BlobLastModified = lastModified,
-                FirstSeen = now, FirstRunId = run.RunId, LastSeen = now,
-            }, cancellationToken);
-            run.OrphanBlobs++;
-            logger.LogInformation("Orphan blob {Path} in {Location} ({Size} bytes): no record owns it", blob.Name, location, blob.Properties.ContentLength);
-            return;
-        }
-        orphan.LastSeen = now;
-        if (orphan.FirstRunId == run.RunId || now - orphan.FirstSeen < grace || now - lastModified < grace)
-        {
-            await store.SaveAsync(orphan, cancellationToken);
-            return;
-        }
-        try
-        {
-            await storage.Container(location).GetBlobClient(blob.Name)
-                .DeleteAsync(DeleteSnapshotsOption.IncludeSnapshots, new BlobRequestConditions { IfMatch = new ETag(etag) }, cancellationToken);
-            run.DeletedOrphans++;
-            logger.LogInformation("Deleted orphan blob {Path} in {Location}, first seen {FirstSeen}", blob.Name, location, orphan.FirstSeen);
-        }
-        catch (RequestFailedException e) when (e.Status is 404 or 412)
-        {
-            // Gone already, or written again meanwhile (then the next pass sees it afresh).
-        }
-        await store.DeleteAsync(orphan, cancellationToken);
-    }
-
-    // ---- the report ----
-
-    /// <summary>What the walk found, within the caller's applications (orphan blobs belong to none: only for callers of every application).</summary>
-    public async Task<ReconcileReport> ReportAsync(AppScope scope, int maxItems, CancellationToken cancellationToken = default)
-    {
-        var orphans = new List<OrphanBlob>();
-        var orphanCount = 0;
-        if (scope.IsAll)
-        {
-            await foreach (var orphan in store.OrphansAsync(cancellationToken))
-            {
-                if (orphanCount++ < maxItems)
-                    orphans.Add(new OrphanBlob(orphan.Path, orphan.Size, Times.Format(orphan.FirstSeen), orphan.Location, Times.Format(orphan.LastSeen)));
-            }
-        }
-        var missing = new List<MissingFile>();
-        var missingCount = 0;
-        await foreach (var file in store.MissingAsync(cancellationToken))
-        {
-            if (!scope.CanAccess(file.AppId)) continue;
-            if (missingCount++ < maxItems)
-                missing.Add(new MissingFile(file.MediaId, file.MediaType, file.Path, file.VideoId is { Length: > 0 } v ? v : null, file.AppId, Times.Format(file.FirstSeen)));
-        }
-        var last = (await runs.LatestAsync<ReconcileRunEntity>(FunctionName, 1, cancellationToken)).FirstOrDefault();
-        return new ReconcileReport(orphans, orphanCount, missing, missingCount, last?.FinishedDeletes ?? 0, last);
-    }
 }
-
-public sealed record OrphanBlob(string Path, long Size, string FirstSeen, string Location, string LastSeen);
-
-public sealed record MissingFile(string MediaId, string MediaType, string Path, string? VideoId, string AppId, string FirstSeen);
-
-public sealed record ReconcileReport(
-    IReadOnlyList<OrphanBlob> OrphanBlobs, int TotalOrphanBlobs, IReadOnlyList<MissingFile> MissingFiles, int TotalMissingFiles,
-    int FinishedDeletes, ReconcileRunEntity? LastRun);

@@ -1,9 +1,3 @@
-using System.Text.Json;
-using Azure;
-using Azure.Data.Tables;
-using Microsoft.Extensions.Options;
-using VodFunctions.Core.Catalog;
-
 namespace VodFunctions.Core.Runs;
 
 public static class RunStatus
@@ -28,7 +22,7 @@ public abstract class RunEntity : ITableEntity
     public ETag ETag { get; set; }
 
     public string RunId { get; set; } = "";
-    /// <summary><c>Schedule</c> (the app's scheduler), <c>Host</c> (the Azure Functions host) or <c>Admin</c> (run on demand).</summary>
+    /// <summary><c>Schedule</c> (a timer: the Azure Functions host's or the app's own scheduler) or <c>Admin</c> (run on demand).</summary>
     public string Trigger { get; set; } = "";
     public bool IsPastDue { get; set; }
     public DateTimeOffset StartTime { get; set; }
@@ -61,19 +55,19 @@ public sealed class CursorEntity : ITableEntity
 /// <summary>The <c>{prefix}Runs</c> table: run records of the timer functions and their continuation points.</summary>
 public sealed class RunStore(TableServiceClient tables, IOptions<VodOptions> options)
 {
-    public TableClient Table { get; } = tables.GetTableClient(options.Value.TablePrefix + "Runs");
+    private readonly TableClient _table = tables.GetTableClient(options.Value.TablePrefix + "Runs");
 
-    public async Task EnsureCreatedAsync(CancellationToken cancellationToken = default) => await Table.CreateIfNotExistsAsync(cancellationToken);
+    public async Task EnsureCreatedAsync(CancellationToken cancellationToken = default) => await _table.CreateIfNotExistsAsync(cancellationToken);
 
     public async Task SaveAsync(RunEntity run, CancellationToken cancellationToken = default) =>
-        await Table.UpsertEntityAsync(run, TableUpdateMode.Replace, cancellationToken);
+        await _table.UpsertEntityAsync(run, TableUpdateMode.Replace, cancellationToken);
 
     /// <summary>The latest <paramref name="max"/> runs of a function, newest first.</summary>
     public async Task<IReadOnlyList<T>> LatestAsync<T>(string function, int max, CancellationToken cancellationToken = default)
-        where T : RunEntity, new()
+        where T : class, ITableEntity, new()
     {
         var runs = new List<T>();
-        await foreach (var page in Table.QueryAsync<T>(TableClient.CreateQueryFilter($"PartitionKey eq {function}"), max, cancellationToken: cancellationToken).AsPages())
+        await foreach (var page in _table.QueryAsync<T>(TableClient.CreateQueryFilter($"PartitionKey eq {function}"), max, cancellationToken: cancellationToken).AsPages())
         {
             runs.AddRange(page.Values.Take(max - runs.Count));
             if (runs.Count >= max) break;
@@ -81,18 +75,26 @@ public sealed class RunStore(TableServiceClient tables, IOptions<VodOptions> opt
         return runs;
     }
 
+    /// <summary>The saved continuation point; null when there is none, or it has a shape this version does not read (the walk starts afresh).</summary>
     public async Task<T?> GetCursorAsync<T>(string function, CancellationToken cancellationToken = default) where T : class
     {
-        var found = await Table.GetEntityIfExistsAsync<CursorEntity>(CursorEntity.Partition, function, cancellationToken: cancellationToken);
-        return found.HasValue ? JsonSerializer.Deserialize<T>(found.Value!.State) : null;
+        var found = await _table.GetEntityIfExistsAsync<CursorEntity>(CursorEntity.Partition, function, cancellationToken: cancellationToken);
+        try
+        {
+            return found.HasValue ? JsonSerializer.Deserialize<T>(found.Value!.State) : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     /// <summary>Saves the continuation point; null clears it (the next run starts from the beginning).</summary>
     public async Task SetCursorAsync<T>(string function, T? state, CancellationToken cancellationToken = default) where T : class
     {
         if (state is null)
-            await Table.DeleteEntityAsync(CursorEntity.Partition, function, ETag.All, cancellationToken);
+            await _table.DeleteEntityAsync(CursorEntity.Partition, function, ETag.All, cancellationToken);
         else
-            await Table.UpsertEntityAsync(new CursorEntity { RowKey = function, State = JsonSerializer.Serialize(state) }, TableUpdateMode.Replace, cancellationToken);
+            await _table.UpsertEntityAsync(new CursorEntity { RowKey = function, State = JsonSerializer.Serialize(state) }, TableUpdateMode.Replace, cancellationToken);
     }
 }

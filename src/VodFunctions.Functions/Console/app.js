@@ -13,6 +13,12 @@ const main = document.getElementById('main');
 const sections = document.getElementById('sections');
 const forget = document.getElementById('forget-key');
 
+/** Whether the app is served from this machine (./run.sh), where its key comes from local.settings.json. */
+function isLocal() {
+  const host = location.hostname;
+  return host === 'localhost' || host === '[::1]' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
 function showKeyForm(problem) {
   sections.hidden = true;
   forget.hidden = true;
@@ -32,6 +38,9 @@ function showKeyForm(problem) {
   h('p', { id: 'key-help', class: 'muted' },
     'The key is kept in this browser tab only (session storage) and sent in the x-functions-key header. ',
     'Closing the tab forgets it.'),
+  isLocal() && h('p', { id: 'key-local', class: 'muted' },
+    'Running the app on this machine? ', h('code', {}, './run.sh'), ' prints its local admin key when it starts: the setting ',
+    h('code', {}, 'Vod__Keys__0__Secret'), ' in ', h('code', {}, 'local.settings.json'), '.'),
   h('button', { type: 'submit', class: 'primary' }, 'Continue'));
   main.replaceChildren(form);
   input.focus();

@@ -154,8 +154,15 @@ function confirmAndRun(dialog, plan, { canGoBack }) {
       const bytes = dry.Plan?.Bytes ?? 0;
       const notes = outcomes(plan, dry).filter((outcome) => outcome.tone !== 'ok');
       const paths = dry.Plan?.Paths ?? [];
+      // Nothing to delete (a NoTranscode source without Force, say): say so, and there is nothing to confirm.
+      const nothing = files === 0 && (dry.Plan?.Records ?? 0) === 0;
       fill(dialog.body,
-        h('p', {}, 'This will delete (a dry run of ', h('code', {}, plan.operation), ' says):'),
+        nothing
+          ? h('p', { class: 'nothing', role: 'status' }, h('strong', {}, 'Nothing would be deleted. '),
+            notes.length > 0 ? 'The dry run keeps every item, for the reasons below.' : 'There are no files or records to delete.',
+            plan.operation === 'DeleteMezzanines' && !plan.parameters.Force && notes.length > 0
+              ? ' To delete a source file that is its video\'s playback, go back and switch on Force.' : '')
+          : h('p', {}, 'This will delete (a dry run of ', h('code', {}, plan.operation), ' says):'),
         h('dl', { class: 'plan', 'aria-label': 'Dry-run plan' },
           h('div', {}, h('dt', {}, 'Files'), h('dd', { class: 'plan-files' }, String(files))),
           h('div', {}, h('dt', {}, 'Size'), h('dd', { class: 'plan-bytes', title: `${bytes} bytes` }, `${formatBytes(bytes)} (${Number(bytes).toLocaleString('en')} bytes)`)),
@@ -165,10 +172,11 @@ function confirmAndRun(dialog, plan, { canGoBack }) {
         paths.length > 0 && h('details', {},
           h('summary', {}, paths.length < files ? `First ${paths.length} of ${files} files` : 'Files'),
           h('ul', { class: 'paths' }, paths.map((path) => h('li', {}, h('code', {}, path))))),
-        h('p', { class: 'warning' }, h('strong', {}, 'This deletion cannot be undone. '), 'The files are removed from storage for good.'));
+        !nothing && h('p', { class: 'warning' }, h('strong', {}, 'This deletion cannot be undone. '), 'The files are removed from storage for good.'));
       const confirm = h('button', {
         type: 'button',
         class: 'danger',
+        disabled: nothing,
         async onclick() {
           dialog.setBusy(true);
           ran = true;

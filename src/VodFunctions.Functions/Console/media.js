@@ -40,11 +40,20 @@ const observer = new IntersectionObserver((entries) => {
 
 const keptThumbnails = 300;
 
+/** A video's cover (none without a CoverSnapshot: not even a request that would fail) or an uploaded image, as an object URL. */
+async function coverOf(id, kind, cover) {
+  if (kind === 'video' && cover === undefined) {
+    const { Images: covers } = await call('ListSnapshots', { VideoId: id, SnapshotType: 'CoverSnapshot' });
+    if (covers.length === 0) return null;
+  } else if (cover === 'none') return null;
+  return thumbnail(id);
+}
+
 async function loadThumbnail(figure) {
   const id = figure.dataset.mediaId;
   if (!thumbnails.has(id)) {
     if (thumbnails.size >= keptThumbnails) forgetThumbnail(thumbnails.keys().next().value);
-    thumbnails.set(id, thumbnail(id).catch(() => null));
+    thumbnails.set(id, coverOf(id, figure.dataset.kind, figure.dataset.cover).catch(() => null));
   }
   const url = await thumbnails.get(id);
   if (!url || !figure.isConnected) return;
@@ -58,9 +67,11 @@ function forgetThumbnail(id) {
   thumbnails.delete(id);
 }
 
+/** The row's cover, or a placeholder; `row.cover` ('some' or 'none') when the page already knows whether a video has one. */
 function thumb(row) {
   if (row.kind === 'attached') return h('div', { class: 'thumb placeholder', 'aria-hidden': 'true' }, row.detail);
-  const figure = h('div', { class: 'thumb placeholder', dataset: { mediaId: row.id, alt: `Cover of ${row.title}` } },
+  const known = row.cover ? { cover: row.cover } : {};
+  const figure = h('div', { class: 'thumb placeholder', dataset: { mediaId: row.id, kind: row.kind, alt: `Cover of ${row.title}`, ...known } },
     h('span', { 'aria-hidden': 'true' }, row.kind === 'video' ? 'No cover' : 'Image'));
   observer.observe(figure);
   return figure;
@@ -361,7 +372,7 @@ async function renderVideo(id, heading, body) {
     call('GetPlayInfo', { VideoId: id }),
     call('ListSnapshots', { VideoId: id }),
   ]);
-  const row = { kind: 'video', id, title: video.Title };
+  const row = { kind: 'video', id, title: video.Title, cover: images.some((image) => image.ImageType === 'CoverSnapshot') ? 'some' : 'none' };
   heading.textContent = video.Title;
   const refresh = (ran) => { if (ran) showDetail(document.getElementById('main'), 'video', id); };
   const markedStreams = streams.map((stream) => ({ ...stream, isSource: stream.PlayURL === mezzanine.FileURL }));

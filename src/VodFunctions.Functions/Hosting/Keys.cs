@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using System.Threading.RateLimiting;
 using Microsoft.Extensions.Options;
 using VodFunctions.Core;
 
@@ -29,8 +30,11 @@ public sealed record Caller(KeyRole Role, AppScope Scope)
     public bool IsAdmin => Role == KeyRole.Admin;
 
     /// <summary>ReadOnly keys may call only Get*, Search*, List* and Preview* operations.</summary>
-    public bool MayCall(string operation) => Role != KeyRole.ReadOnly
-        || new[] { "Get", "Search", "List", "Preview" }.Any(p => operation.StartsWith(p, StringComparison.Ordinal));
+    public bool MayCall(string operation) => Role != KeyRole.ReadOnly || ReadOnlyMayCall(operation);
+
+    /// <summary>A ReadOnly key may call only <c>Get*</c>, <c>Search*</c>, <c>List*</c> and <c>Preview*</c>.</summary>
+    public static bool ReadOnlyMayCall(string operation) =>
+        new[] { "Get", "Search", "List", "Preview" }.Any(p => operation.StartsWith(p, StringComparison.Ordinal));
 }
 
 /// <summary>Finds the caller of a key. Secrets are compared as SHA-256 digests in constant time and never logged.</summary>
@@ -58,4 +62,45 @@ public sealed class KeyStore(IOptions<KeysOptions> options)
     }
 
     private static byte[] Digest(string secret) => SHA256.HashData(Encoding.UTF8.GetBytes(secret));
+}
+
+/// <summary>
+/// Requests per second per key (<c>Vod__RequestsPerSecond</c>, 0 for no limit): past it, 429 <c>Throttling.User</c>.
+/// A token bucket per configured key (its <see cref="Caller"/> instance, so keys alike in role and applications still
+/// count apart) holding up to one second of requests, and at least one. The partitioned limiter refills its buckets
+/// from the time that passed on its own heartbeat, so no bucket needs a timer of its own.
+/// </summary>
+public sealed class Throttle : IDisposable
+{
+    private readonly PartitionedRateLimiter<Caller>? _limiter;
+
+    public Throttle(IOptions<KeysOptions> options)
+    {
+        var rate = options.Value.RequestsPerSecond;
+        if (rate <= 0) return;
+        var bucket = new TokenBucketRateLimiterOptions
+        {
+            TokenLimit = (int)Math.Max(1, Math.Ceiling(rate)),
+            TokensPerPeriod = 1,
+            ReplenishmentPeriod = TimeSpan.FromSeconds(1 / rate),
+            AutoReplenishment = false,
+            QueueLimit = 0,
+        };
+        _limiter = PartitionedRateLimiter.Create<Caller, Caller>(
+            caller => RateLimitPartition.GetTokenBucketLimiter(caller, _ => bucket), ReferenceEqualityComparer.Instance);
+    }
+
+    /// <summary>Takes one request from the caller's bucket; when it is empty, answers false and how long until it holds one.</summary>
+    public bool TryAcquire(Caller caller, out TimeSpan retryAfter)
+    {
+        retryAfter = TimeSpan.Zero;
+        if (_limiter is null) return true;
+        using var lease = _limiter.AttemptAcquire(caller);
+        if (lease.IsAcquired) return true;
+        // The buckets refill on the limiter's heartbeat (every 100 ms), so a retry waits for one beat more.
+        retryAfter = (lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1)) + TimeSpan.FromMilliseconds(100);
+        return false;
+    }
+
+    public void Dispose() => _limiter?.Dispose();
 }

@@ -1,19 +1,20 @@
 using System.Text.Json;
-using VodFunctions.Core.Media;
 
 namespace VodFunctions.Functions.Hosting;
 
 /// <summary>
-/// The calling convention of API.md section 1: parameters from the JSON body and the query string,
-/// names matched case-insensitively, the same name twice with different values refused, list
-/// parameters as JSON arrays or comma-separated strings.
+/// The parameters of one request as the calling convention takes them: from the JSON body and the query string,
+/// names matched case-insensitively, the same name twice with different values refused. An operation reads them
+/// only through the <see cref="Parameter"/>s it declares.
 /// </summary>
 public sealed class Parameters
 {
-    public const int MaxListItems = 20;
     private readonly Dictionary<string, JsonElement> _values;
 
     private Parameters(Dictionary<string, JsonElement> values) => _values = values;
+
+    /// <summary>No parameters (an operation that does not read the request).</summary>
+    public static Parameters None { get; } = new(new Dictionary<string, JsonElement>());
 
     public static Parameters Parse(IQueryCollection query, ReadOnlySpan<byte> body)
     {
@@ -76,97 +77,9 @@ public sealed class Parameters
         _ => value.GetRawText(),
     };
 
-    public bool Has(string name) => _values.ContainsKey(name) && _values[name].ValueKind != JsonValueKind.Null;
+    /// <summary>The names the caller gave, as given (the first spelling of each).</summary>
+    public IEnumerable<string> Names => _values.Keys;
 
+    /// <summary>A parameter's value; null when absent or JSON null.</summary>
     public JsonElement? Raw(string name) => _values.TryGetValue(name, out var value) && value.ValueKind != JsonValueKind.Null ? value : null;
-
-    /// <summary>A scalar parameter as text (trimmed); null when absent or empty.</summary>
-    public string? String(string name)
-    {
-        if (Raw(name) is not { } value) return null;
-        var text = value.ValueKind switch
-        {
-            JsonValueKind.String => value.GetString()!,
-            JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => value.GetRawText(),
-            _ => throw ApiException.Invalid($"The parameter {name} must be a string."),
-        };
-        return string.IsNullOrWhiteSpace(text) ? null : text.Trim();
-    }
-
-    public string Required(string name) => String(name) ?? throw ApiException.Missing(name);
-
-    /// <summary>A required string that must be one of <paramref name="allowed"/> (matched exactly).</summary>
-    public string OneOf(string name, IReadOnlyCollection<string> allowed, string? fallback = null)
-    {
-        var value = String(name) ?? fallback ?? throw ApiException.Missing(name);
-        return allowed.Contains(value) ? value : throw ApiException.Invalid($"{name} must be one of {string.Join(", ", allowed)}.");
-    }
-
-    /// <summary>
-    /// A list parameter: items trimmed, empty ones dropped, duplicates folded (first wins); more than
-    /// <paramref name="max"/> items answers <paramref name="exceededCode"/>.
-    /// </summary>
-    public IReadOnlyList<string> List(string name, string exceededCode = "InvalidParameter", int max = MaxListItems)
-    {
-        if (Raw(name) is not { } value) return [];
-        IEnumerable<string> items = value.ValueKind switch
-        {
-            JsonValueKind.String => value.GetString()!.Split(','),
-            JsonValueKind.Array => value.EnumerateArray().Select(item => item.ValueKind == JsonValueKind.String
-                ? item.GetString()!
-                : throw ApiException.Invalid($"Every item of {name} must be a string.")),
-            _ => throw ApiException.Invalid($"The parameter {name} must be a list of strings."),
-        };
-        var list = items.Select(i => i.Trim()).Where(i => i.Length > 0).Distinct(StringComparer.Ordinal).ToList();
-        return list.Count <= max
-            ? list
-            : throw new ApiException(new Core.VodError(exceededCode, $"{name} holds {list.Count} items; at most {max} are allowed."));
-    }
-
-    public IReadOnlyList<string> RequiredList(string name, string exceededCode = "InvalidParameter") =>
-        List(name, exceededCode) is { Count: > 0 } list ? list : throw ApiException.Missing(name);
-
-    public bool Bool(string name, bool fallback = false) => Raw(name) switch
-    {
-        null => fallback,
-        { ValueKind: JsonValueKind.True } => true,
-        { ValueKind: JsonValueKind.False } => false,
-        { ValueKind: JsonValueKind.String } v when bool.TryParse(v.GetString(), out var b) => b,
-        _ => throw ApiException.Invalid($"{name} must be true or false."),
-    };
-
-    public int Int(string name, int fallback, int min, int max)
-    {
-        var value = Raw(name) switch
-        {
-            null => fallback,
-            { ValueKind: JsonValueKind.Number } v when v.TryGetInt32(out var i) => i,
-            { ValueKind: JsonValueKind.String } v when int.TryParse(v.GetString(), out var i) => i,
-            _ => throw ApiException.Invalid($"{name} must be a whole number."),
-        };
-        return value >= min && value <= max ? value : throw ApiException.Invalid($"{name} must be from {min} to {max}.");
-    }
-
-    /// <summary>A media ID parameter as given; a string that is not an ID is kept and then reported as missing.</summary>
-    public string Id(string name) => Required(name);
-
-    /// <summary>An array of objects (for example RegisterMediaFiles' Streams), deserialized case-insensitively.</summary>
-    public IReadOnlyList<T> Objects<T>(string name)
-    {
-        if (Raw(name) is not { } value) return [];
-        if (value.ValueKind != JsonValueKind.Array) throw ApiException.Invalid($"{name} must be a JSON array.");
-        try
-        {
-            return value.Deserialize<List<T>>(CaseInsensitive)!
-                .Select(item => item ?? throw ApiException.Invalid($"{name} may not hold null items.")).ToList();
-        }
-        catch (JsonException e)
-        {
-            throw ApiException.Invalid($"{name} is malformed: {e.Message}");
-        }
-    }
-
-    private static readonly JsonSerializerOptions CaseInsensitive = new() { PropertyNameCaseInsensitive = true };
-
-    public static bool IsMediaId(string id) => MediaIds.IsValid(id);
 }

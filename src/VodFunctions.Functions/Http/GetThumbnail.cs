@@ -13,9 +13,28 @@ namespace VodFunctions.Functions.Http;
 /// every read: another application's media → 403. A video without a cover → 404 <c>NoSuchResource</c>.
 /// Only raster image files are served, always with an image content type, never as a page.
 /// </summary>
-[Function("GetThumbnail", Methods = "get,post")]
-public sealed class GetThumbnail(CatalogStore catalog, MediaReader reader, MediaStorage storage) : IHttpFunction
+public sealed class GetThumbnail(CatalogStore catalog, MediaReader reader, MediaStorage storage) : IApiFunction
 {
+    private static readonly Parameter<string> MediaId = Param.Id("MediaId", "A video (its latest cover snapshot) or an uploaded image.");
+
+    public static ApiOperation Operation { get; } = new("Read",
+        "The bytes of a video's cover snapshot or of an uploaded image, for pages that show media to people while the media container stays private.")
+    {
+        Description = "Also `GET /api/GetThumbnail?MediaId=...`. Only raster images of at most 8 MiB are served, always with an image content type.",
+        Parameters = [MediaId],
+        Content = new(["image/jpeg", "image/png", "image/gif", "image/webp", "image/bmp"], "The image."),
+        Errors =
+        [
+            new("InvalidVideo.NotFound", "The video does not exist."),
+            new("NoSuchResource", "The media has no cover (a video without a `CoverSnapshot`), is not an image, or its file is missing or too large."),
+        ],
+        Example = new { MediaId = ExampleIds.Video },
+    };
+
+    [Function(nameof(GetThumbnail))]
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "get", "post")] HttpRequest req) =>
+        Api.RunAsync(req, nameof(GetThumbnail), RunAsync);
+
     public const long MaxBytes = 8 * 1024 * 1024;
 
     private static readonly Dictionary<string, string> ImageTypes = new(StringComparer.OrdinalIgnoreCase)
@@ -24,9 +43,9 @@ public sealed class GetThumbnail(CatalogStore catalog, MediaReader reader, Media
         [".gif"] = "image/gif", [".webp"] = "image/webp", [".bmp"] = "image/bmp",
     };
 
-    public async Task<object> RunAsync(ApiRequest request, CancellationToken cancellationToken)
+    private async Task<object> RunAsync(ApiRequest request, CancellationToken cancellationToken)
     {
-        var mediaId = request.Parameters.Id("MediaId");
+        var mediaId = MediaId.Read(request);
         var entry = await catalog.FindIdAsync(mediaId, cancellationToken);
         ImageEntity? image;
         if (entry?.Kind == MediaKinds.Video)

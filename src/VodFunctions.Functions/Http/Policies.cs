@@ -14,36 +14,87 @@ public sealed record PolicyView(
         new(p.PolicyId, p.Name, p.Enabled, p.Priority, p.Action, p.Definitions, p.MinAge, p.AppId, p.CateIds, p.Statuses, p.DailyLimit, usedToday);
 }
 
-/// <summary>Creates a policy, or (with PolicyId) replaces one whole. Answers PolicyId.</summary>
-[Function("SetMediaPolicy")]
-public sealed class SetMediaPolicy(MediaPolicies policies) : IHttpFunction
+/// <summary>The <c>PolicyId</c> of the operations on one policy.</summary>
+internal static class Policy
 {
-    public async Task<object> RunAsync(ApiRequest request, CancellationToken cancellationToken)
+    public static readonly Parameter<string> PolicyId = Param.Id("PolicyId", "The policy.");
+    public static readonly ErrorCode NotFound = new("InvalidPolicy.NotFound", "The policy does not exist.");
+}
+
+/// <summary>Creates a policy, or (with PolicyId) replaces one whole. Answers PolicyId.</summary>
+public sealed class SetMediaPolicy(MediaPolicies policies) : IApiFunction
+{
+    private static readonly Parameter<string?> PolicyId = Param.OptionalId("PolicyId", "The policy to replace whole; none to create one.");
+    private static readonly Parameter<string?> Name = Param.Text("Name", "A name for people.", maxLength: MediaPolicy.MaxNameLength);
+    private static readonly Parameter<bool> Enabled = Param.Flag("Enabled", "Whether runs apply it.", fallback: true);
+    private static readonly Parameter<int> Priority = Param.Int("Priority",
+        "Higher wins: an asset is handled by the single highest-priority enabled policy that matches it.", 0, 0, MediaPolicy.MaxPriority);
+    private static readonly Parameter<string> Action = Param.OneOf("Action",
+        "What it does to a matching video (here `Action` is the policy's, not the common request parameter).", PolicyActions.All);
+    private static readonly Parameter<IReadOnlyList<string>> Definitions = Param.List("Definitions",
+        "With `Action: DeleteStreams` (required then): the definitions whose streams it deletes.", required: false,
+        max: Core.Media.Definitions.All.Length, values: Core.Media.Definitions.All);
+    private static readonly Parameter<string> MinAge = Param.RequiredText("MinAge",
+        "How old (since `CreationTime`) a video must be: a positive ISO-8601 duration such as `P90D` or `PT1H`.");
+    private static readonly Parameter<string?> AppId = Param.Text("AppId", "Only videos of this application; none: every application (an Admin key only).", maxLength: 64);
+    private static readonly Parameter<IReadOnlyList<string>> CateIds = Param.List("CateIds",
+        "Only videos in these categories (each a string or a number, as `CateId`).", required: false, max: MediaPolicy.MaxCateIds,
+        item: Shape.TextOrNumber(64), numbers: true);
+    private static readonly Parameter<IReadOnlyList<string>> Statuses = Param.List("Statuses", "Only videos with these statuses.", required: false,
+        max: VideoStatus.All.Length, values: VideoStatus.All);
+    private static readonly Parameter<int> DailyLimit = Param.Int("DailyLimit",
+        "Assets it deletes per UTC day at most; the rest waits for the next day.", MediaPolicy.MaxDailyLimit, 1, MediaPolicy.MaxDailyLimit);
+
+    public static ApiOperation Operation { get; } = new("Policies",
+        "Creates a media policy, or replaces one whole (with `PolicyId`): what `ApplyMediaPolicies` deletes when it runs.")
     {
-        var p = request.Parameters;
+        Parameters = [PolicyId, Name, Enabled, Priority, Action, Definitions, MinAge, AppId, CateIds, Statuses, DailyLimit],
+        Answers = [new("PolicyId", Shape.Id, "The policy's ID.")],
+        Errors = [Policy.NotFound],
+        Example = new
+        {
+            Name = "Drop old trailers", Action = "DeleteVideo", MinAge = "P90D", Priority = 10, AppId = "app-1000000",
+            CateIds = new object[] { 7, "8" }, Statuses = new[] { "Normal" }, DailyLimit = 5000,
+        },
+    };
+
+    [Function(nameof(SetMediaPolicy))]
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post")] HttpRequest req) =>
+        Api.RunAsync(req, nameof(SetMediaPolicy), RunAsync);
+
+    private async Task<object> RunAsync(ApiRequest request, CancellationToken cancellationToken)
+    {
         var policy = new MediaPolicy
         {
-            PolicyId = p.String("PolicyId") ?? "",
-            Name = p.String("Name") ?? "",
-            Enabled = p.Bool("Enabled", true),
-            Priority = p.Int("Priority", 0, 0, MediaPolicy.MaxPriority),
-            Action = p.Required("Action"),
-            Definitions = p.List("Definitions", max: Definitions.All.Length),
-            MinAge = p.Required("MinAge"),
-            AppId = p.String("AppId"),
-            CateIds = p.List("CateIds", max: MediaPolicy.MaxCateIds),
-            Statuses = p.List("Statuses", max: VideoStatus.All.Length),
-            DailyLimit = p.Int("DailyLimit", MediaPolicy.MaxDailyLimit, 1, MediaPolicy.MaxDailyLimit),
+            PolicyId = PolicyId.Read(request) ?? "",
+            Name = Name.Read(request) ?? "",
+            Enabled = Enabled.Read(request),
+            Priority = Priority.Read(request),
+            Action = Action.Read(request),
+            Definitions = Definitions.Read(request),
+            MinAge = MinAge.Read(request),
+            AppId = AppId.Read(request),
+            CateIds = CateIds.Read(request),
+            Statuses = Statuses.Read(request),
+            DailyLimit = DailyLimit.Read(request),
         };
         return (await policies.SetAsync(policy, request.Scope, request.Caller.IsAdmin, cancellationToken)).Answer(id => new { PolicyId = id });
     }
 }
 
 /// <summary>The policies the caller may see, highest priority first.</summary>
-[Function("ListMediaPolicies")]
-public sealed class ListMediaPolicies(MediaPolicies policies, TimeProvider time) : IHttpFunction
+public sealed class ListMediaPolicies(MediaPolicies policies, TimeProvider time) : IApiFunction
 {
-    public async Task<object> RunAsync(ApiRequest request, CancellationToken cancellationToken)
+    public static ApiOperation Operation { get; } = new("Policies", "The media policies the key may see, highest priority first.")
+    {
+        Answers = [new("Policies", Shape.ArrayOf(Shape.Of<PolicyView>()), "The policies, each with `UsedToday`: what it has taken of its `DailyLimit` today (UTC).")],
+    };
+
+    [Function(nameof(ListMediaPolicies))]
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post")] HttpRequest req) =>
+        Api.RunAsync(req, nameof(ListMediaPolicies), RunAsync);
+
+    private async Task<object> RunAsync(ApiRequest request, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var list = await policies.ListAsync(request.Scope, cancellationToken);
@@ -52,20 +103,46 @@ public sealed class ListMediaPolicies(MediaPolicies policies, TimeProvider time)
     }
 }
 
-[Function("DeleteMediaPolicy")]
-public sealed class DeleteMediaPolicy(MediaPolicies policies) : IHttpFunction
+public sealed class DeleteMediaPolicy(MediaPolicies policies) : IApiFunction
 {
-    public async Task<object> RunAsync(ApiRequest request, CancellationToken cancellationToken) =>
-        (await policies.DeleteAsync(request.Parameters.Id("PolicyId"), request.Scope, request.Caller.IsAdmin, cancellationToken)).Answer(_ => new { });
+    public static ApiOperation Operation { get; } = new("Policies", "Deletes a media policy (not the media it deleted).")
+    {
+        Parameters = [Policy.PolicyId],
+        Errors = [Policy.NotFound],
+        Example = new { PolicyId = ExampleIds.Policy },
+    };
+
+    [Function(nameof(DeleteMediaPolicy))]
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post")] HttpRequest req) =>
+        Api.RunAsync(req, nameof(DeleteMediaPolicy), RunAsync);
+
+    private async Task<object> RunAsync(ApiRequest request, CancellationToken cancellationToken) =>
+        (await policies.DeleteAsync(Policy.PolicyId.Read(request), request.Scope, request.Caller.IsAdmin, cancellationToken)).Answer(_ => new { });
 }
 
 /// <summary>What the next run would do with the policy now: <c>Matches</c> ({VideoId, Action, Files, Bytes}) and <c>Total</c>.</summary>
-[Function("PreviewMediaPolicy")]
-public sealed class PreviewMediaPolicy(MediaPolicies policies, PolicySweep sweep) : IHttpFunction
+public sealed class PreviewMediaPolicy(MediaPolicies policies, PolicySweep sweep) : IApiFunction
 {
-    public async Task<object> RunAsync(ApiRequest request, CancellationToken cancellationToken)
+    public static ApiOperation Operation { get; } = new("Policies",
+        "What a run of the policy would do now, after priority and what is left of today's `DailyLimit`, without doing it.")
     {
-        var found = await policies.FindAsync(request.Parameters.Id("PolicyId"), request.Scope, cancellationToken);
+        Parameters = [Policy.PolicyId],
+        Answers =
+        [
+            new("Matches", Shape.ArrayOf(Shape.Of<PolicyMatch>()), "The videos a run would handle now, with the files and bytes it would delete."),
+            new("Total", Shape.Count, "The number of matches."),
+        ],
+        Errors = [Policy.NotFound],
+        Example = new { PolicyId = ExampleIds.Policy },
+    };
+
+    [Function(nameof(PreviewMediaPolicy))]
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post")] HttpRequest req) =>
+        Api.RunAsync(req, nameof(PreviewMediaPolicy), RunAsync);
+
+    private async Task<object> RunAsync(ApiRequest request, CancellationToken cancellationToken)
+    {
+        var found = await policies.FindAsync(Policy.PolicyId.Read(request), request.Scope, cancellationToken);
         if (!found.Ok) return found.Error!;
         var matches = await sweep.PreviewAsync(found.Value!, cancellationToken);
         return new { Matches = matches, Total = matches.Count };
@@ -73,12 +150,28 @@ public sealed class PreviewMediaPolicy(MediaPolicies policies, PolicySweep sweep
 }
 
 /// <summary>Runs of ApplyMediaPolicies, newest first (<c>PageSize</c> ≤ 100, default 20).</summary>
-[Function("ListMediaPolicyRuns")]
-public sealed class ListMediaPolicyRuns(RunStore runs) : IHttpFunction
+public sealed class ListMediaPolicyRuns(RunStore runs) : IApiFunction
 {
-    public async Task<object> RunAsync(ApiRequest request, CancellationToken cancellationToken)
+    private static readonly Parameter<int> PageSize = Param.Int("PageSize", "Runs to list.", 20, 1, 100);
+
+    public static ApiOperation Operation { get; } = new("Runs", "The runs of `ApplyMediaPolicies`, newest first (`ListFunctionRuns` lists them too).")
     {
-        var pageSize = request.Parameters.Int("PageSize", 20, 1, 100);
+        Parameters = [PageSize],
+        Answers =
+        [
+            new("Runs", Shape.ArrayOf(Shape.Object("`RunId`, `Trigger`, `IsPastDue`, `StartTime`, `EndTime` (absent while it runs), `Status`, "
+                + "`Matched`, `Deleted`, `Skipped`, `Failed`, `DeletedBytes`, `Error`")), "The runs."),
+        ],
+        Example = new { PageSize = 10 },
+    };
+
+    [Function(nameof(ListMediaPolicyRuns))]
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post")] HttpRequest req) =>
+        Api.RunAsync(req, nameof(ListMediaPolicyRuns), RunAsync);
+
+    private async Task<object> RunAsync(ApiRequest request, CancellationToken cancellationToken)
+    {
+        var pageSize = PageSize.Read(request);
         var latest = await runs.LatestAsync<PolicyRunEntity>(PolicySweep.FunctionName, pageSize, cancellationToken);
         return new
         {

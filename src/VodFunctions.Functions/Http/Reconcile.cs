@@ -9,14 +9,33 @@ namespace VodFunctions.Functions.Http;
 /// <c>MissingFiles</c> (files records name that are gone, within the caller's applications), at most 1000 of
 /// each with their totals, <c>FinishedDeletes</c> (interrupted deletes the last run finished) and <c>LastRun</c>.
 /// </summary>
-[Function("GetReconcileReport")]
-public sealed class GetReconcileReport(StorageReconciler reconciler) : IHttpFunction
+public sealed class GetReconcileReport(ReconcileStore reconcile) : IApiFunction
 {
+    public static ApiOperation Operation { get; } = new("Reconcile", "What `ReconcileStorage` found: blobs no record owns, and records whose files are gone.")
+    {
+        Answers =
+        [
+            new("OrphanBlobs", Shape.ArrayOf(Shape.Of<OrphanBlob>(), MaxItems),
+                "Blobs under `videos/`, `images/` and `attached/` that no record owns (only for keys of every application)."),
+            new("TotalOrphanBlobs", Shape.Count, "How many there are in all."),
+            new("MissingFiles", Shape.ArrayOf(Shape.Of<MissingFile>(), MaxItems),
+                "Files records name that are gone from storage, within the key's applications (reported, never deleted)."),
+            new("TotalMissingFiles", Shape.Count, "How many there are in all."),
+            new("FinishedDeletes", Shape.Count, "Interrupted deletes the last run finished."),
+            new("LastRun", Shape.Object("`RunId`, `Trigger`, `IsPastDue`, `StartTime`, `EndTime`, `Status`, and the run's counts"),
+                "The last run of `ReconcileStorage`; absent before the first.") { Optional = true },
+        ],
+    };
+
+    [Function(nameof(GetReconcileReport))]
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post")] HttpRequest req) =>
+        Api.RunAsync(req, nameof(GetReconcileReport), RunAsync);
+
     public const int MaxItems = 1000;
 
-    public async Task<object> RunAsync(ApiRequest request, CancellationToken cancellationToken)
+    private async Task<object> RunAsync(ApiRequest request, CancellationToken cancellationToken)
     {
-        var report = await reconciler.ReportAsync(request.Scope, MaxItems, cancellationToken);
+        var report = await reconcile.ReportAsync(request.Scope, MaxItems, cancellationToken);
         var last = report.LastRun;
         return new
         {

@@ -3,7 +3,6 @@ using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Specialized;
 using Microsoft.Extensions.Options;
 using VodFunctions.Core;
-using VodFunctions.Functions.Hosting;
 
 namespace VodFunctions.Functions.Timers;
 
@@ -20,7 +19,7 @@ public sealed class TimerOptions
 /// while the run goes on; if renewing fails the holder is told through <see cref="HeldLock.Lost"/>.
 /// </summary>
 public sealed class LeaseLock(
-    [FromKeyedServices(StorageSetup.JobsStorage)] BlobServiceClient jobs, IOptions<TimerOptions> timerOptions, IOptions<VodOptions> options,
+    [FromKeyedServices(CoreServices.JobsStorage)] BlobServiceClient jobs, IOptions<TimerOptions> timerOptions, IOptions<VodOptions> options,
     TimeProvider time, ILogger<LeaseLock> logger)
 {
     public static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(60);

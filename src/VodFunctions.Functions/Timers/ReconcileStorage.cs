@@ -1,5 +1,4 @@
 using VodFunctions.Core.Reconcile;
-using VodFunctions.Functions.Hosting;
 
 namespace VodFunctions.Functions.Timers;
 
@@ -7,17 +6,15 @@ namespace VodFunctions.Functions.Timers;
 /// Finishes interrupted deletes and reports orphan blobs and missing files
 /// (schedule <c>Vod__Schedules__ReconcileStorage</c>, default <c>0 */15 * * * *</c>).
 /// </summary>
-[Function(StorageReconciler.FunctionName, Trigger = TriggerKind.Timer)]
-public sealed class ReconcileStorage(StorageReconciler reconciler) : ITimerFunction
+public sealed class ReconcileStorage(StorageReconciler reconciler, TimerRunner runner)
 {
-    public async Task<TimerResult> RunAsync(TimerContext context, CancellationToken cancellationToken)
-    {
-        var run = await reconciler.RunAsync(context.RunId, context.Trigger, context.IsPastDue, cancellationToken);
-        return new TimerResult(run.Status,
-        [
-            $"ReconcileStorage run {run.RunId} {run.Status}: {run.FinishedDeletes} interrupted deletes finished ({run.FailedDeletes} failed), " +
-            $"{run.ScannedRecords} records and {run.ScannedBlobs} blobs scanned, {run.OrphanBlobs} new orphan blobs, " +
-            $"{run.DeletedOrphans} orphans deleted, {run.MissingFiles} missing files" + (run.PassCompleted ? ", pass completed" : ""),
-        ]);
-    }
+    [Function(StorageReconciler.FunctionName)]
+    public Task Run([TimerTrigger("%Vod__Schedules__ReconcileStorage%")] TimerInfo timer, CancellationToken cancellationToken) =>
+        runner.RunAsync(StorageReconciler.FunctionName, timer, async (context, token) =>
+        {
+            var run = await reconciler.RunAsync(context.RunId, context.Trigger, context.IsPastDue, token);
+            return new TimerResult(run.Status, $"{run.FinishedDeletes} interrupted deletes finished ({run.FailedDeletes} failed), " +
+                $"{run.ScannedRecords} records and {run.ScannedBlobs} blobs scanned, {run.OrphanBlobs} new orphan blobs, " +
+                $"{run.DeletedOrphans} orphans deleted, {run.MissingFiles} missing files" + (run.PassCompleted ? ", pass completed" : ""));
+        }, cancellationToken);
 }

@@ -5,79 +5,79 @@ using VodFunctions.Functions.Hosting;
 
 namespace VodFunctions.Functions.Timers;
 
+/// <summary>A timer run that failed: thrown to whoever invoked the function, so that the host records a failed invocation.</summary>
+public sealed class TimerRunFailedException(string message) : Exception(message);
+
 /// <summary>
-/// Runs timer functions under their lease lock, whoever asks: the app's scheduler, the Azure Functions
-/// host (<c>POST /{FunctionName}</c>) or an admin (<c>POST /admin/functions/{FunctionName}</c>, in the
-/// background). On shutdown it cancels the background runs and waits for them.
+/// Runs timer functions under their lease lock, whoever triggers them: the Azure Functions host's timer, the app's own
+/// scheduler (standalone), or an admin on demand (standalone, <c>POST /admin/functions/{FunctionName}</c>, in the
+/// background). Each run is logged and its outcome passed on; on shutdown the background runs are cancelled and awaited.
 /// </summary>
 public sealed class TimerRunner(IServiceProvider services, LeaseLock locks, ILogger<TimerRunner> logger) : IHostedService
 {
-    /// <summary>The trigger of the runs the app's own scheduler starts.</summary>
     public const string ScheduleTrigger = "Schedule";
-
-    /// <summary>The timer functions of this app, from the same list the routes and function.json files come from.</summary>
-    public static IReadOnlyList<(FunctionAttribute Function, Type Type)> Functions { get; } =
-        HttpFunctions.All.Where(f => f.Function.Trigger == TriggerKind.Timer && typeof(ITimerFunction).IsAssignableFrom(f.Type)).ToList();
+    public const string AdminTrigger = "Admin";
 
     private readonly ConcurrentDictionary<string, TaskCompletionSource<TimerInvocation>> _next = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<Task, bool> _background = new();
     private readonly CancellationTokenSource _stopping = new();
 
-    /// <summary>The function's own name for <paramref name="name"/> (matched case-insensitively, as the host does); null when there is none.</summary>
-    public static string? Find(string name) =>
-        Functions.Select(f => f.Function.Name).FirstOrDefault(n => string.Equals(n, name, StringComparison.OrdinalIgnoreCase));
+    /// <summary>The timer function named <paramref name="name"/> (matched case-insensitively, as the host does); null when there is none.</summary>
+    public static WorkerFunction? Find(string name) =>
+        WorkerFunction.TimerFunctions.FirstOrDefault(f => string.Equals(f.Name, name, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>Completes with the next invocation of <paramref name="function"/> to end (run, busy or failed).</summary>
     public Task<TimerInvocation> NextCompletionAsync(string function) =>
         _next.GetOrAdd(function, _ => new TaskCompletionSource<TimerInvocation>(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
 
-    /// <summary>Runs the function now unless another instance holds its lock, and answers when it is over.</summary>
-    public async Task<TimerInvocation> RunAsync(string function, string trigger, bool isPastDue, string? input = null, string? runId = null,
-        CancellationToken cancellationToken = default)
+    /// <summary>Runs <paramref name="work"/> unless another instance holds the function's lock; throws <see cref="TimerRunFailedException"/> when it failed.</summary>
+    public async Task RunAsync(string function, TimerInfo timer, Func<TimerContext, CancellationToken, Task<TimerResult>> work, CancellationToken cancellationToken)
     {
-        runId ??= Guid.NewGuid().ToString();
-        var invocation = await RunLockedAsync(function, new TimerContext(runId, trigger, isPastDue, input), cancellationToken);
+        var onDemand = timer as OnDemandTimerInfo;
+        var context = new TimerContext(onDemand?.RunId ?? Guid.NewGuid().ToString(), onDemand is null ? ScheduleTrigger : AdminTrigger, timer.IsPastDue, onDemand?.Input);
+        var invocation = await RunLockedAsync(function, context, work, cancellationToken);
         if (_next.TryRemove(function, out var waiting)) waiting.TrySetResult(invocation);
-        return invocation;
+        if (invocation.Status == RunStatus.Failed) throw new TimerRunFailedException(invocation.Summary);
     }
 
-    /// <summary>Starts a run in the background (an on-demand run); answers its RunId.</summary>
-    public string Start(string function, string trigger, string? input)
+    /// <summary>Starts a run of <paramref name="function"/> now, in the background; answers its RunId.</summary>
+    public string Start(WorkerFunction function, string? input)
     {
         var runId = Guid.NewGuid().ToString();
-        var task = Task.Run(() => RunAsync(function, trigger, false, input, runId, _stopping.Token));
+        var task = Task.Run(() => function.InvokeAsync(services,
+            p => p.ParameterType == typeof(CancellationToken) ? _stopping.Token : new OnDemandTimerInfo(runId, input)));
         _background[task] = true;
         task.ContinueWith(t =>
         {
-            if (t.Exception is { } error) logger.LogError(error, "{Function} run {RunId} failed", function, runId);
+            _ = t.Exception; // a failed run is logged and recorded already
             _background.TryRemove(t, out _);
         }, TaskScheduler.Default);
         return runId;
     }
 
-    private async Task<TimerInvocation> RunLockedAsync(string function, TimerContext context, CancellationToken cancellationToken)
+    private async Task<TimerInvocation> RunLockedAsync(
+        string function, TimerContext context, Func<TimerContext, CancellationToken, Task<TimerResult>> work, CancellationToken cancellationToken)
     {
-        var type = Functions.Single(f => f.Function.Name == function).Type;
-        TimerInvocation Outcome(string status, params IReadOnlyList<string> logs) =>
-            new(function, context.RunId, context.Trigger, context.IsPastDue, status, logs);
+        TimerInvocation Outcome(string status, string summary) => new(function, context.RunId, context.Trigger, context.IsPastDue, status, summary);
         try
         {
             await using var held = await locks.TryAcquireAsync(function, cancellationToken);
-            if (held is null) return Outcome(TimerInvocation.Busy, $"{function} is already running on another instance; this invocation was skipped.");
+            if (held is null) return Outcome(TimerInvocation.Busy, "already running on another instance; this invocation was skipped");
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, held.Lost, _stopping.Token);
             logger.LogInformation("{Function} run {RunId} starts ({Trigger}, IsPastDue {IsPastDue})", function, context.RunId, context.Trigger, context.IsPastDue);
-            var result = await ((ITimerFunction)services.GetRequiredService(type)).RunAsync(context, linked.Token);
-            return Outcome(result.Status, result.Logs);
+            var result = await work(context, linked.Token);
+            logger.LogInformation("{Function} run {RunId} {Status}: {Summary}", function, context.RunId, result.Status, result.Summary);
+            return Outcome(result.Status, result.Summary);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested || _stopping.IsCancellationRequested)
         {
-            return Outcome(RunStatus.Cancelled, $"{function} run {context.RunId} was cancelled.");
+            return Outcome(RunStatus.Cancelled, "cancelled");
         }
         catch (Exception e)
         {
-            // Whatever happens, the invocation is answered and the schedule goes on.
+            // Whatever happens, the run is answered and the schedule goes on.
             logger.LogError(e, "{Function} run {RunId} failed", function, context.RunId);
-            return Outcome(RunStatus.Failed, $"{function} run {context.RunId} failed: {(StorageFaults.Is(e) ? "storage is unavailable" : e.Message)}.");
+            return Outcome(RunStatus.Failed, StorageFaults.Is(e) ? "storage is unavailable" : e.Message);
         }
     }
 

@@ -1,27 +1,20 @@
 using Cronos;
-using VodFunctions.Core;
 using VodFunctions.Core.Runs;
 using VodFunctions.Functions.Hosting;
 
 namespace VodFunctions.Functions.Timers;
 
 /// <summary>
-/// The app's own scheduler, used when no Azure Functions host runs the timers (<c>FUNCTIONS_CUSTOMHANDLER_PORT</c>
-/// not set): each timer function on its NCRONTAB schedule (6 fields, UTC) from <c>Vod__Schedules__{Name}</c>,
-/// on the injected clock. A function is off when <c>AzureWebJobs.{Name}.Disabled</c> is true, as under the host.
-/// Like the host's schedule monitor (<c>useMonitor</c>), schedules count from the last scheduled run, so an
-/// occurrence missed while the app was down runs at once when it starts. Such a run, and one that wakes after a later
-/// occurrence has also passed, is past due: at least one run was missed.
+/// Triggers the <c>[TimerTrigger]</c> functions when the app runs without the Azure Functions host: each on its
+/// NCRONTAB schedule (6 fields, UTC) from its trigger's setting (<c>%Vod__Schedules__{Name}%</c>), on the injected
+/// clock. A function is off when <c>AzureWebJobs.{Name}.Disabled</c> is true, as under the host. Like the host's
+/// schedule monitor (<c>useMonitor</c>), schedules count from the last scheduled run, so an occurrence missed while
+/// the app was down runs at once when it starts. Such a run, and one that wakes after a later occurrence has also
+/// passed, is past due: at least one run was missed.
 /// </summary>
 public sealed class TimerScheduler : BackgroundService
 {
-    public static readonly IReadOnlyDictionary<string, string> DefaultSchedules = new Dictionary<string, string>
-    {
-        ["ApplyMediaPolicies"] = "0 0 3 * * *",
-        ["ReconcileStorage"] = "0 */15 * * * *",
-    };
-
-    private readonly TimerRunner _runner;
+    private readonly IServiceProvider _services;
     private readonly IConfiguration _configuration;
     private readonly TimeProvider _time;
     private readonly StorageInitializer _storage;
@@ -30,14 +23,11 @@ public sealed class TimerScheduler : BackgroundService
     /// <summary>When the app started (taken when the host creates this service): schedules count from here when no run is known.</summary>
     private readonly DateTimeOffset _from;
 
-    public TimerScheduler(TimerRunner runner, IConfiguration configuration, TimeProvider time, StorageInitializer storage, RunStore runs, ILogger<TimerScheduler> logger)
+    public TimerScheduler(IServiceProvider services, IConfiguration configuration, TimeProvider time, StorageInitializer storage, RunStore runs, ILogger<TimerScheduler> logger)
     {
-        (_runner, _configuration, _time, _storage, _runs, _logger) = (runner, configuration, time, storage, runs, logger);
+        (_services, _configuration, _time, _storage, _runs, _logger) = (services, configuration, time, storage, runs, logger);
         _from = time.GetUtcNow();
     }
-
-    public static string ScheduleOf(IConfiguration configuration, string function) =>
-        configuration[$"Vod:Schedules:{function}"] is { Length: > 0 } schedule ? schedule : DefaultSchedules.GetValueOrDefault(function, "0 0 0 * * *");
 
     /// <summary>The Azure Functions setting that disables a function: <c>AzureWebJobs.{Name}.Disabled</c> (or <c>AzureWebJobs__{Name}__Disabled</c>).</summary>
     public static bool IsDisabled(IConfiguration configuration, string function) =>
@@ -54,26 +44,26 @@ public sealed class TimerScheduler : BackgroundService
         {
             return;
         }
-        await Task.WhenAll(TimerRunner.Functions.Select(f => LoopAsync(f.Function.Name, stoppingToken)));
+        await Task.WhenAll(WorkerFunction.TimerFunctions.Select(f => LoopAsync(f, stoppingToken)));
     }
 
-    private async Task LoopAsync(string function, CancellationToken stoppingToken)
+    private async Task LoopAsync(WorkerFunction function, CancellationToken stoppingToken)
     {
-        if (IsDisabled(_configuration, function))
+        if (IsDisabled(_configuration, function.Name))
         {
-            _logger.LogInformation("{Function} is disabled (AzureWebJobs.{Function}.Disabled): not scheduled", function, function);
+            _logger.LogInformation("{Function} is disabled (AzureWebJobs.{Function}.Disabled): not scheduled", function.Name, function.Name);
             return;
         }
-        var text = ScheduleOf(_configuration, function);
-        if (!CronExpression.TryParse(text, CronFormat.IncludeSeconds, out var schedule))
+        var text = WorkerFunction.Resolve(function.Timer!.Schedule, _configuration);
+        if (!CronExpression.TryParse(text ?? "", CronFormat.IncludeSeconds, out var schedule))
         {
-            _logger.LogError("{Function} is not scheduled: {Schedule} is not a 6-field NCRONTAB expression", function, text);
+            _logger.LogError("{Function} is not scheduled: {Setting} is {Schedule}, not a 6-field NCRONTAB expression", function.Name, function.Timer.Schedule, text);
             return;
         }
-        var after = await LastScheduledRunAsync(function, stoppingToken) ?? _from;
+        var after = await LastScheduledRunAsync(function.Name, stoppingToken) ?? _from;
         while (schedule.GetNextOccurrence(after, TimeZoneInfo.Utc) is { } due)
         {
-            _logger.LogInformation("{Function} next runs at {Next} ({Schedule}, UTC)", function, due, text);
+            _logger.LogInformation("{Function} next runs at {Next} ({Schedule}, UTC)", function.Name, due, text);
             var wait = due - _time.GetUtcNow();
             try
             {
@@ -84,14 +74,25 @@ public sealed class TimerScheduler : BackgroundService
                 return;
             }
             var now = _time.GetUtcNow();
-            var isPastDue = due < _from || schedule.GetNextOccurrence(due, TimeZoneInfo.Utc) <= now;
-            if (isPastDue) _logger.LogWarning("{Function} is past due: the run due at {Due} starts at {Now}; runs were missed", function, due, now);
-            var invocation = await _runner.RunAsync(function, TimerRunner.ScheduleTrigger, isPastDue, cancellationToken: stoppingToken);
-            _logger.LogInformation("{Function} run {RunId} {Status} (IsPastDue {IsPastDue})", function, invocation.RunId, invocation.Status, isPastDue);
+            var next = schedule.GetNextOccurrence(due, TimeZoneInfo.Utc);
+            var timer = new TimerInfo
+            {
+                IsPastDue = due < _from || next <= now,
+                ScheduleStatus = new ScheduleStatus { Last = after.UtcDateTime, Next = (next ?? due).UtcDateTime, LastUpdated = now.UtcDateTime },
+            };
+            if (timer.IsPastDue) _logger.LogWarning("{Function} is past due: the run due at {Due} starts at {Now}; runs were missed", function.Name, due, now);
+            try
+            {
+                await function.InvokeAsync(_services, p => p.ParameterType == typeof(TimerInfo) ? timer : stoppingToken);
+            }
+            catch (Exception e) when (e is TimerRunFailedException or OperationCanceledException)
+            {
+                // Logged and recorded by the run itself; the schedule goes on.
+            }
             if (stoppingToken.IsCancellationRequested) return;
             after = now;
         }
-        _logger.LogWarning("{Function} has no next occurrence of {Schedule}: not scheduled", function, text);
+        _logger.LogWarning("{Function} has no next occurrence of {Schedule}: not scheduled", function.Name, text);
     }
 
     /// <summary>When the latest run of the schedule began (among the function's last runs), or null when none is known.</summary>

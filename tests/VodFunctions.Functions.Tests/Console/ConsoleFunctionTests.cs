@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Headers;
-using VodFunctions.Functions.Hosting;
 
 namespace VodFunctions.Functions.Tests.Console;
 
@@ -41,17 +40,6 @@ public sealed class ConsoleFunctionTests
 
         response.StatusCode.Should().Be(HttpStatusCode.Redirect);
         response.Headers.Location!.OriginalString.Should().Be("/api/console/");
-    }
-
-    [Fact]
-    public void TheConsoleIsAnAnonymousGetFunctionForTheFunctionsHost()
-    {
-        var (function, _) = HttpFunctions.All.Single(f => f.Function.Name == "console");
-        var binding = FunctionMetadata.Describe(function)["bindings"]![0]!;
-
-        binding["route"]!.GetValue<string>().Should().Be("console/{*path}");
-        binding["methods"]!.AsArray().Select(m => m!.GetValue<string>()).Should().Equal("get");
-        function.Anonymous.Should().BeTrue();
     }
 
     [Fact]

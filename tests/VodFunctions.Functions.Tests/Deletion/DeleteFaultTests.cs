@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using Azure.Data.Tables;
 
 namespace VodFunctions.Functions.Tests.Deletion;
@@ -86,7 +87,7 @@ public sealed class DeleteFaultTests
         var blobs = await app.ListBlobsAsync();
         fault.Arm(passing: 0); // the first catalog read fails
 
-        var failed = await app.CallAsync(operation, new { VideoIds = video.VideoId, Force = true });
+        var failed = await app.CallAsync(operation, operation == "DeleteMezzanines" ? new { VideoIds = video.VideoId, Force = true } : new { VideoIds = video.VideoId });
 
         failed.Status.Should().Be(503, failed.ToString());
         failed.Code.Should().Be(code);
@@ -144,6 +145,42 @@ public sealed class DeleteFaultTests
         (await app.ListBlobsAsync(streamFolder)).Should().BeEmpty();
         (await app.ListBlobsAsync(video.Folder)).Should().HaveCount(1 + 11);
         (await RowsAsync(app, video.VideoId)).Select(r => r.RowKey).Should().BeEquivalentTo($"video|{video.VideoId}", $"stream|{video.JobIds[1]}");
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(5)]
+    public async Task WhileAVideosDeleteIsUnfinishedNoReadShowsItsSnapshots(int passing)
+    {
+        var fault = new FaultPolicy(FaultPolicy.IsBlobDelete, passing) { Armed = false };
+        await using var app = await StartWithFaultAsync(fault);
+        var video = await app.SeedVideoAsync(streams: 1, segments: 10, snapshots: 2);
+        var snapshots = video.ImageIds.Values.SelectMany(ids => ids).ToList();
+        fault.Arm(passing);
+
+        (await app.CallAsync("DeleteVideo", new { VideoIds = video.VideoId })).Status.Should().Be(503);
+
+        foreach (var id in snapshots)
+        {
+            (await app.CallAsync("GetImageInfo", new { ImageId = id })).Code.Should().Be("NoSuchResource", "a snapshot goes with its video");
+            (await ThumbnailStatusAsync(app, id)).Should().Be(404);
+        }
+        (await ThumbnailStatusAsync(app, video.VideoId)).Should().Be(404);
+        (await app.CallAsync("ListSnapshots", new { VideoId = video.VideoId })).Code.Should().Be("InvalidVideo.NotFound");
+        (await app.CallAsync("SearchMedia", new { SearchType = "video" }))["MediaList"].GetArrayLength().Should().Be(0);
+
+        fault.Armed = false;
+        (await app.CallAsync("DeleteVideo", new { VideoIds = video.VideoId })).Status.Should().Be(200);
+        (await app.ListBlobsAsync()).Should().BeEmpty();
+    }
+
+    /// <summary>GetThumbnail answers image bytes, not JSON: only its status is read.</summary>
+    private static async Task<int> ThumbnailStatusAsync(TestApp app, string mediaId)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/GetThumbnail") { Content = JsonContent.Create(new { MediaId = mediaId }) };
+        request.Headers.Add("x-functions-key", TestApp.AdminKey);
+        using var response = await app.Client.SendAsync(request);
+        return (int)response.StatusCode;
     }
 
     private static async Task<List<TableEntity>> RowsAsync(TestApp app, string partition) =>

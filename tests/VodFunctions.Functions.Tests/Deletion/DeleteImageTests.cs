@@ -108,6 +108,28 @@ public sealed class DeleteImageTests
             response.Status.Should().Be(404, response.ToString());
             response.Code.Should().Be("NoSuchResource");
         }
+        byUrl.Str("Message").Should().Contain(app.UrlOf($"{video.Folder}mezzanine/source.mp4"), "the answer names the URL that matched nothing");
+        byId.Str("Message").Should().NotContain(cover).And.Contain("ImageId ");
+        (await app.ListBlobsAsync()).Should().BeEquivalentTo(before);
+    }
+
+    [Theory]
+    [InlineData("not a url")]
+    [InlineData("videos/VIDEO/snapshots/CoverSnapshot/000.jpg")]
+    [InlineData("//127.0.0.1/devstoreaccount1/x.jpg")]
+    [InlineData("http://[::1")]
+    [InlineData("%")]
+    public async Task AnImageUrlThatIsNotAUrlIsAnInvalidParameterNamingIt(string url)
+    {
+        await using var app = await TestApp.StartAsync();
+        var video = await app.SeedVideoAsync(streams: 0, snapshots: 1);
+        var before = await app.ListBlobsAsync();
+        url = url.Replace("VIDEO", video.VideoId);
+
+        var response = await app.CallAsync("DeleteImage", new { DeleteImageType = "ImageURL", ImageURLs = new[] { app.UrlOf($"{video.Folder}snapshots/CoverSnapshot/000.jpg"), url } });
+
+        (response.Status, response.Code).Should().Be((400, "InvalidParameter"), response.ToString());
+        response.Str("Message").Should().Be($"The ImageURLs item '{url}' is not a URL.");
         (await app.ListBlobsAsync()).Should().BeEquivalentTo(before);
     }
 

@@ -42,6 +42,23 @@ public sealed class MediaPolicyTests
         (await app.CallAsync("ListMediaPolicies"))["Policies"].GetArrayLength().Should().Be(0);
     }
 
+    [Fact]
+    public async Task ACategoryIdMayBeANumberOrAStringInCateIdsAsInCateId()
+    {
+        await using var app = await TestApp.StartAsync();
+        var created = await app.CallAsync("CreateUploadVideo", """{"Title":"Numbered","FileName":"a.mp4","CateId":7}""");
+
+        var policyId = await app.SetPolicyAsync(new { Action = "DeleteVideo", MinAge = "P90D", CateIds = new object[] { 7, "8", " 9 " } });
+        var wrong = await app.CallAsync("SetMediaPolicy", """{"Action":"DeleteVideo","MinAge":"P90D","CateIds":[true]}""");
+
+        (await app.CallAsync("GetVideoInfo", new { VideoId = created.Str("VideoId") }))["Video"].Prop("CateId").Should().Be("7");
+        var listed = (await app.CallAsync("ListMediaPolicies"))["Policies"].EnumerateArray().Single();
+        listed.Prop("PolicyId").Should().Be(policyId);
+        listed.GetProperty("CateIds").EnumerateArray().Select(d => d.GetString()).Should().Equal("7", "8", "9");
+        (wrong.Status, wrong.Code).Should().Be((400, "InvalidParameter"));
+        wrong.Str("Message").Should().Be("Every item of CateIds must be a string or a number.");
+    }
+
     [Theory]
     [InlineData("""{"Action":"DeleteVideo","MinAge":"90 days"}""", "InvalidParameter")]
     [InlineData("""{"Action":"DeleteVideo","MinAge":"P"}""", "InvalidParameter")]

@@ -2,6 +2,8 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using VodFunctions.Core;
+using VodFunctions.Core.Runs;
+using VodFunctions.Functions.Timers;
 
 namespace VodFunctions.Functions.Tests.Policies;
 
@@ -33,7 +35,7 @@ public sealed class PolicyRunTests
         var run = await app.ApplyPoliciesAsync();
 
         run.Prop("Status").Should().Be("Completed");
-        run.Prop("Trigger").Should().Be("Host");
+        run.Prop("Trigger").Should().Be("Schedule", "the host's timer started it");
         (run.Int("Matched"), run.Int("Deleted"), run.Int("Skipped"), run.Int("Failed")).Should().Be((4, 4, 0, 0));
         run.Long("DeletedBytes").Should().Be(3 * 1000);
         (await app.CallAsync("GetMezzanineInfo", new { VideoId = news.VideoId }))["Mezzanine"].Prop("Status").Should().Be("Deleted");
@@ -203,15 +205,15 @@ public sealed class PolicyRunTests
         await first.SetPolicyAsync(new { Action = "DeleteVideo", MinAge = "P90D" });
         gate.Armed = true;
 
-        var running = first.InvokeTimerAsync("ApplyMediaPolicies");
+        var running = first.RunTimerAsync("ApplyMediaPolicies");
         await gate.Entered.WaitAsync(TimeSpan.FromMinutes(1));
-        var meanwhile = await second.InvokeTimerAsync("ApplyMediaPolicies");
+        var meanwhile = await second.RunTimerAsync("ApplyMediaPolicies");
         gate.Open();
         var done = await running;
 
-        meanwhile.Status.Should().Be(200, meanwhile.ToString());
-        meanwhile["Logs"].EnumerateArray().Select(l => l.GetString()).Should().Contain(l => l!.Contains("already running on another instance"));
-        done.Status.Should().Be(200, done.ToString());
+        meanwhile.Status.Should().Be(TimerInvocation.Busy, meanwhile.ToString());
+        meanwhile.Summary.Should().Contain("already running on another instance");
+        done.Status.Should().Be(RunStatus.Completed, done.ToString());
         var runs = (await first.CallAsync("ListMediaPolicyRuns"))["Runs"].EnumerateArray().ToList();
         runs.Should().ContainSingle();
         runs[0].Int("Deleted").Should().Be(3);

@@ -1,7 +1,12 @@
 using System.Text.Json;
+using Azure.Core;
+using Azure.Core.Pipeline;
 using Azure.Data.Tables;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using VodFunctions.Core;
 using VodFunctions.Core.Catalog;
+using VodFunctions.Core.Deletion;
 
 namespace VodFunctions.Functions.Tests.Reconcile;
 
@@ -36,13 +41,116 @@ public sealed class ReconcileStorageTests
         (await app.ListBlobsAsync()).Should().Equal(kept.MezzanineBlob);
         (await app.CallAsync("GetVideoInfo", new { VideoId = video.VideoId })).Code.Should().Be("InvalidVideo.NotFound");
         (await app.CallAsync("SearchMedia", new { SearchType = "video" }))["MediaList"].EnumerateArray().Select(m => m.Prop("MediaId")).Should().Equal(kept.VideoId);
-        var journal = TestStorage.Tables.GetTableClient(app.TablePrefix + "Index").QueryAsync<TableEntity>(e => e.PartitionKey == CatalogStore.JournalKey);
+        var journal = TestStorage.Tables.GetTableClient(app.TablePrefix + "Index").QueryAsync<TableEntity>(e => e.PartitionKey == JournalStore.IndexPartition);
         (await journal.ToListAsync()).Should().BeEmpty();
         Paths(report).Should().BeEmpty();
         report["MissingFiles"].GetArrayLength().Should().Be(0);
         var events = await app.DrainEventsAsync();
         events.Select(e => (e.Prop("MediaId"), e.Prop("Status"))).Should().Equal((video.VideoId, "fail"), (video.VideoId, "success"));
         events[1].Prop("Trigger").Should().Be("api");
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task ADeleteWhoseOwnerIsGoneIsFinishedByTheFirstRunWellUnderAMinuteLater(bool renewalsFail)
+    {
+        // The owner stops midway (its blob deletes held) and shows no more sign of life: its clock stands still, as a dead
+        // process's does, or storage refuses its heartbeat.
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var ownerClock = renewalsFail ? clock : new FakeTimeProvider(clock.GetUtcNow());
+        var gate = new GatePolicy(FaultPolicy.IsBlobDelete);
+        var refused = new FaultPolicy(IsRenewal, passing: 0) { Armed = renewalsFail };
+        await using var owner = await TimerKit.StartAsync(ownerClock, configure: builder =>
+        {
+            refused.On(o => o.TablePolicies, maxRetries: 0)(builder);
+            builder.Services.Configure<StorageClientsOptions>(o => o.BlobPolicies.Add(gate));
+        });
+        await using var reconciler = await TimerKit.StartAsync(clock, owner.SharedStorage());
+        var video = await owner.SeedVideoAsync(streams: 1, segments: 4, snapshots: 1);
+        gate.Armed = true;
+        var deleting = owner.CallAsync("DeleteVideo", new { VideoIds = video.VideoId });
+        await gate.Entered.WaitAsync(TimeSpan.FromMinutes(1));
+
+        clock.Advance(TimeSpan.FromSeconds(20));
+        (await reconciler.ReconcileAsync())["FinishedDeletes"].GetInt32().Should().Be(0, "its owner showed it was alive 20 s ago");
+        clock.Advance(TimeSpan.FromSeconds(15));
+        (await reconciler.ReconcileAsync())["FinishedDeletes"].GetInt32().Should().Be(1, "no sign of its owner for 35 s");
+
+        (await reconciler.ListBlobsAsync()).Should().BeEmpty();
+        (await reconciler.CallAsync("GetVideoInfo", new { VideoId = video.VideoId })).Code.Should().Be("InvalidVideo.NotFound");
+        if (renewalsFail) refused.Failed.Should().BeGreaterThan(0);
+        gate.Open();
+        (await deleting).Status.Should().Be(200, "an owner that was only slow finds its delete finished");
+        (await reconciler.DrainEventsAsync()).Should().ContainSingle().Which.Prop("Status").Should().Be("success");
+    }
+
+    [Fact]
+    public async Task ALiveDeleteIsLeftToItsOwnerHoweverLongItTakes()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var gate = new GatePolicy(FaultPolicy.IsBlobDelete);
+        var renewals = new Renewals();
+        await using var owner = await TimerKit.StartAsync(clock, configure: builder => builder.Services.Configure<StorageClientsOptions>(o =>
+        {
+            o.BlobPolicies.Add(gate);
+            o.TablePolicies.Add(renewals);
+        }));
+        await using var reconciler = await TimerKit.StartAsync(clock, owner.SharedStorage());
+        var video = await owner.SeedVideoAsync(streams: 1, segments: 4, snapshots: 1);
+        var blobs = await owner.ListBlobsAsync();
+        gate.Armed = true;
+        var deleting = owner.CallAsync("DeleteVideo", new { VideoIds = video.VideoId });
+        await gate.Entered.WaitAsync(TimeSpan.FromMinutes(1));
+
+        for (var period = 1; period <= 36; period++) // six minutes: longer than any fixed age would wait
+        {
+            clock.Advance(TimeSpan.FromSeconds(10));
+            await renewals.NextAsync();
+            if (period % 3 == 0) (await reconciler.ReconcileAsync())["FinishedDeletes"].GetInt32().Should().Be(0, $"its owner is alive after {period * 10} s");
+        }
+        renewals.Count.Should().Be(36, "one heartbeat a period");
+        (await owner.ListBlobsAsync()).Should().BeEquivalentTo(blobs);
+
+        gate.Open();
+        (await deleting).Status.Should().Be(200);
+        (await owner.ListBlobsAsync()).Should().BeEmpty();
+        (await owner.DrainEventsAsync()).Should().ContainSingle().Which.Prop("Status").Should().Be("success");
+    }
+
+    /// <summary>A renewal of a delete's heartbeat: a merge into its journal entry.</summary>
+    private static bool IsRenewal(HttpMessage message) =>
+        message.Request.Method == RequestMethod.Patch && message.Request.Uri.ToString().Contains(JournalStore.IndexPartition, StringComparison.Ordinal);
+
+    /// <summary>Lets a test wait for the app's next heartbeat renewal to be answered.</summary>
+    private sealed class Renewals : HttpPipelinePolicy
+    {
+        private readonly SemaphoreSlim _answered = new(0);
+        private int _count;
+
+        public int Count => _count;
+
+        public async Task NextAsync() =>
+            (await _answered.WaitAsync(TimeSpan.FromSeconds(30))).Should().BeTrue("a running delete renews its heartbeat every period");
+
+        public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+        {
+            await ProcessNextAsync(message, pipeline);
+            Answered(message);
+        }
+
+        public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+        {
+            ProcessNext(message, pipeline);
+            Answered(message);
+        }
+
+        private void Answered(HttpMessage message)
+        {
+            if (!IsRenewal(message)) return;
+            Interlocked.Increment(ref _count);
+            _answered.Release();
+        }
     }
 
     [Fact]
@@ -95,7 +203,7 @@ public sealed class ReconcileStorageTests
         sent.Prop("OperationId").Should().MatchRegex("^[0-9a-f]{32}$");
         var media = TestStorage.Tables.GetTableClient(app.TablePrefix + "Media").QueryAsync<TableEntity>(e => e.PartitionKey == video.VideoId);
         (await media.ToListAsync()).Should().BeEmpty();
-        var journal = TestStorage.Tables.GetTableClient(app.TablePrefix + "Index").QueryAsync<TableEntity>(e => e.PartitionKey == CatalogStore.JournalKey);
+        var journal = TestStorage.Tables.GetTableClient(app.TablePrefix + "Index").QueryAsync<TableEntity>(e => e.PartitionKey == JournalStore.IndexPartition);
         (await journal.ToListAsync()).Should().BeEmpty();
     }
 
@@ -108,7 +216,7 @@ public sealed class ReconcileStorageTests
         var partition = Guid.NewGuid().ToString("N");
         await index.AddEntityAsync(new IndexEntity
         {
-            PartitionKey = CatalogStore.JournalKey, RowKey = partition + "|" + Guid.NewGuid().ToString("N"), Kind = "video", MediaId = partition,
+            PartitionKey = JournalStore.IndexPartition, RowKey = partition + "|" + Guid.NewGuid().ToString("N"), Kind = "video", MediaId = partition,
             OwnerPartition = partition, OwnerRow = "journal|gone", CreationTime = clock.GetUtcNow(),
         });
         clock.Advance(TimeSpan.FromMinutes(10));
@@ -117,7 +225,7 @@ public sealed class ReconcileStorageTests
 
         report["LastRun"].Int("CleanedJournalEntries").Should().Be(1);
         report["FinishedDeletes"].GetInt32().Should().Be(0);
-        (await index.QueryAsync<TableEntity>(e => e.PartitionKey == CatalogStore.JournalKey).ToListAsync()).Should().BeEmpty();
+        (await index.QueryAsync<TableEntity>(e => e.PartitionKey == JournalStore.IndexPartition).ToListAsync()).Should().BeEmpty();
     }
 
     [Fact]

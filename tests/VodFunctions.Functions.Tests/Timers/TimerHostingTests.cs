@@ -1,82 +1,13 @@
-using System.Net;
 using System.Text.Json;
-using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Time.Testing;
-using VodFunctions.Functions.Hosting;
 using VodFunctions.Functions.Timers;
 
 namespace VodFunctions.Functions.Tests.Timers;
 
 public sealed class TimerHostingTests
 {
-    // Timer payloads as the Azure Functions host sends them to a custom handler: ScheduleStatus null until the
-    // schedule monitor has a status; PascalCase from the host, camelCase as the JavaScript and Python workers show it;
-    // the binding's value as a JSON string.
-    [Theory]
-    [InlineData(TimerKit.HostPayload, false)]
-    [InlineData("""{"Data":{"timer":{"Schedule":{"AdjustForDST":true},"ScheduleStatus":{"Last":"2030-01-01T02:45:00.0031+00:00","Next":"2030-01-01T03:00:00+00:00","LastUpdated":"2030-01-01T02:45:00.0031+00:00"},"IsPastDue":true}},"Metadata":{"sys":{"MethodName":"ReconcileStorage","UtcNow":"2030-01-01T03:07:12.5Z","RandGuid":"9b0e3a51-2f43-4d4e-8a77-1c1f3c2a4e55"}}}""", true)]
-    [InlineData("""{"data":{"timer":{"schedule":{"adjustForDST":true},"scheduleStatus":{"last":"2030-01-01T02:45:00+00:00","next":"2030-01-01T03:00:00+00:00","lastUpdated":"2030-01-01T02:45:00+00:00"},"isPastDue":false}},"metadata":{"sys":{"methodName":"ReconcileStorage","utcNow":"2030-01-01T03:00:00.01Z","randGuid":"0d8b7e3c-77b4-4f0e-b6c5-5c2d1e9f8a10"}}}""", false)]
-    [InlineData("""{"Data":{"timer":"{\"Schedule\":{\"AdjustForDST\":true},\"ScheduleStatus\":null,\"IsPastDue\":true}"},"Metadata":{}}""", true)]
-    [InlineData("", false)]
-    public async Task HostInvocationIsAnsweredWithTheCustomHandlerEnvelopeWhenTheRunIsOver(string payload, bool isPastDue)
-    {
-        await using var app = await TestApp.StartAsync();
-
-        var response = await app.InvokeTimerAsync("ReconcileStorage", payload);
-
-        response.Status.Should().Be(200, response.ToString());
-        response.Json.EnumerateObject().Select(p => p.Name).Should().Equal("Outputs", "Logs", "ReturnValue");
-        response["Outputs"].EnumerateObject().Should().BeEmpty();
-        response["ReturnValue"].ValueKind.Should().Be(JsonValueKind.Null);
-        response["Logs"].EnumerateArray().Select(l => l.GetString()).Should().Contain(l => l!.Contains("ReconcileStorage run") && l.Contains("Completed"));
-        var lastRun = (await app.CallAsync("GetReconcileReport"))["LastRun"];
-        (lastRun.Prop("Trigger"), lastRun.GetProperty("IsPastDue").GetBoolean(), lastRun.Prop("Status")).Should().Be(("Host", isPastDue, "Completed"));
-    }
-
-    [Fact]
-    public async Task HostInvocationFromAnotherAddressNeedsAnAdminKey()
-    {
-        await using var app = await TestApp.StartAsync(configure: b => b.Services.AddSingleton<IStartupFilter>(new RemoteCaller(IPAddress.Parse("203.0.113.7"))));
-
-        var none = await app.InvokeTimerAsync("ApplyMediaPolicies");
-        var full = await app.InvokeTimerAsync("ApplyMediaPolicies", key: TestApp.FullKey);
-        var admin = await app.InvokeTimerAsync("ApplyMediaPolicies", key: TestApp.AdminKey);
-
-        (none.Status, none.Code).Should().Be((401, "Unauthorized"));
-        (full.Status, full.Code).Should().Be((403, "Forbidden"));
-        admin.Status.Should().Be(200, admin.ToString());
-        (await app.CallAsync("ListMediaPolicyRuns"))["Runs"].GetArrayLength().Should().Be(1);
-    }
-
-    [Fact]
-    public async Task MalformedHostPayloadIsRefusedAndRunsNothing()
-    {
-        await using var app = await TestApp.StartAsync();
-
-        var notJson = await app.InvokeTimerAsync("ApplyMediaPolicies", "{not json");
-        var notObject = await app.InvokeTimerAsync("ApplyMediaPolicies", "[1,2]");
-
-        (notJson.Status, notJson.Code).Should().Be((400, "InvalidParameter"));
-        (notObject.Status, notObject.Code).Should().Be((400, "InvalidParameter"));
-        (await app.CallAsync("ListMediaPolicyRuns"))["Runs"].GetArrayLength().Should().Be(0);
-    }
-
-    [Fact]
-    public async Task SchedulerIsOffUnderTheFunctionsHostAndOnWithoutIt()
-    {
-        await using var hosted = await TestApp.StartAsync(new Dictionary<string, string?> { [VodApp.CustomHandlerPort] = "0" });
-        await using var local = await TestApp.StartAsync();
-
-        hosted.Services.GetServices<IHostedService>().Should().NotContain(s => s is TimerScheduler).And.Contain(s => s is TimerRunner);
-        local.Services.GetServices<IHostedService>().Should().Contain(s => s is TimerScheduler).And.Contain(s => s is TimerRunner);
-        (await hosted.InvokeTimerAsync("ApplyMediaPolicies")).Status.Should().Be(200);
-        (await local.InvokeTimerAsync("ApplyMediaPolicies")).Status.Should().Be(200);
-    }
-
     [Fact]
     public async Task SchedulerRunsOnTheNcrontabScheduleAndFlagsAMissedRunAsPastDue()
     {
@@ -167,45 +98,80 @@ public sealed class TimerHostingTests
         (await app.CallAsync("GetReconcileReport")).Json.TryGetProperty("LastRun", out _).Should().BeFalse("nothing ran");
     }
 
-    [Fact]
-    public async Task TimerFunctionsGetFunctionJsonFilesAndNoApiRoutes()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task ATimerInvocationRunsAndIsRecordedWithItsIsPastDue(bool isPastDue)
     {
-        var folder = Directory.CreateTempSubdirectory("vod-functions-");
-        try
-        {
-            FunctionMetadata.Write(folder.FullName);
-
-            foreach (var name in new[] { "ApplyMediaPolicies", "ReconcileStorage" })
-            {
-                var binding = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(folder.FullName, name, "function.json")))!["bindings"]![0]!;
-                binding["type"]!.GetValue<string>().Should().Be("timerTrigger");
-                binding["name"]!.GetValue<string>().Should().Be("timer");
-                binding["schedule"]!.GetValue<string>().Should().Be($"%Vod__Schedules__{name}%");
-                binding["useMonitor"]!.GetValue<bool>().Should().BeTrue();
-            }
-            File.Exists(Path.Combine(folder.FullName, "SetMediaPolicy", "function.json")).Should().BeTrue();
-        }
-        finally
-        {
-            folder.Delete(recursive: true);
-        }
-
         await using var app = await TestApp.StartAsync();
-        (await app.CallAsync("ApplyMediaPolicies")).Status.Should().Be(404);
-        (await app.CallAsync("ReconcileStorage")).Status.Should().Be(404);
+
+        var run = await app.RunTimerAsync("ReconcileStorage", isPastDue);
+
+        (run.Trigger, run.IsPastDue, run.Status).Should().Be(("Schedule", isPastDue, "Completed"));
+        var lastRun = (await app.CallAsync("GetReconcileReport"))["LastRun"];
+        (lastRun.Prop("RunId"), lastRun.Prop("Trigger"), lastRun.GetProperty("IsPastDue").GetBoolean(), lastRun.Prop("Status"))
+            .Should().Be((run.RunId, "Schedule", isPastDue, "Completed"));
     }
 
-    /// <summary>Makes every request look as if it came from <paramref name="address"/> (not loopback).</summary>
-    private sealed class RemoteCaller(IPAddress address) : IStartupFilter
+    [Fact]
+    public async Task SchedulerIsOffUnderTheFunctionsHostAndOnWithoutIt()
     {
-        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        // Built, not started: the worker reads its host's address from its own command line, given here as settings.
+        using var hosted = VodApp.BuildForFunctionsHost([], b => b.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            app.Use((context, nextMiddleware) =>
-            {
-                context.Connection.RemoteIpAddress = address;
-                return nextMiddleware(context);
-            });
-            next(app);
-        };
+            ["Functions:Worker:HostEndpoint"] = "http://127.0.0.1:9/", ["Functions:Worker:WorkerId"] = "w", ["Functions:Worker:RequestId"] = "r",
+        }));
+        await using var local = await TestApp.StartAsync();
+
+        VodApp.IsStartedByFunctionsHost(["--functions-uri", "http://127.0.0.1:9/"]).Should().BeTrue();
+        VodApp.IsStartedByFunctionsHost(["--urls", "http://127.0.0.1:9/"]).Should().BeFalse();
+        hosted.Services.GetServices<IHostedService>().Should().NotContain(s => s is TimerScheduler).And.Contain(s => s is TimerRunner);
+        local.Services.GetServices<IHostedService>().Should().Contain(s => s is TimerScheduler).And.Contain(s => s is TimerRunner);
+    }
+
+    [Fact]
+    public async Task ListFunctionRunsListsTheRunsOfBothTimerFunctionsHoweverStarted()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2030, 1, 1, 10, 14, 0, TimeSpan.Zero));
+        await using var app = await TimerKit.StartAsync(clock, new Dictionary<string, string?> { ["AzureWebJobs.ReconcileStorage.Disabled"] = "false" });
+        var runner = app.Services.GetRequiredService<TimerRunner>();
+        var scheduled = runner.NextCompletionAsync("ReconcileStorage");
+        clock.Advance(TimeSpan.FromMinutes(1));
+        await scheduled.WaitAsync(TimeSpan.FromMinutes(1));
+        clock.Advance(TimeSpan.FromSeconds(1));
+        var onDemand = runner.NextCompletionAsync("ReconcileStorage");
+        (await app.PostAsync("/admin/functions/ReconcileStorage", null, TestApp.AdminKey)).Status.Should().Be(202);
+        await onDemand.WaitAsync(TimeSpan.FromMinutes(1));
+        var policies = await app.RunTimerAsync("ApplyMediaPolicies", isPastDue: true);
+
+        var reconcileRuns = await app.CallAsync("ListFunctionRuns", new { FunctionName = "ReconcileStorage" }, TestApp.ReadOnlyKey);
+        var policyRuns = await app.CallAsync("ListFunctionRuns", new { FunctionName = "applymediapolicies", PageSize = 1 }, TestApp.ReadOnlyKey);
+        var unknown = await app.CallAsync("ListFunctionRuns", new { FunctionName = "DeleteVideo" });
+        var missing = await app.CallAsync("ListFunctionRuns");
+
+        reconcileRuns.Status.Should().Be(200, reconcileRuns.ToString());
+        var runs = reconcileRuns["Runs"].EnumerateArray().ToList();
+        runs.Select(r => r.Prop("Trigger")).Should().Equal("Admin", "Schedule");
+        runs.Should().AllSatisfy(r =>
+        {
+            (r.Prop("FunctionName"), r.Prop("Status"), r.GetProperty("IsPastDue").GetBoolean()).Should().Be(("ReconcileStorage", "Completed", false));
+            DateTimeOffset.Parse(r.Prop("EndTime")).Should().BeOnOrAfter(DateTimeOffset.Parse(r.Prop("StartTime")));
+            r.GetProperty("PassCompleted").GetBoolean().Should().BeTrue("the function's own counts are listed");
+        });
+        var policyRun = policyRuns["Runs"].EnumerateArray().Should().ContainSingle().Subject;
+        (policyRun.Prop("RunId"), policyRun.Prop("FunctionName"), policyRun.Prop("Trigger"), policyRun.GetProperty("IsPastDue").GetBoolean())
+            .Should().Be((policies.RunId, "ApplyMediaPolicies", "Schedule", true));
+        policyRun.Int("Deleted").Should().Be(0);
+        (unknown.Status, unknown.Code).Should().Be((400, "InvalidParameter"));
+        (missing.Status, missing.Code).Should().Be((400, "MissingParameter"));
+    }
+
+    [Fact]
+    public async Task TimerFunctionsHaveNoApiRoutes()
+    {
+        await using var app = await TestApp.StartAsync();
+
+        (await app.CallAsync("ApplyMediaPolicies")).Code.Should().Be("InvalidAction.NotFound");
+        (await app.CallAsync("ReconcileStorage")).Code.Should().Be("InvalidAction.NotFound");
     }
 }

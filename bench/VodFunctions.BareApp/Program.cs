@@ -1,0 +1,3 @@
+var app = WebApplication.CreateBuilder(args).Build();
+app.MapGet("/api/health", () => Results.Json(new { Status = "Healthy" }));
+app.Run();

@@ -1,0 +1,117 @@
+using System.CommandLine;
+using System.Text.Json;
+using VodFunctions.Client;
+using static VodFunctions.Cli.Verbs.Arguments;
+
+namespace VodFunctions.Cli.Verbs;
+
+/// <summary>The timer functions (runs, run one now), the reconcile report and health.</summary>
+internal static class FunctionVerbs
+{
+    public static IEnumerable<Command> All() => [Runs(), RunFunction(), ReconcileReport(), Health()];
+
+    private static Argument<string> FunctionName()
+    {
+        var name = new Argument<string>("FUNCTION") { Description = "ApplyMediaPolicies or ReconcileStorage." };
+        name.AcceptOnlyFromAmong([.. FunctionRun.Known]);
+        return name;
+    }
+
+    private static Verb Runs()
+    {
+        var function = FunctionName();
+        var pageSize = Single<int?>("--page-size", "How many runs, at most 100 (default 20).", "n");
+        return new Verb("runs", "ListFunctionRuns: the runs of a timer function, newest first, with their counts.", async (context, ct) =>
+        {
+            var answer = await context.Client.ListFunctionRunsAsync(context.Get(function)!, context.Get(pageSize), ct);
+            if (context.Json) context.WriteJson(answer);
+            else context.Table(answer.Runs, ("RunId", r => r.RunId), ("Trigger", r => r.Trigger + (r.IsPastDue ? " (past due)" : "")), ("Started", r => r.StartTime),
+                ("Ended", r => r.EndTime), ("Status", r => r.Status), ("Counts", r => Counts(r)), ("Error", r => r.Error));
+            return ExitCodes.Success;
+        }) { function, pageSize };
+    }
+
+    /// <summary>"Matched 3, Deleted 3, ...": a run's counts.</summary>
+    private static string Counts(FunctionRun run) =>
+        string.Join(", ", run.Counts.Where(c => c.Value.ValueKind is JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False).Select(c => $"{c.Key} {c.Value}"));
+
+    private static Verb RunFunction()
+    {
+        var name = new Argument<string>("FUNCTION") { Description = "The timer function: ApplyMediaPolicies or ReconcileStorage." };
+        name.CompletionSources.Add([.. FunctionRun.Known]);
+        var input = Single<string>("--input", "The run's input (the admin endpoint's {\"input\": ...}).", "text");
+        var noWait = new Option<bool>("--no-wait") { Description = "Start the run and return (exit 0 once it is accepted)." };
+        var timeout = Single<TimeSpan?>("--timeout", "How long to wait for the run to end (default 00:15:00); then exit 3, the run going on.", "hh:mm:ss");
+        return new Verb("run-function", "Runs a timer function now (POST /admin/functions/{name}, admin key) and waits for it to end.", async (context, ct) =>
+        {
+            var started = await context.Client.RunFunctionAsync(context.Get(name)!, context.Get(input), ct);
+            var startedJson = started.ToNode();
+            startedJson["FunctionName"] = started.FunctionName;
+            if (context.Get(noWait))
+            {
+                if (context.Json) context.WriteJson(startedJson);
+                else context.Line($"Started {started.FunctionName}{(started.RunId is { } id ? $" run {id}" : "")}.");
+                return ExitCodes.Success;
+            }
+
+            context.Host.Error.WriteLine($"Started {started.FunctionName}{(started.RunId is { } runId ? $" run {runId}" : "")}; waiting for it to end...");
+            using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            limit.CancelAfter(context.Get(timeout) ?? TimeSpan.FromMinutes(15));
+            FunctionRun run;
+            try
+            {
+                run = await context.Client.WaitForFunctionRunAsync(started, TimeSpan.FromMilliseconds(500), limit.Token);
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+                context.Host.Error.WriteLine($"vod run-function: {started.FunctionName} has not ended yet; it goes on. See: vod runs {started.FunctionName}");
+                return ExitCodes.Unreachable;
+            }
+
+            if (context.Json)
+            {
+                startedJson["Run"] = JsonSerializer.SerializeToNode(run, VodClient.JsonOptions);
+                context.WriteJson(startedJson);
+            }
+            else
+            {
+                context.Details(("Function", run.FunctionName), ("RunId", run.RunId), ("Status", run.Status), ("Started", run.StartTime),
+                    ("Ended", run.EndTime), ("Counts", Counts(run)), ("Error", run.Error));
+            }
+            if (run.Status is "Completed" or "Interrupted") return ExitCodes.Success;
+            context.Host.Error.WriteLine($"vod run-function: the run ended {run.Status}{(run.Error is { } error ? $": {error}" : ".")}");
+            return ExitCodes.ServiceError;
+        }) { name, input, noWait, timeout };
+    }
+
+    private static Verb ReconcileReport() => new("reconcile-report",
+        "GetReconcileReport: what ReconcileStorage found: blobs no record owns, records whose files are gone, its last run.", async (context, ct) =>
+    {
+        var report = await context.Client.GetReconcileReportAsync(ct);
+        if (context.Json)
+        {
+            context.WriteJson(report);
+            return ExitCodes.Success;
+        }
+        context.Line(report.LastRun is { } run
+            ? $"Last run {run.RunId}: {run.Status}, started {Output.Format(run.StartTime)}{(run.EndTime is { } end ? $", ended {Output.Format(end)}" : "")}. {Counts(run)}"
+            : "ReconcileStorage has not run yet.");
+        context.Line($"Interrupted deletes it finished: {report.FinishedDeletes}.");
+        context.Line($"Orphan blobs (no record owns them; deleted after a second sighting past the grace period): {report.TotalOrphanBlobs}");
+        if (report.OrphanBlobs.Count > 0)
+            context.Table(report.OrphanBlobs, ("Path", o => o.Path), ("Size", o => Output.ShortSize(o.Size)), ("Location", o => o.Location), ("FirstSeen", o => o.FirstSeen));
+        context.Line($"Missing files (records whose files are gone; reported, never deleted): {report.TotalMissingFiles}");
+        if (report.MissingFiles.Count > 0)
+            context.Table(report.MissingFiles, ("MediaId", m => m.MediaId), ("MediaType", m => m.MediaType), ("Path", m => m.Path), ("FirstSeen", m => m.FirstSeen));
+        return ExitCodes.Success;
+    });
+
+    private static Verb Health() => new("health", "GET /api/health (no key): whether the app and its storage answer.", async (context, ct) =>
+    {
+        using var client = context.Anonymous();
+        var health = await client.GetHealthAsync(ct);
+        if (context.Json) context.WriteJson(health);
+        else context.Line($"{context.Url}: {health.Status}");
+        return health.IsHealthy ? ExitCodes.Success : ExitCodes.ServiceError;
+    });
+}

@@ -1,0 +1,11 @@
+global using System.Text.Json;
+global using Azure;
+global using Azure.Data.Tables;
+global using Microsoft.Extensions.Logging;
+global using Microsoft.Extensions.Options;
+global using VodFunctions.Core.Catalog;
+global using VodFunctions.Core.Deletion;
+global using VodFunctions.Core.Events;
+global using VodFunctions.Core.Files;
+global using VodFunctions.Core.Media;
+global using VodFunctions.Core.Runs;

@@ -1,0 +1,157 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using VodFunctions.Core;
+using VodFunctions.Core.Deletion;
+using VodFunctions.Core.Events;
+
+namespace VodFunctions.Functions.Hosting;
+
+/// <summary>One call of an HTTP function once the preamble is through: its RequestId, caller and parameters.</summary>
+public sealed class ApiRequest(HttpContext http, string requestId, Caller caller, string function, ApiOperation operation, Parameters parameters)
+{
+    public HttpContext Http => http;
+    public string RequestId => requestId;
+    public Caller Caller => caller;
+    public AppScope Scope => caller.Scope;
+
+    /// <summary>A delete asked for through the API, with its <c>DryRun</c> flag.</summary>
+    public DeleteRequest DeleteRequest() => new(RequestId, DeleteTrigger.Api, Param.DryRun.Read(this));
+
+    /// <summary>The value given for a parameter the operation declares; reading one it does not declare is a bug.</summary>
+    internal JsonElement? ValueOf(Parameter parameter) => operation.Parameters.Contains(parameter)
+        ? parameters.Raw(parameter.Name)
+        : throw new InvalidOperationException($"{function} reads the parameter {parameter.Name} without declaring it.");
+}
+
+/// <summary>
+/// The preamble every HTTP function runs its body in, the same under the Azure Functions host and standalone:
+/// a RequestId, the key and its role and throttle, the parameters, and one answer whatever happens (the contract's
+/// JSON error for bad input, 503 for a storage fault, 500 for anything unexpected). It catches everything itself
+/// because under the host an exception escaping a function reaches the caller as an empty 200.
+/// </summary>
+public static class Api
+{
+    public const string RoutePrefix = "api";
+    public const int MaxBodyBytes = 1024 * 1024;
+    private static readonly Caller Anonymous = new(KeyRole.ReadOnly, AppScope.Of([]));
+
+    /// <summary>The answer to anything unexpected: safe to retry, nothing about the failure itself.</summary>
+    public static readonly VodError Unexpected = new("InternalError", "The service failed; the request is safe to retry.");
+
+    public static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = null,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    /// <summary>The body of an HTTP function: answers the response fields (any object), a <see cref="VodError"/> or an <see cref="IResult"/>.</summary>
+    public delegate Task<object> Body(ApiRequest request, CancellationToken cancellationToken);
+
+    /// <param name="function">The function's name: its declared <see cref="ApiOperation"/> (parameters, key, storage fault code) is
+    /// found by it, and what a ReadOnly key may call depends on it.</param>
+    public static async Task<IActionResult> RunAsync(HttpRequest request, string function, Body body)
+    {
+        var http = request.HttpContext;
+        var requestId = Guid.NewGuid().ToString();
+        var logger = http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("VodFunctions.Http");
+        object result;
+        string? failedCode = null;
+        try
+        {
+            var operation = WorkerFunction.Named(function).Operation!;
+            failedCode = operation.FailedCode;
+            var caller = operation.Anonymous ? Anonymous : Authenticate(http, function);
+            var parameters = operation.IgnoresQuery ? Parameters.None : Parameters.Parse(request.Query, await ReadBodyAsync(request, http.RequestAborted));
+            operation.Check(function, parameters);
+            result = await body(new ApiRequest(http, requestId, caller, function, operation, parameters), http.RequestAborted);
+        }
+        catch (ApiException e)
+        {
+            result = e.Error;
+        }
+        catch (Exception e) when (StorageFaults.Is(e))
+        {
+            logger.LogError(e, "Storage failed in {Function} ({RequestId})", function, requestId);
+            result = new VodError(failedCode ?? "ServiceUnavailable", "Storage is unavailable; the request is safe to retry.");
+        }
+        catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
+        {
+            return new EmptyResult();
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "{Function} failed ({RequestId})", function, requestId);
+            result = Unexpected;
+        }
+        return new ApiResult(requestId, result);
+    }
+
+    private static Caller Authenticate(HttpContext http, string function)
+    {
+        var services = http.RequestServices;
+        var secret = http.Request.Headers["x-functions-key"].FirstOrDefault() ?? http.Request.Query["code"].FirstOrDefault();
+        var caller = services.GetRequiredService<KeyStore>().Find(secret)
+            ?? throw new ApiException(new VodError("Unauthorized", "A valid key is required in the x-functions-key header or the code query parameter."));
+        if (!services.GetRequiredService<Throttle>().TryAcquire(caller, out var retryAfter))
+        {
+            http.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            throw new ApiException(new VodError("Throttling.User", "Too many requests for this key; retry later."));
+        }
+        return caller.MayCall(function)
+            ? caller
+            : throw new ApiException(new VodError("Forbidden", $"A {caller.Role} key may not call {function}."));
+    }
+
+    internal static async Task<byte[]> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var tooLarge = new ApiException(new VodError("InvalidParameter", "The request body is larger than 1 MiB.", 413));
+        if (request.ContentLength > MaxBodyBytes) throw tooLarge;
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            buffer.Write(chunk, 0, read);
+            if (buffer.Length > MaxBodyBytes) throw tooLarge;
+        }
+        return buffer.ToArray();
+    }
+
+    /// <summary>The response fields of a success, or the error.</summary>
+    public static object Answer<T>(this Result<T> result, Func<T, object> fields) => result.Ok ? fields(result.Value!) : result.Error!;
+}
+
+/// <summary>
+/// What an HTTP function answers: the contract's JSON (PascalCase, <c>RequestId</c> first; an error with the status
+/// of its code), or a file or stream (<see cref="IResult"/>). It writes the response itself, so it needs nothing
+/// from MVC and reads the same under both hostings.
+/// </summary>
+public sealed class ApiResult(string requestId, object result) : IActionResult
+{
+    public Task ExecuteResultAsync(ActionContext context) => WriteAsync(context.HttpContext, requestId, result);
+
+    public static Task WriteAsync(HttpContext http, string requestId, object result)
+    {
+        http.Response.Headers["x-request-id"] = requestId;
+        if (result is IResult custom) return custom.ExecuteAsync(http);
+        var body = new JsonObject { ["RequestId"] = requestId };
+        var status = 200;
+        if (result is VodError error)
+        {
+            status = ErrorStatus.Of(error);
+            body["Code"] = error.Code;
+            body["Message"] = error.Message;
+        }
+        else if (JsonSerializer.SerializeToNode(result, Api.Json) is JsonObject fields)
+        {
+            foreach (var (name, value) in fields.ToList())
+            {
+                fields.Remove(name);
+                body[name] = value;
+            }
+        }
+        http.Response.StatusCode = status;
+        return http.Response.WriteAsJsonAsync(body, Api.Json);
+    }
+}

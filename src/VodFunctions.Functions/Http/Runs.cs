@@ -1,0 +1,67 @@
+using Azure.Data.Tables;
+using VodFunctions.Core.Media;
+using VodFunctions.Core.Policies;
+using VodFunctions.Core.Reconcile;
+using VodFunctions.Core.Runs;
+using VodFunctions.Functions.Hosting;
+using VodFunctions.Functions.Timers;
+
+namespace VodFunctions.Functions.Http;
+
+/// <summary>
+/// The recorded runs of a timer function, newest first (<c>FunctionName</c>; <c>PageSize</c> ≤ 100, default 20), however
+/// they were started: <c>RunId</c>, <c>FunctionName</c>, <c>Trigger</c>, <c>IsPastDue</c>, <c>StartTime</c>,
+/// <c>EndTime</c> (absent while it runs), <c>Status</c>, <c>Error</c> and the function's own counts.
+/// </summary>
+public sealed class ListFunctionRuns(RunStore runs) : IApiFunction
+{
+    private static readonly Parameter<string> FunctionName = Param.OneOf("FunctionName", "The timer function (matched case-insensitively).",
+        [PolicySweep.FunctionName, StorageReconciler.FunctionName], ignoreCase: true);
+    private static readonly Parameter<int> PageSize = Param.Int("PageSize", "Runs to list.", 20, 1, 100);
+
+    public static ApiOperation Operation { get; } = new("Runs",
+        "The recorded runs of a timer function, newest first, however they were started (on schedule or `POST /admin/functions/{FunctionName}`).")
+    {
+        Description = "A caller that starts a run waits for it by polling this until a run that started after its call has an `EndTime`.",
+        Parameters = [FunctionName, PageSize],
+        Answers =
+        [
+            new("Runs", Shape.ArrayOf(Shape.Object("`RunId`, `FunctionName`, `Trigger` (`Schedule` or `Admin`), `IsPastDue`, `StartTime`, "
+                + "`EndTime` (absent while it runs), `Status` (`Running`, `Completed`, `Interrupted`, `Failed`), `Error`, and the function's counts")),
+                "The runs."),
+        ],
+        Example = new { FunctionName = "ReconcileStorage", PageSize = 5 },
+    };
+
+    private static readonly HashSet<string> SystemProperties = ["PartitionKey", "RowKey", "Timestamp", "odata.etag"];
+
+    [Function(nameof(ListFunctionRuns))]
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post")] HttpRequest req) =>
+        Api.RunAsync(req, nameof(ListFunctionRuns), RunAsync);
+
+    private async Task<object> RunAsync(ApiRequest request, CancellationToken cancellationToken)
+    {
+        var function = TimerRunner.Find(FunctionName.Read(request))!;
+        var pageSize = PageSize.Read(request);
+        var latest = await runs.LatestAsync<TableEntity>(function.Name, pageSize, cancellationToken);
+        return new { Runs = latest.Select(Describe) };
+    }
+
+    private static Dictionary<string, object?> Describe(TableEntity run)
+    {
+        var fields = new Dictionary<string, object?>
+        {
+            [nameof(RunEntity.RunId)] = run.GetString(nameof(RunEntity.RunId)),
+            ["FunctionName"] = run.PartitionKey,
+            [nameof(RunEntity.Trigger)] = run.GetString(nameof(RunEntity.Trigger)),
+            [nameof(RunEntity.IsPastDue)] = run.GetBoolean(nameof(RunEntity.IsPastDue)) ?? false,
+            [nameof(RunEntity.StartTime)] = Times.Format(run.GetDateTimeOffset(nameof(RunEntity.StartTime))!.Value),
+            [nameof(RunEntity.EndTime)] = run.GetDateTimeOffset(nameof(RunEntity.EndTime)) is { } end ? Times.Format(end) : null,
+            [nameof(RunEntity.Status)] = run.GetString(nameof(RunEntity.Status)),
+            [nameof(RunEntity.Error)] = run.GetString(nameof(RunEntity.Error)),
+        };
+        foreach (var (key, value) in run.Where(p => !SystemProperties.Contains(p.Key) && !p.Key.EndsWith("@odata.type", StringComparison.Ordinal)))
+            fields.TryAdd(key, value);
+        return fields;
+    }
+}
