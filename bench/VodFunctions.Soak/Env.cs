@@ -73,8 +73,12 @@ public sealed class Azurite(string executable, string location) : IAsyncDisposab
         $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={AccountKey};BlobEndpoint=http://127.0.0.1:{_ports[0]}/devstoreaccount1;" +
         $"QueueEndpoint=http://127.0.0.1:{_ports[1]}/devstoreaccount1;TableEndpoint=http://127.0.0.1:{_ports[2]}/devstoreaccount1;";
 
+    /// <summary>When it was last started (a Stopwatch timestamp): the end of an outage.</summary>
+    public long Started { get; private set; }
+
     public async Task StartAsync()
     {
+        Started = Stopwatch.GetTimestamp();
         var info = new ProcessStartInfo(executable,
         [
             "--silent", "--skipApiVersionCheck", "--disableProductStyleUrl", "--disableTelemetry", "--location", location,
@@ -141,6 +145,8 @@ public sealed class AppUnderTest(string dll, Azurite storage, string part) : IAs
     public string Queue { get; } = $"soak-{part}-events";
     public Api Api { get; } = new();
     public int ProcessId => _process?.ProcessId ?? 0;
+    /// <summary>When it was last killed (a Stopwatch timestamp), 0 before that.</summary>
+    public long Killed { get; private set; }
 
     public async Task StartAsync()
     {
@@ -168,6 +174,7 @@ public sealed class AppUnderTest(string dll, Azurite storage, string part) : IAs
     public async Task KillAsync()
     {
         if (_process is null) return;
+        Killed = Stopwatch.GetTimestamp();
         await _process.DisposeAsync();
         _process = null;
     }
