@@ -4,7 +4,10 @@ using System.Text.Json;
 
 namespace VodFunctions.Bench;
 
-/// <summary>The function app as its own process on a loopback port, with storage names of its own, so its memory can be measured alone.</summary>
+/// <summary>
+/// The function app as its own process on a loopback port, with storage names of its own, so its memory can be measured alone.
+/// Disposing it kills the process (SIGKILL), as a crash would.
+/// </summary>
 public sealed class AppProcess : IAsyncDisposable
 {
     public const string Key = "bench-admin-key";
@@ -22,6 +25,7 @@ public sealed class AppProcess : IAsyncDisposable
     public HttpClient Client { get; }
     public string Container { get; }
     public string TablePrefix { get; }
+    public int ProcessId => _process.Id;
 
     /// <summary>The app's settings: the storage, storage names of its own, one admin key, no throttling, warnings only.</summary>
     public static Dictionary<string, string> Settings(string storage)
@@ -36,10 +40,13 @@ public sealed class AppProcess : IAsyncDisposable
         };
     }
 
-    public static async Task<AppProcess> StartAsync(string storage, IDictionary<string, string>? settings = null)
+    /// <param name="dll">The app's build output; by default the copy next to this program.</param>
+    /// <param name="log">Gets the app's output lines; by default its standard error goes to this program's, prefixed.</param>
+    public static async Task<AppProcess> StartAsync(
+        string storage, IDictionary<string, string>? settings = null, string? dll = null, Action<string>? log = null)
     {
         var port = FreePort();
-        var info = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "VodFunctions.Functions.dll"), "--urls", $"http://127.0.0.1:{port}"])
+        var info = new ProcessStartInfo("dotnet", [dll ?? Path.Combine(AppContext.BaseDirectory, "VodFunctions.Functions.dll"), "--urls", $"http://127.0.0.1:{port}"])
         {
             RedirectStandardOutput = true, RedirectStandardError = true,
         };
@@ -47,8 +54,8 @@ public sealed class AppProcess : IAsyncDisposable
         foreach (var (key, value) in settings ?? new Dictionary<string, string>()) env[key] = value;
         foreach (var (key, value) in env) info.Environment[key] = value;
         var process = Process.Start(info)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine("app: " + e.Data); };
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) log?.Invoke(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) (log ?? (line => Console.Error.WriteLine("app: " + line)))(e.Data); };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         var app = new AppProcess(process, new Uri($"http://127.0.0.1:{port}"), env["Vod__MediaContainer"], env["Vod__TablePrefix"]);

@@ -1,0 +1,122 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
+
+namespace VodFunctions.Soak;
+
+/// <summary>A run of a timer function as the app records it.</summary>
+public sealed record Run(string RunId, DateTimeOffset Start, DateTimeOffset? End, string Status);
+
+/// <summary>
+/// One part's world: the app (with storage names of the part's own, so each part starts from empty containers and
+/// tables), what the part seeded, the events it saw, its answers and its violations.
+/// </summary>
+public sealed class Part : IAsyncDisposable
+{
+    private bool? _listFunctionRuns;
+
+    private Part(string name, Options options, Azurite azurite, AppUnderTest app)
+    {
+        (Name, Options, Azurite, App) = (name, options, azurite, app);
+        Container = new BlobContainerClient(azurite.ConnectionString, app.Container);
+        Events = new EventLog(new QueueClient(azurite.ConnectionString, app.Queue));
+        Seeder = new Seeder(app, Container, Catalog);
+    }
+
+    public string Name { get; }
+    public Options Options { get; }
+    public Azurite Azurite { get; }
+    public AppUnderTest App { get; }
+    public Api Api => App.Api;
+    public Stats Stats => App.Api.Stats;
+    public BlobContainerClient Container { get; }
+    public EventLog Events { get; }
+    public Catalog Catalog { get; } = new();
+    public Seeder Seeder { get; }
+    public Violations Violations { get; } = new();
+    /// <summary>What the part's deletes finished, for the events check.</summary>
+    public List<Item> Finished { get; } = [];
+
+    public static async Task<Part> StartAsync(string name, Options options, Azurite azurite)
+    {
+        var app = new AppUnderTest(options.AppDll, azurite, name);
+        await app.StartAsync();
+        return new Part(name, options, azurite, app);
+    }
+
+    /// <summary>Starts a timer function now (<c>POST /admin/functions/{Name}</c>); answers its RunId (if told) and when it was asked.</summary>
+    public async Task<(string? RunId, DateTimeOffset Posted)?> PostFunctionAsync(string function)
+    {
+        var posted = DateTimeOffset.UtcNow;
+        var answer = await Api.SendAsync(HttpMethod.Post, $"admin/functions/{function}", Api.Json(new { }), AppUnderTest.AdminKey, "admin/functions/" + function);
+        if (answer.Status != 202) return null;
+        return (answer.Json.ValueKind == JsonValueKind.Object && answer.Json.TryGetProperty("RunId", out var id) ? id.GetString() : null, posted);
+    }
+
+    /// <summary>The run a POST started: by RunId, or the first that started after it (ListFunctionRuns; before that existed, the report's LastRun or ListMediaPolicyRuns).</summary>
+    public async Task<Run?> FindRunAsync(string function, string? runId, DateTimeOffset posted)
+    {
+        IEnumerable<JsonElement>? runs = null;
+        if (_listFunctionRuns != false)
+        {
+            var answer = await Api.CallAsync("ListFunctionRuns", new { FunctionName = function, PageSize = 10 });
+            _listFunctionRuns = answer.Code != "InvalidAction.NotFound";
+            if (_listFunctionRuns == true) runs = answer.Items("Runs");
+        }
+        runs ??= function == "ReconcileStorage"
+            ? (await Api.CallAsync("GetReconcileReport", new { })) is { Status: 200 } report && report.Json.TryGetProperty("LastRun", out var last) && last.ValueKind == JsonValueKind.Object ? [last] : []
+            : (await Api.CallAsync("ListMediaPolicyRuns", new { PageSize = 10 })).Items("Runs");
+        var after = posted.AddTicks(-(posted.Ticks % TimeSpan.TicksPerSecond)); // start times are given to the second
+        return runs.Select(r => new Run(
+                r.GetProperty("RunId").GetString()!, DateTimeOffset.Parse(r.GetProperty("StartTime").GetString()!),
+                r.TryGetProperty("EndTime", out var end) && end.ValueKind == JsonValueKind.String ? DateTimeOffset.Parse(end.GetString()!) : null,
+                r.GetProperty("Status").GetString()!))
+            .FirstOrDefault(r => runId is not null ? r.RunId == runId : r.Start >= after);
+    }
+
+    /// <summary>Runs a timer function and waits for its end; null when it did not run (another instance held its lock: a killed run's lease).</summary>
+    public async Task<Run?> RunFunctionAsync(string function)
+    {
+        if (await PostFunctionAsync(function) is not var (runId, posted)) return null;
+        var watch = Stopwatch.StartNew();
+        while (watch.Elapsed < TimeSpan.FromSeconds(90))
+        {
+            await Task.Delay(200);
+            var run = await FindRunAsync(function, runId, posted);
+            if (run is null && watch.Elapsed > TimeSpan.FromSeconds(5)) return null;
+            if (run?.End is not null) return run.Status is "Completed" or "Interrupted" or "Failed" ? run : null;
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// The checks that close a part: a last ReconcileStorage run (it sends events the queue refused or a stopped process
+    /// never sent), then every finished delete's success event, events of deletes that removed nothing, storage and
+    /// the reads of <paramref name="videos"/> and <paramref name="files"/>, and the answers 5xx.
+    /// </summary>
+    public async Task CheckAsync(IEnumerable<Video> videos, IEnumerable<FileMedia> files, int images)
+    {
+        // A delete whose owner was killed, or lost its storage, is anyone's once its heartbeat is 30 s old (the app's rule):
+        // an event it left unsent included. The last run comes after that, as the next scheduled run would.
+        var quiet = TimeSpan.FromSeconds(35) - Stopwatch.GetElapsedTime(Math.Max(App.Killed, Azurite.Started));
+        if (quiet > TimeSpan.Zero)
+        {
+            Log.Status($"{Name}: waiting {quiet.TotalSeconds:F0} s for the heartbeats of killed deletes to end ...");
+            await Task.Delay(quiet);
+        }
+        Log.Status($"{Name}: final ReconcileStorage run, events, storage and reads ...");
+        for (var attempt = 0; attempt < 20 && await RunFunctionAsync("ReconcileStorage") is null; attempt++) await Task.Delay(5000);
+        await Events.DrainAsync();
+        foreach (var item in Finished)
+            if (item.Event is var (mediaId, deleteType, part) && !Events.Has(mediaId, deleteType, part))
+                Violations.Add(Violations.NoEvent, item.ToString(), $"no success event ({deleteType} of {mediaId}{(part is null ? "" : $", {part}")}) on the queue");
+        Events.CountEmpty(Violations);
+        var present = await Checks.ListAsync(Container);
+        Checks.Storage(Catalog, present, Violations);
+        await Checks.ReadsAsync(Api, videos, files, present, Violations, images);
+        Stats.CountServerErrors(Violations);
+    }
+
+    public async ValueTask DisposeAsync() => await App.DisposeAsync();
+}
