@@ -379,7 +379,8 @@ public sealed class TrialRunner(Part part, bool outages)
         t.Interrupted = DateTimeOffset.UtcNow;
         // Reads during the outage: each may answer 503.
         var reads = Task.WhenAll(t.Videos.Take(2).Select(v => Api.CallAsync("GetVideoInfo", new { VideoId = v.Id }))
-            .Concat(t.Files.Take(2).Select(f => Api.CallAsync(f.Kind == "image" ? "GetImageInfo" : "GetAttachedMediaInfo", new { ImageId = f.Id, MediaIds = f.Id }))));
+            .Concat(t.Files.Take(2).Select(f => f.Kind == "image"
+                ? Api.CallAsync("GetImageInfo", new { ImageId = f.Id }) : Api.CallAsync("GetAttachedMediaInfo", new { MediaIds = f.Id }))));
         var (answers, ms) = await request.WaitAsync(TimeSpan.FromMinutes(5));
         var down = TimeSpan.FromMilliseconds(1000 + t.Plan.KillAt * 2000) - Stopwatch.GetElapsedTime(start);
         if (down > TimeSpan.Zero) await Task.Delay(down);
@@ -394,6 +395,9 @@ public sealed class TrialRunner(Part part, bool outages)
         if (ms < delay) Learn(t, answers, ms);
         t.Told = answers.Any(a => a.Status == 200);
         t.Notes.Add($"down {Stopwatch.GetElapsedTime(start).TotalSeconds:F1} s; answers {Statuses(answers)}; reads in it {Statuses(during)}");
+        // A read storage cannot serve says so (503); any other error would blame the caller's request.
+        foreach (var read in during.Where(a => a.Status is not (0 or 200 or 404 or 503)))
+            t.Violations.Add(Violations.OutageAnswer, $"trial {t.Plan.Index} {read.Status}", $"a read while storage was down answered {read}");
         await ClassifyAsync(t, "outage");
         await ProbeAsync(t);
         await RecoverAsync(t);
