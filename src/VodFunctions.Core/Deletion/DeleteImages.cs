@@ -42,13 +42,14 @@ public sealed class DeleteImages(CatalogStore catalog, MediaStorage storage, Del
         // A long video may hold thousands of snapshots: they go in slices, each a journalled delete (and event) of its
         // own, the folders with the last; a retry after a fault continues with what is left.
         var deleted = DeleteResult.Of(new DeletedFiles(0, 0));
-        for (var more = true; ;)
+        for (var more = true; more;)
         {
+            more = false; // stays so when nothing is left to slice (a DeleteVideo took the video meanwhile)
             var slice = await engine.RunAsync([Snapshots(videoId, Selected, folders, request, sliced => more = sliced)], request, cancellationToken);
             if (!slice.Ok) return slice;
             deleted = deleted.Add(slice.Value!);
-            if (!more) return deleted;
         }
+        return deleted;
     }
 
     private async Task<Result<DeleteResult>> ByRecordsAsync(IEnumerable<(string Named, Func<Task<ImageEntity?>> Find)> finders, AppScope scope, DeleteRequest request, CancellationToken cancellationToken)

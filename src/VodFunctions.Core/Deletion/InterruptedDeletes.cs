@@ -34,20 +34,21 @@ public sealed class InterruptedDeletes(JournalStore journals, DeletionEngine eng
                 yield break;
             }
             // Its owner is finishing it: left alone, however long that takes.
-            if (JournalStore.HasOwner(entry, budget.Start)) continue;
+            var now = budget.Time.GetUtcNow();
+            if (JournalStore.HasOwner(entry, now)) continue;
+            attempted++;
             if (await journals.JournalOfAsync(entry, cancellationToken) is not { } journal)
             {
                 // A finished delete whose event was never sent: sending it is its last step.
                 if (await journals.PendingEventOfAsync(entry, cancellationToken) is { } pending)
                     yield return await engine.PublishAsync(pending, cancellationToken) ? Recovery.Finished : Recovery.Failed;
-                else if (budget.Start - entry.CreationTime >= LeftoverAfter)
+                else if (now - entry.CreationTime >= LeftoverAfter)
                 {
                     await journals.DropAsync(entry, cancellationToken);
                     yield return Recovery.Cleaned;
                 }
                 continue;
             }
-            attempted++;
             yield return await TryFinishAsync(journal, gate, cancellationToken);
         }
     }

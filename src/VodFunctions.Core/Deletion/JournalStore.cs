@@ -118,11 +118,15 @@ public sealed class JournalStore(CatalogStore catalog, TableServiceClient tables
     public async Task DropAsync(IndexEntity entry, CancellationToken cancellationToken = default) =>
         await _index.DeleteEntityAsync(entry.PartitionKey, entry.RowKey, ETag.All, cancellationToken);
 
-    /// <summary>Drops a sent event and its delete's index entry: the delete's last step.</summary>
-    public async Task ForgetAsync(PendingEventEntity sent, CancellationToken cancellationToken = default) =>
-        await Task.WhenAll(
-            _media.DeleteEntityAsync(sent.PartitionKey, sent.RowKey, ETag.All, cancellationToken),
-            _index.DeleteEntityAsync(IndexPartition, EntryRow(sent.PartitionKey, sent.OperationId), ETag.All, cancellationToken));
+    /// <summary>
+    /// Drops a sent event, then its delete's index entry: the delete's last step. In that order, a fault between them leaves
+    /// an entry with neither journal nor event, which the reconcile sweep drops; never an event row nothing leads to.
+    /// </summary>
+    public async Task ForgetAsync(PendingEventEntity sent, CancellationToken cancellationToken = default)
+    {
+        await _media.DeleteEntityAsync(sent.PartitionKey, sent.RowKey, ETag.All, cancellationToken);
+        await _index.DeleteEntityAsync(IndexPartition, EntryRow(sent.PartitionKey, sent.OperationId), ETag.All, cancellationToken);
+    }
 
     public async Task<PartitionRows> ReadPartitionAsync(string partition, CancellationToken cancellationToken = default)
     {

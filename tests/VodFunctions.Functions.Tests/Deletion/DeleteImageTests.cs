@@ -92,6 +92,23 @@ public sealed class DeleteImageTests
     }
 
     [Fact]
+    public async Task ByVideoEndsWhenTheVideoIsDeletedBetweenItsSlices()
+    {
+        await using var app = await TestApp.StartAsync();
+        var video = await app.SeedVideoAsync(streams: 1, snapshots: 225);
+        var snapshots = $"{video.Folder}snapshots/";
+
+        var images = app.CallAsync("DeleteImage", new { DeleteImageType = "VideoId", VideoId = video.VideoId, ImageType = "All" });
+        while ((await app.ListBlobsAsync(snapshots)).Count == 900 && !images.IsCompleted) await Task.Delay(20);
+        var whole = await app.CallAsync("DeleteVideo", new { VideoIds = video.VideoId });
+        var answer = await images.WaitAsync(TimeSpan.FromMinutes(2));
+
+        whole.Status.Should().Be(200, whole.ToString());
+        answer.Status.Should().Be(200, answer.ToString());
+        (await app.ListBlobsAsync(video.Folder)).Should().BeEmpty();
+    }
+
+    [Fact]
     public async Task AnyMissingImageDeletesNothing()
     {
         await using var app = await TestApp.StartAsync();
