@@ -90,8 +90,7 @@ public static class Api
     private static Caller Authenticate(HttpContext http, string function)
     {
         var services = http.RequestServices;
-        var secret = http.Request.Headers["x-functions-key"].FirstOrDefault() ?? http.Request.Query["code"].FirstOrDefault();
-        var caller = services.GetRequiredService<KeyStore>().Find(secret)
+        var caller = services.GetRequiredService<KeyStore>().Find(SecretOf(http.Request))
             ?? throw new ApiException(new VodError("Unauthorized", "A valid key is required in the x-functions-key header or the code query parameter."));
         if (!services.GetRequiredService<Throttle>().TryAcquire(caller, out var retryAfter))
         {
@@ -102,6 +101,10 @@ public static class Api
             ? caller
             : throw new ApiException(new VodError("Forbidden", $"A {caller.Role} key may not call {function}."));
     }
+
+    /// <summary>The caller's key, as the Functions host takes it: the <c>x-functions-key</c> header, else <c>?code=</c>.</summary>
+    internal static string? SecretOf(HttpRequest request) =>
+        request.Headers["x-functions-key"].FirstOrDefault() ?? request.Query["code"].FirstOrDefault();
 
     internal static async Task<byte[]> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
     {

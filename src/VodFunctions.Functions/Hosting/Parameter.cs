@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using VodFunctions.Core;
 
@@ -58,6 +59,10 @@ public static class Param
         new(name, description, Shape.TextOrNumber(maxLength), (n, raw, required) => Checked(n, TextOf(n, raw, required), maxLength, null, null));
 
     /// <summary>A media ID, taken as given: a string that is not an ID is reported as a missing ID would be.</summary>
+    /// <summary>An application (<c>AppId</c>): at most 64 letters, digits, <c>-</c> or <c>_</c>, wherever an operation takes one.</summary>
+    public static Parameter<string?> AppId(string description) => Text("AppId", description + " At most 64 letters, digits, `-` or `_`.",
+        maxLength: 64, valid: id => id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'), invalid: "AppId is at most 64 letters, digits, '-' or '_'.");
+
     public static Parameter<string> Id(string name, string description) =>
         new(name, description, Shape.Id, (n, raw, _) => TextOf(n, raw, true)!) { Required = true };
 
@@ -112,7 +117,7 @@ public static class Param
             {
                 null => fallback,
                 { ValueKind: JsonValueKind.Number } v when v.TryGetInt32(out var i) => i,
-                { ValueKind: JsonValueKind.String } v when int.TryParse(v.GetString(), out var i) => i,
+                { ValueKind: JsonValueKind.String } v when int.TryParse(v.GetString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var i) => i,
                 _ => throw ApiException.Invalid($"{n} must be a whole number."),
             };
             return value >= min && value <= max ? value : throw ApiException.Invalid($"{n} must be from {min} to {max}.");
@@ -158,8 +163,10 @@ public static class Param
             ? text
             : throw ApiException.Invalid(invalid ?? (maxLength is null ? $"{name} is not valid." : $"{name} is at most {maxLength} characters."));
 
+    /// <summary>The declared value <paramref name="value"/> matches (its own spelling, when matched case-insensitively).</summary>
     private static string Allowed(string name, string value, IReadOnlyCollection<string> values, IEqualityComparer<string>? comparer = null) =>
-        values.Contains(value, comparer) ? value : throw ApiException.Invalid($"{name} must be one of {string.Join(", ", values)}.");
+        values.FirstOrDefault(v => (comparer ?? StringComparer.Ordinal).Equals(v, value))
+        ?? throw ApiException.Invalid($"{name} must be one of {string.Join(", ", values)}.");
 
     private static IReadOnlyList<string> ListOf(
         string name, JsonElement? raw, bool required, int max, string? exceededCode, IReadOnlyCollection<string>? values, bool numbers)

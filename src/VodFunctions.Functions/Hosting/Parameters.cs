@@ -31,8 +31,11 @@ public sealed class Parameters
             {
                 throw ApiException.Invalid("The request body is not valid JSON.");
             }
-            if (document.RootElement.ValueKind != JsonValueKind.Object) throw ApiException.Invalid("The request body must be a JSON object.");
-            foreach (var property in document.RootElement.EnumerateObject()) Add(values, property.Name, property.Value.Clone());
+            using (document)
+            {
+                if (document.RootElement.ValueKind != JsonValueKind.Object) throw ApiException.Invalid("The request body must be a JSON object.");
+                foreach (var property in document.RootElement.EnumerateObject()) Add(values, property.Name, property.Value.Clone());
+            }
         }
         foreach (var (name, texts) in query)
         {

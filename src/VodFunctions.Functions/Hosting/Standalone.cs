@@ -69,15 +69,7 @@ public static partial class Standalone
             http.RequestServices.GetRequiredService<ILogger<WorkerFunction>>().LogError(e, "{Function} failed before it ran", function.Name);
             result = new ApiResult(Guid.NewGuid().ToString(), Api.Unexpected);
         }
-        switch (result)
-        {
-            case IActionResult action:
-                await action.ExecuteResultAsync(new ActionContext(http, http.GetRouteData(), new ActionDescriptor()));
-                break;
-            case IResult other:
-                await other.ExecuteAsync(http);
-                break;
-        }
+        if (result is IActionResult action) await action.ExecuteResultAsync(new ActionContext(http, http.GetRouteData(), new ActionDescriptor()));
     }
 
     /// <summary>
@@ -89,8 +81,7 @@ public static partial class Standalone
         var requestId = Guid.NewGuid().ToString();
         try
         {
-            var secret = http.Request.Headers["x-functions-key"].FirstOrDefault() ?? http.Request.Query["code"].FirstOrDefault();
-            var caller = http.RequestServices.GetRequiredService<KeyStore>().Find(secret)
+            var caller = http.RequestServices.GetRequiredService<KeyStore>().Find(Api.SecretOf(http.Request))
                 ?? throw new ApiException(new VodError("Unauthorized", "An admin key is required in the x-functions-key header or the code query parameter."));
             if (!caller.IsAdmin) throw new ApiException(new VodError("Forbidden", "Only an admin key may run timer functions."));
             var function = TimerRunner.Find(name)

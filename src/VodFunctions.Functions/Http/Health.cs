@@ -29,7 +29,7 @@ public sealed class Health(CatalogStore catalog, MediaStorage storage, ILogger<H
             await storage.Container(VodOptions.DefaultLocation).GetPropertiesAsync(cancellationToken: timeout.Token);
             return new { Status = "Healthy" };
         }
-        catch (Exception e) when (e is Azure.RequestFailedException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (StorageFaults.Is(e) || e is OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
             logger.LogWarning("Health check failed: {Error}", e.Message);
             return Results.Json(new

@@ -196,17 +196,13 @@ public sealed class RegisterMediaFiles(MediaIngest ingest) : IApiFunction
     }
 }
 
-/// <summary>Parameters shared by the CreateUpload* operations (and SearchMedia's AppId).</summary>
+/// <summary>Parameters shared by the CreateUpload* operations.</summary>
 internal static class Upload
 {
     public static readonly Parameter<string> FileName = Param.RequiredText("FileName", "The file's name: a plain file name, no path.",
         valid: MediaStorage.IsValidFileName, invalid: "FileName must be a plain file name (no path separators, at most 255 characters).");
 
-    public static readonly Parameter<string?> AppId = AppIdOf("The application the media belongs to; by default the app's default (`app-1000000`).");
-
-    /// <summary>An application: at most 64 letters, digits, <c>-</c> or <c>_</c>.</summary>
-    public static Parameter<string?> AppIdOf(string description) => Param.Text("AppId", description + " At most 64 letters, digits, `-` or `_`.",
-        maxLength: 64, valid: id => id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'), invalid: "AppId is at most 64 letters, digits, '-' or '_'.");
+    public static readonly Parameter<string?> AppId = Param.AppId("The application the media belongs to; by default the app's default (`app-1000000`).");
 
     private const string TitleRule = "Title is at most 128 characters, without control characters.";
 

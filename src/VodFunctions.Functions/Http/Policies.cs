@@ -36,7 +36,7 @@ public sealed class SetMediaPolicy(MediaPolicies policies) : IApiFunction
         max: Core.Media.Definitions.All.Length, values: Core.Media.Definitions.All);
     private static readonly Parameter<string> MinAge = Param.RequiredText("MinAge",
         "How old (since `CreationTime`) a video must be: a positive ISO-8601 duration such as `P90D` or `PT1H`.");
-    private static readonly Parameter<string?> AppId = Upload.AppIdOf("Only videos of this application; none: every application (an Admin key only).");
+    private static readonly Parameter<string?> AppId = Param.AppId("Only videos of this application; none: every application (an Admin key only).");
     private static readonly Parameter<IReadOnlyList<string>> CateIds = Param.List("CateIds",
         "Only videos in these categories (each a string or a number, as `CateId`).", required: false, max: MediaPolicy.MaxCateIds,
         item: Shape.TextOrNumber(64), numbers: true);

@@ -138,7 +138,7 @@ public sealed class SearchMedia(MediaReader reader) : IApiFunction
 {
     private static readonly Parameter<string> SearchType = Param.OneOf("SearchType",
         "What to search: videos, uploaded images (not video snapshots), or attached media.", MediaKinds.All, MediaKinds.Video);
-    private static readonly Parameter<string?> AppId = Upload.AppIdOf("Only media of this application.");
+    private static readonly Parameter<string?> AppId = Param.AppId("Only media of this application.");
     private static readonly Parameter<string?> Title = Param.Text("Title", "Only media whose title starts with this.");
     private static readonly Parameter<int> PageSize = Param.Int("PageSize", "Items per page.", 20, 1, 100);
     private static readonly Parameter<string?> PageToken = Param.Text("PageToken", "The `NextPageToken` of the page before.");

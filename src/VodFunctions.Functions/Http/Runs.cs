@@ -4,7 +4,6 @@ using VodFunctions.Core.Policies;
 using VodFunctions.Core.Reconcile;
 using VodFunctions.Core.Runs;
 using VodFunctions.Functions.Hosting;
-using VodFunctions.Functions.Timers;
 
 namespace VodFunctions.Functions.Http;
 
@@ -41,9 +40,7 @@ public sealed class ListFunctionRuns(RunStore runs) : IApiFunction
 
     private async Task<object> RunAsync(ApiRequest request, CancellationToken cancellationToken)
     {
-        var function = TimerRunner.Find(FunctionName.Read(request))!;
-        var pageSize = PageSize.Read(request);
-        var latest = await runs.LatestAsync<TableEntity>(function.Name, pageSize, cancellationToken);
+        var latest = await runs.LatestAsync<TableEntity>(FunctionName.Read(request), PageSize.Read(request), cancellationToken);
         return new { Runs = latest.Select(Describe) };
     }
 

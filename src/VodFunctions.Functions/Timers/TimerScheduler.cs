@@ -90,7 +90,7 @@ public sealed class TimerScheduler : BackgroundService
                 // Logged and recorded by the run itself; the schedule goes on.
             }
             if (stoppingToken.IsCancellationRequested) return;
-            after = now;
+            after = now > due ? now : due; // a timer may wake a little early: this occurrence is done either way
         }
         _logger.LogWarning("{Function} has no next occurrence of {Schedule}: not scheduled", function.Name, text);
     }
