@@ -231,36 +231,11 @@ public sealed class VodClient : IDisposable
         };
     }
 
-    /// <summary>
-    /// The runs of a timer function, newest first (<c>ListFunctionRuns</c>; <paramref name="pageSize"/> ≤ 100, 20 when null).
-    /// An app older than that operation answers it 404: then the same runs come from <c>ListMediaPolicyRuns</c>
-    /// (<c>ApplyMediaPolicies</c>) or the last run of <c>GetReconcileReport</c> (<c>ReconcileStorage</c>), and
-    /// <see cref="VodResponse.Body"/> is that answer in this operation's shape.
-    /// </summary>
-    public async Task<ListFunctionRunsResponse> ListFunctionRunsAsync(string functionName, int? pageSize = null, CancellationToken cancellationToken = default)
+    /// <summary>The runs of a timer function, newest first (<c>ListFunctionRuns</c>; <paramref name="pageSize"/> ≤ 100, 20 when null).</summary>
+    public Task<ListFunctionRunsResponse> ListFunctionRunsAsync(string functionName, int? pageSize = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(functionName);
-        try
-        {
-            return await CallAsync<ListFunctionRunsResponse>("ListFunctionRuns", new { FunctionName = functionName, PageSize = pageSize }, cancellationToken).ConfigureAwait(false);
-        }
-        catch (VodException e) when (e.Status == 404 && FunctionRun.Known.Contains(functionName, StringComparer.OrdinalIgnoreCase))
-        {
-            ListFunctionRunsResponse older;
-            if (string.Equals(functionName, FunctionRun.ReconcileStorage, StringComparison.OrdinalIgnoreCase))
-            {
-                var report = await GetReconcileReportAsync(cancellationToken).ConfigureAwait(false);
-                older = new ListFunctionRunsResponse { RequestId = report.RequestId, Runs = report.LastRun is { } last ? [last] : [] };
-            }
-            else
-            {
-                older = await CallAsync<ListFunctionRunsResponse>("ListMediaPolicyRuns", new { PageSize = pageSize }, cancellationToken).ConfigureAwait(false);
-            }
-            var name = FunctionRun.Known.First(n => string.Equals(n, functionName, StringComparison.OrdinalIgnoreCase));
-            var runs = older with { Runs = [.. older.Runs.Select(r => r with { FunctionName = name })] };
-            runs.Body = JsonSerializer.SerializeToElement(runs, Json);
-            return runs;
-        }
+        return CallAsync<ListFunctionRunsResponse>("ListFunctionRuns", new { FunctionName = functionName, PageSize = pageSize }, cancellationToken);
     }
 
     /// <summary>

@@ -11,7 +11,7 @@ internal static class IngestVerbs
     public static IEnumerable<Command> All() => [Upload(), CompleteUpload(), Register()];
 
     /// <summary>Content types of the files people upload most; others go without one.</summary>
-    private static readonly Dictionary<string, string> ContentTypes = new(StringComparer.OrdinalIgnoreCase)
+    internal static readonly Dictionary<string, string> ContentTypes = new(StringComparer.OrdinalIgnoreCase)
     {
         [".mp4"] = "video/mp4", [".mov"] = "video/quicktime", [".m4v"] = "video/mp4", [".webm"] = "video/webm", [".mkv"] = "video/x-matroska",
         [".mp3"] = "audio/mpeg", [".m4a"] = "audio/mp4", [".jpg"] = "image/jpeg", [".jpeg"] = "image/jpeg", [".png"] = "image/png",

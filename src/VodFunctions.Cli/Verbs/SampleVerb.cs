@@ -160,8 +160,7 @@ internal static class SampleVerb
 
     private static async Task UploadAsync(Context context, Uri uploadUrl, byte[] bytes, string fileName, Action step, CancellationToken ct)
     {
-        var extension = Path.GetExtension(fileName);
-        var type = extension switch { ".mp4" => "video/mp4", ".png" => "image/png", ".jpg" => "image/jpeg", ".vtt" => "text/vtt", _ => null };
+        var type = IngestVerbs.ContentTypes.GetValueOrDefault(Path.GetExtension(fileName));
         await context.Client.UploadAsync(uploadUrl, new MemoryStream(bytes), type, cancellationToken: ct);
         step();
     }
