@@ -10,7 +10,7 @@ namespace VodFunctions.Soak;
 public sealed class Violations
 {
     public const string Left = "left", Missing = "missing", Dangling = "dangling", UnfinishedReads = "unfinished-reads", Unfinished = "unfinished",
-        NoEvent = "no-event", EmptyEvent = "empty-event", Status500 = "500", Status5xx = "5xx", OutageAnswer = "outage-answer", Accepted = "accepted", OffContract = "off-contract",
+        NoEvent = "no-event", EmptyEvent = "empty-event", Status500 = "500", Status5xx = "5xx", NoAnswer = "no-answer", OutageAnswer = "outage-answer", Accepted = "accepted", OffContract = "off-contract",
         Changed = "changed";
 
     public static readonly (string Kind, string Title)[] Kinds =
@@ -24,6 +24,7 @@ public sealed class Violations
         (EmptyEvent, "success events of deletes that removed nothing"),
         (Status500, "answers 500"),
         (Status5xx, "answers 5xx outside outage windows"),
+        (NoAnswer, "requests without an answer (no kill, no outage)"),
         (OutageAnswer, "reads in an outage answered other than 200, 404, 503"),
         (Accepted, "bad requests answered 2xx"),
         (OffContract, "error answers without the contract's JSON body"),
@@ -141,6 +142,7 @@ public static class Checks
         if (play.Status == 200)
             foreach (var stream in video.Streams.Where(s => !s.Deleted && !listed.Contains(s.JobId)))
                 violations.Add(Violations.Missing, $"stream {stream.JobId}", "GetPlayInfo does not list a stream no delete named");
+        else if (video.Streams.Any(s => !s.Deleted)) violations.Add(Violations.Missing, $"streams of {video.Id}", $"GetPlayInfo answered {play}");
 
         var snapshots = await api.CallAsync("ListSnapshots", id);
         var shown = new HashSet<string>();

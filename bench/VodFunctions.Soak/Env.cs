@@ -15,11 +15,8 @@ public static class Log
     private static StreamWriter? _file;
     private static bool _status;
 
-    public static string Directory { get; private set; } = "";
-
     public static void Open(string directory)
     {
-        Directory = directory;
         _file = new StreamWriter(Path.Combine(directory, "soak.log")) { AutoFlush = true };
     }
 
@@ -116,8 +113,19 @@ public sealed class Azurite(string executable, string location) : IAsyncDisposab
         _process = null;
         if (!process.HasExited && Kill(process.Id, 15) != 0) throw new InvalidOperationException($"SIGTERM to Azurite failed ({Marshal.GetLastWin32Error()}).");
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
-        process.Dispose();
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(); // not left on its ports; the run stops here, an outage it could not make is no outage
+            throw new InvalidOperationException("Azurite did not stop within 60 s of SIGTERM.");
+        }
+        finally
+        {
+            process.Dispose();
+        }
     }
 
     [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
@@ -282,7 +290,7 @@ public sealed class Stats
             if (!_latencies.TryGetValue(op, out var list)) _latencies[op] = list = [];
             list.Add(Stopwatch.GetElapsedTime(start, end).TotalMilliseconds);
             _statuses[(op, status)] = _statuses.GetValueOrDefault((op, status)) + 1;
-            if (status >= 500) _serverErrors.Add((op, status, code, DateTime.UtcNow, start, end));
+            if (status is 0 or >= 500) _serverErrors.Add((op, status, code, DateTime.UtcNow, start, end));
         }
     }
 
@@ -306,16 +314,21 @@ public sealed class Stats
         get { lock (_lock) return _latencies.ToDictionary(p => p.Key, p => p.Value.ToArray()); }
     }
 
-    /// <summary>Counts every 500, and every other 5xx of a request that did not overlap an outage window.</summary>
-    public void CountServerErrors(Violations violations)
+    /// <summary>
+    /// Counts every 500, and every other 5xx of a request that did not overlap an outage window; a request without an
+    /// answer too, unless the app was being killed (<paramref name="kills"/>) or storage was down.
+    /// </summary>
+    public void CountServerErrors(Violations violations, bool kills)
     {
         lock (_lock)
         {
-            foreach (var (op, status, code, at, start, end) in _serverErrors)
+            foreach (var ((op, status, code, at, start, end), i) in _serverErrors.Select((e, i) => (e, i)))
             {
-                var item = $"{op} {status} {code} answered at {at:HH:mm:ss.fff} UTC";
+                var item = $"#{i} {op} {status} {code} answered at {at:HH:mm:ss.fff} UTC";
+                var outage = _outages.Any(o => start <= o.End && end >= o.Start);
                 if (status == 500) violations.Add(Violations.Status500, item, "");
-                else if (!_outages.Any(o => start <= o.End && end >= o.Start)) violations.Add(Violations.Status5xx, item, "");
+                else if (status == 0 && !kills && !outage) violations.Add(Violations.NoAnswer, item, "");
+                else if (status > 500 && !outage) violations.Add(Violations.Status5xx, item, "");
             }
         }
     }

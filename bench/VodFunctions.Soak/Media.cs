@@ -47,8 +47,6 @@ public sealed class Video(string id, string appId, string title, string mode, Bl
         ? []
         : (MezzanineDeleted ? [] : new[] { Mezzanine })
             .Concat(Streams.Where(s => !s.Deleted).SelectMany(s => s.Blobs)).Concat(Images.Where(i => !i.Deleted).Select(i => i.Blob));
-
-    public IEnumerable<Blob> AllBlobs => Streams.SelectMany(s => s.Blobs).Concat(Images.Select(i => i.Blob)).Prepend(Mezzanine);
 }
 
 /// <summary>An uploaded image (<c>images/{ImageId}/</c>) or attached media (<c>attached/{MediaId}/</c>).</summary>

@@ -14,8 +14,6 @@ public sealed record Run(string RunId, DateTimeOffset Start, DateTimeOffset? End
 /// </summary>
 public sealed class Part : IAsyncDisposable
 {
-    private bool? _listFunctionRuns;
-
     private Part(string name, Options options, Azurite azurite, AppUnderTest app)
     {
         (Name, Options, Azurite, App) = (name, options, azurite, app);
@@ -45,45 +43,31 @@ public sealed class Part : IAsyncDisposable
         return new Part(name, options, azurite, app);
     }
 
-    /// <summary>Starts a timer function now (<c>POST /admin/functions/{Name}</c>); answers its RunId (if told) and when it was asked.</summary>
-    public async Task<(string? RunId, DateTimeOffset Posted)?> PostFunctionAsync(string function)
+    /// <summary>Starts a timer function now (<c>POST /admin/functions/{Name}</c>); answers its RunId, null when it was not started.</summary>
+    public async Task<string?> PostFunctionAsync(string function)
     {
-        var posted = DateTimeOffset.UtcNow;
         var answer = await Api.SendAsync(HttpMethod.Post, $"admin/functions/{function}", Api.Json(new { }), AppUnderTest.AdminKey, "admin/functions/" + function);
-        if (answer.Status != 202) return null;
-        return (answer.Json.ValueKind == JsonValueKind.Object && answer.Json.TryGetProperty("RunId", out var id) ? id.GetString() : null, posted);
+        return answer.Status == 202 ? answer.Str("RunId") : null;
     }
 
-    /// <summary>The run a POST started: by RunId, or the first that started after it (ListFunctionRuns; before that existed, the report's LastRun or ListMediaPolicyRuns).</summary>
-    public async Task<Run?> FindRunAsync(string function, string? runId, DateTimeOffset posted)
-    {
-        IEnumerable<JsonElement>? runs = null;
-        if (_listFunctionRuns != false)
-        {
-            var answer = await Api.CallAsync("ListFunctionRuns", new { FunctionName = function, PageSize = 10 });
-            _listFunctionRuns = answer.Code != "InvalidAction.NotFound";
-            if (_listFunctionRuns == true) runs = answer.Items("Runs");
-        }
-        runs ??= function == "ReconcileStorage"
-            ? (await Api.CallAsync("GetReconcileReport", new { })) is { Status: 200 } report && report.Json.TryGetProperty("LastRun", out var last) && last.ValueKind == JsonValueKind.Object ? [last] : []
-            : (await Api.CallAsync("ListMediaPolicyRuns", new { PageSize = 10 })).Items("Runs");
-        var after = posted.AddTicks(-(posted.Ticks % TimeSpan.TicksPerSecond)); // start times are given to the second
-        return runs.Select(r => new Run(
-                r.GetProperty("RunId").GetString()!, DateTimeOffset.Parse(r.GetProperty("StartTime").GetString()!),
+    /// <summary>The run a POST started, as ListFunctionRuns shows it; null until it is recorded (or when another instance held the lock).</summary>
+    public async Task<Run?> FindRunAsync(string function, string runId) =>
+        (await Api.CallAsync("ListFunctionRuns", new { FunctionName = function, PageSize = 10 })).Items("Runs")
+            .Where(r => r.GetProperty("RunId").GetString() == runId)
+            .Select(r => new Run(runId, DateTimeOffset.Parse(r.GetProperty("StartTime").GetString()!),
                 r.TryGetProperty("EndTime", out var end) && end.ValueKind == JsonValueKind.String ? DateTimeOffset.Parse(end.GetString()!) : null,
                 r.GetProperty("Status").GetString()!))
-            .FirstOrDefault(r => runId is not null ? r.RunId == runId : r.Start >= after);
-    }
+            .FirstOrDefault();
 
     /// <summary>Runs a timer function and waits for its end; null when it did not run (another instance held its lock: a killed run's lease).</summary>
     public async Task<Run?> RunFunctionAsync(string function)
     {
-        if (await PostFunctionAsync(function) is not var (runId, posted)) return null;
+        if (await PostFunctionAsync(function) is not { } runId) return null;
         var watch = Stopwatch.StartNew();
         while (watch.Elapsed < TimeSpan.FromSeconds(90))
         {
             await Task.Delay(200);
-            var run = await FindRunAsync(function, runId, posted);
+            var run = await FindRunAsync(function, runId);
             if (run is null && watch.Elapsed > TimeSpan.FromSeconds(5)) return null;
             if (run?.End is not null) return run.Status is "Completed" or "Interrupted" or "Failed" ? run : null;
         }
@@ -106,7 +90,14 @@ public sealed class Part : IAsyncDisposable
             await Task.Delay(quiet);
         }
         Log.Status($"{Name}: final ReconcileStorage run, events, storage and reads ...");
-        for (var attempt = 0; attempt < 20 && await RunFunctionAsync("ReconcileStorage") is null; attempt++) await Task.Delay(5000);
+        var last = await RunFunctionAsync("ReconcileStorage");
+        for (var attempt = 0; attempt < 20 && last is null; attempt++)
+        {
+            await Task.Delay(5000);
+            last = await RunFunctionAsync("ReconcileStorage");
+        }
+        if (last?.Status is not ("Completed" or "Interrupted"))
+            Violations.Add(Violations.Unfinished, $"{Name}: final ReconcileStorage run", $"ended {last?.Status ?? "never (its lock stayed held)"}");
         await Events.DrainAsync();
         foreach (var item in Finished)
             if (item.Event is var (mediaId, deleteType, part) && !Events.Has(mediaId, deleteType, part))
@@ -115,7 +106,7 @@ public sealed class Part : IAsyncDisposable
         var present = await Checks.ListAsync(Container);
         Checks.Storage(Catalog, present, Violations);
         await Checks.ReadsAsync(Api, videos, files, present, Violations, images);
-        Stats.CountServerErrors(Violations);
+        Stats.CountServerErrors(Violations, kills: Name == "crash");
     }
 
     public async ValueTask DisposeAsync() => await App.DisposeAsync();

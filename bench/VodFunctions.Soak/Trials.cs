@@ -345,14 +345,14 @@ public sealed class TrialRunner(Part part, bool outages)
             while (!tookUp && DateTimeOffset.UtcNow - t.Interrupted < _bound)
             {
                 Log.Status($"{t.Name} waiting for a ReconcileStorage run to take up the interrupted delete ({(DateTimeOffset.UtcNow - t.Interrupted).TotalSeconds:F0} s) ...");
-                if (await part.PostFunctionAsync("ReconcileStorage") is not var (runId, posted)) break;
+                if (await part.PostFunctionAsync("ReconcileStorage") is not { } runId) break;
                 for (var (watch, checkedAt) = (Stopwatch.StartNew(), TimeSpan.Zero); watch.Elapsed < TimeSpan.FromSeconds(60); await Task.Delay(50))
                 {
                     if (tookUp = Count(t, await Checks.ListAsync(part.Container, t.Prefixes)) < left) break;
                     if (watch.Elapsed - checkedAt < TimeSpan.FromSeconds(1)) continue;
                     checkedAt = watch.Elapsed;
                     // The run is over (or never started: a killed run's lock lease still held): post another.
-                    var run = await part.FindRunAsync("ReconcileStorage", runId, posted);
+                    var run = await part.FindRunAsync("ReconcileStorage", runId);
                     if (run is { End: not null } || run is null && watch.Elapsed > TimeSpan.FromSeconds(5)) break;
                 }
                 if (!tookUp) await Task.Delay(2000);
@@ -545,7 +545,9 @@ public sealed class TrialRunner(Part part, bool outages)
                     // A policy run that ran is the retry: it must have finished the trial's deletes, as a retried request would.
                     var retried = run is not null && function == "ApplyMediaPolicies";
                     pending.Trial.Told |= retried;
-                    if (await TrySettleAsync(pending.Trial, late: retried || run is { } r && r.Start >= pending.Deadline)) _pending.Remove(pending);
+                    // Late: a run began after its deadline, or no run came at all for long after it (the verdict, not a hang).
+                    var late = retried || run is { } r && r.Start >= pending.Deadline || DateTimeOffset.UtcNow >= pending.Deadline + TimeSpan.FromMinutes(3);
+                    if (await TrySettleAsync(pending.Trial, late)) _pending.Remove(pending);
                 }
             }
             if (!drain || _pending.Count == 0) return;
