@@ -55,11 +55,25 @@ public sealed class DeleteImages(CatalogStore catalog, MediaStorage storage, Del
     private async Task<Result<DeleteResult>> ByRecordsAsync(IEnumerable<(string Named, Func<Task<ImageEntity?>> Find)> finders, AppScope scope, DeleteRequest request, CancellationToken cancellationToken)
     {
         var images = new List<ImageEntity>();
+        string? missing = null;
         foreach (var (named, find) in finders)
         {
-            if (await find() is not { } image) return new VodError("NoSuchResource", $"No image matches {named}; nothing was deleted.");
+            if (await find() is not { } image)
+            {
+                missing ??= named;
+                continue;
+            }
             if (!scope.CanAccess(image.AppId)) return VodError.Forbidden();
             images.Add(image);
+        }
+        if (missing is not null)
+        {
+            // Nothing new is deleted; but a retry whose first attempt stopped part way (its other images gone already)
+            // finishes the deletes that attempt began, rather than leave them to the reconcile sweep.
+            if (!request.DryRun)
+                foreach (var partition in images.Where(i => i.Deleting).Select(i => i.PartitionKey).Distinct())
+                    await engine.FinishPendingAsync(partition, cancellationToken);
+            return new VodError("NoSuchResource", $"No image matches {missing}; nothing was deleted.");
         }
         var jobs = images.GroupBy(i => i.PartitionKey).Select(group =>
         {

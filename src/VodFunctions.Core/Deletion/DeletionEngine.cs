@@ -72,10 +72,7 @@ public sealed class DeletionEngine(
     {
         for (var attempt = 0; attempt < 20; attempt++)
         {
-            var ok = true;
-            await foreach (var pending in journals.PendingAsync(job.Partition, cancellationToken))
-                ok &= (await FinishAsync(pending, gate, cancellationToken)).Ok;
-            if (!ok) return new DeleteOutcome(false, null);
+            if (!await FinishPendingAsync(job.Partition, gate, cancellationToken)) return new DeleteOutcome(false, null);
             switch (await job.Prepare(cancellationToken))
             {
                 case { State: DeleteState.Nothing }:
@@ -88,6 +85,24 @@ public sealed class DeletionEngine(
         }
         logger.LogWarning("Delete in {Partition} kept conflicting with concurrent changes", job.Partition);
         return new DeleteOutcome(false, null);
+    }
+
+    /// <summary>
+    /// Finishes the deletes begun in <paramref name="partition"/> and not finished: what a refused retry still owes its first
+    /// attempt (a request refused because part of it is gone already finishes the part it had begun). False when storage failed.
+    /// </summary>
+    public async Task<bool> FinishPendingAsync(string partition, CancellationToken cancellationToken = default)
+    {
+        using var gate = NewGate();
+        return await FinishPendingAsync(partition, gate, cancellationToken);
+    }
+
+    private async Task<bool> FinishPendingAsync(string partition, SemaphoreSlim gate, CancellationToken cancellationToken)
+    {
+        var ok = true;
+        await foreach (var pending in journals.PendingAsync(partition, cancellationToken))
+            ok &= (await FinishAsync(pending, gate, cancellationToken)).Ok;
+        return ok;
     }
 
     /// <summary>

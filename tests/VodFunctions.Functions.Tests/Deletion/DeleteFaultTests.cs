@@ -58,6 +58,34 @@ public sealed class DeleteFaultTests
     }
 
     [Fact]
+    public async Task ARetryRefusedBecausePartOfItIsGoneFinishesWhatItsFirstAttemptBegan()
+    {
+        string? failing = null; // storage fails the listing of this video's blobs only
+        var fault = new FaultPolicy(m => failing is not null && m.Request.Method == Azure.Core.RequestMethod.Get && m.Request.Uri.Query.Contains(failing), passing: 0);
+        await using var app = await StartWithFaultAsync(fault);
+        var video = await app.SeedVideoAsync(streams: 0, snapshots: 1);
+        var uploaded = await app.SeedFileAsync("image");
+        var snapshot = $"{video.Folder}snapshots/CoverSnapshot/000.jpg";
+        var urls = new[] { app.UrlOf(snapshot), uploaded.Url };
+        failing = video.VideoId;
+
+        var failed = await app.CallAsync("DeleteImage", new { DeleteImageType = "ImageURL", ImageURLs = urls });
+
+        failed.Status.Should().Be(503, failed.ToString());
+        (await app.ListBlobsAsync($"images/{uploaded.Id}/")).Should().BeEmpty("the uploaded image's delete went through");
+        (await app.ListBlobsAsync(video.Folder)).Should().Contain(snapshot, "the snapshot's delete stopped");
+        fault.Armed = false;
+
+        var retried = await app.CallAsync("DeleteImage", new { DeleteImageType = "ImageURL", ImageURLs = urls });
+
+        retried.Status.Should().Be(404, retried.ToString());
+        retried.Code.Should().Be("NoSuchResource", "the uploaded image is gone; the contract refuses a request naming a missing image");
+        (await app.ListBlobsAsync(video.Folder)).Should().NotContain(snapshot, "the delete the first attempt began is finished all the same");
+        (await app.CallAsync("GetImageInfo", new { ImageId = video.ImageIds["CoverSnapshot"][0] })).Code.Should().Be("NoSuchResource");
+        (await app.CallAsync("GetVideoInfo", new { VideoId = video.VideoId })).Status.Should().Be(200, "only the snapshot was named");
+    }
+
+    [Fact]
     public async Task DeleteVideoFailingAtTheRecordTransactionIsFinishedByASecondCall()
     {
         var fault = new FaultPolicy(FaultPolicy.IsTableTransaction, passing: 0) { Armed = false };
