@@ -26,7 +26,10 @@ public sealed class InterruptedDeletes(JournalStore journals, DeletionEngine eng
     {
         using var gate = engine.NewGate();
         var attempted = 0;
-        await foreach (var entry in journals.EntriesAsync(cancellationToken))
+        // Oldest first, so that a run's budget never leaves one delete waiting behind younger ones (the entries are
+        // the unfinished deletes: few).
+        var entries = await journals.EntriesAsync(cancellationToken).OrderBy(e => e.CreationTime).ToListAsync(cancellationToken);
+        foreach (var entry in entries)
         {
             if (budget.SpentAfter(attempted))
             {

@@ -178,6 +178,35 @@ public sealed class ReconcileStorageTests
     }
 
     [Fact]
+    public async Task InterruptedDeletesAreFinishedOldestFirst()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var fault = new FaultPolicy(FaultPolicy.IsBlobDelete, passing: 0) { Armed = false };
+        await using var app = await TimerKit.StartAsync(clock, new Dictionary<string, string?> { ["Vod:Reconcile:RunBudget"] = "00:01:00" },
+            fault.On(o => o.BlobPolicies, maxRetries: 0));
+        var videos = new List<SeededVideo>();
+        for (var i = 0; i < 3; i++) videos.Add(await app.SeedVideoAsync(streams: 1, segments: 2, snapshots: 0));
+        // The oldest delete is of the video whose journal entry sorts last.
+        videos = [.. videos.OrderByDescending(v => v.VideoId, StringComparer.Ordinal)];
+        fault.Arm(passing: 0);
+        foreach (var video in videos)
+        {
+            (await app.CallAsync("DeleteVideo", new { VideoIds = video.VideoId })).Status.Should().Be(503);
+            clock.Advance(TimeSpan.FromMinutes(1));
+        }
+        fault.Armed = false;
+        clock.Advance(TimeSpan.FromMinutes(6));
+        clock.AutoAdvanceAmount = TimeSpan.FromMinutes(1); // each run spends its budget on one delete
+
+        foreach (var (video, i) in videos.Select((v, i) => (v, i)))
+        {
+            (await app.ReconcileAsync())["LastRun"].Int("FinishedDeletes").Should().Be(1);
+            (await app.ListBlobsAsync(video.Folder)).Should().BeEmpty($"the delete begun {i + 1}. is finished by run {i + 1}");
+            foreach (var later in videos.Skip(i + 1)) (await app.ListBlobsAsync(later.Folder)).Should().NotBeEmpty("a younger delete waits its turn");
+        }
+    }
+
+    [Fact]
     public async Task AnEventTheQueueRefusedIsSentByReconcileStorageOnce()
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
