@@ -75,6 +75,37 @@ public sealed class RunStore(TableServiceClient tables, IOptions<VodOptions> opt
         return runs;
     }
 
+    /// <summary>
+    /// Ends the runs of <paramref name="function"/> still recorded as running, for a caller that holds the function's lock
+    /// (no other run of it can be under way): their process stopped before it wrote their end. Each is recorded as
+    /// failed, ended at its last write; its counts stay. A row written again meanwhile is left as it is. Answers how many.
+    /// </summary>
+    public async Task<int> EndStoppedAsync(string function, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        var ended = 0;
+        foreach (var run in await LatestAsync<TableEntity>(function, 20, cancellationToken))
+        {
+            if (run.GetString(nameof(RunEntity.Status)) != RunStatus.Running) continue;
+            var end = new TableEntity(run.PartitionKey, run.RowKey)
+            {
+                [nameof(RunEntity.Status)] = RunStatus.Failed,
+                [nameof(RunEntity.EndTime)] = run.Timestamp ?? now,
+                [nameof(RunEntity.Error)] = StoppedError,
+            };
+            try
+            {
+                await _table.UpdateEntityAsync(end, run.ETag, TableUpdateMode.Merge, cancellationToken);
+                ended++;
+            }
+            catch (RequestFailedException e) when (e.Status == 412)
+            {
+            }
+        }
+        return ended;
+    }
+
+    public const string StoppedError = "The run stopped before it ended (its process stopped); the next run went on from its last saved position.";
+
     /// <summary>The saved continuation point; null when there is none, or it has a shape this version does not read (the walk starts afresh).</summary>
     public async Task<T?> GetCursorAsync<T>(string function, CancellationToken cancellationToken = default) where T : class
     {

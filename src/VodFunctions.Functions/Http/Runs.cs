@@ -21,7 +21,9 @@ public sealed class ListFunctionRuns(RunStore runs) : IApiFunction
     public static ApiOperation Operation { get; } = new("Runs",
         "The recorded runs of a timer function, newest first, however they were started (on schedule or `POST /admin/functions/{FunctionName}`).")
     {
-        Description = "A caller that starts a run waits for it by polling this until a run that started after its call has an `EndTime`.",
+        Description = "A caller that starts a run waits for it by polling this until a run that started after its call has an `EndTime`. "
+            + "A run whose process stopped before it ended (killed, or its instance recycled) shows `Running` until the function's next run "
+            + "starts; that run records it as `Failed`, ended at its last write, with an `Error` that says so.",
         Parameters = [FunctionName, PageSize],
         Answers =
         [

@@ -13,7 +13,7 @@ public sealed class TimerRunFailedException(string message) : Exception(message)
 /// scheduler (standalone), or an admin on demand (standalone, <c>POST /admin/functions/{FunctionName}</c>, in the
 /// background). Each run is logged and its outcome passed on; on shutdown the background runs are cancelled and awaited.
 /// </summary>
-public sealed class TimerRunner(IServiceProvider services, LeaseLock locks, ILogger<TimerRunner> logger) : IHostedService
+public sealed class TimerRunner(IServiceProvider services, LeaseLock locks, RunStore runs, TimeProvider time, ILogger<TimerRunner> logger) : IHostedService
 {
     public const string ScheduleTrigger = "Schedule";
     public const string AdminTrigger = "Admin";
@@ -64,6 +64,9 @@ public sealed class TimerRunner(IServiceProvider services, LeaseLock locks, ILog
             await using var held = await locks.TryAcquireAsync(function, cancellationToken);
             if (held is null) return Outcome(TimerInvocation.Busy, "already running on another instance; this invocation was skipped");
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, held.Lost, _stopping.Token);
+            // Holding the lock, no other run of the function is under way: one still recorded as running was stopped.
+            if (await runs.EndStoppedAsync(function, time.GetUtcNow(), linked.Token) is > 0 and var stopped)
+                logger.LogWarning("{Function}: {Stopped} earlier runs stopped before they ended (their process stopped); recorded as failed", function, stopped);
             logger.LogInformation("{Function} run {RunId} starts ({Trigger}, IsPastDue {IsPastDue})", function, context.RunId, context.Trigger, context.IsPastDue);
             var result = await work(context, linked.Token);
             logger.LogInformation("{Function} run {RunId} {Status}: {Summary}", function, context.RunId, result.Status, result.Summary);

@@ -2,6 +2,9 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Time.Testing;
+using VodFunctions.Core.Policies;
+using VodFunctions.Core.Reconcile;
+using VodFunctions.Core.Runs;
 using VodFunctions.Functions.Timers;
 
 namespace VodFunctions.Functions.Tests.Timers;
@@ -164,6 +167,37 @@ public sealed class TimerHostingTests
         policyRun.Int("Deleted").Should().Be(0);
         (unknown.Status, unknown.Code).Should().Be((400, "InvalidParameter"));
         (missing.Status, missing.Code).Should().Be((400, "MissingParameter"));
+    }
+
+    [Fact]
+    public async Task ARunWhoseProcessStoppedIsRecordedAsFailedByTheFunctionsNextRun()
+    {
+        await using var app = await TestApp.StartAsync();
+        var runs = app.Services.GetRequiredService<RunStore>();
+        // What a process killed mid-run leaves: its run row as written at its start and at its last saved page.
+        var start = DateTimeOffset.UtcNow.AddMinutes(-10);
+        var killed = new ReconcileRunEntity { ScannedBlobs = 1000 };
+        killed.Begin("ReconcileStorage", "killed-reconcile", "Schedule", false, start);
+        var killedPolicyRun = new PolicyRunEntity { Deleted = 3 };
+        killedPolicyRun.Begin("ApplyMediaPolicies", "killed-policy-run", "Admin", false, start);
+        await runs.SaveAsync(killed);
+        await runs.SaveAsync(killedPolicyRun);
+
+        var next = await app.RunTimerAsync("ReconcileStorage");
+
+        next.Status.Should().Be("Completed");
+        var listed = (await app.CallAsync("ListFunctionRuns", new { FunctionName = "ReconcileStorage" }))["Runs"].EnumerateArray().ToList();
+        listed.Select(r => (r.Prop("RunId"), r.Prop("Status"))).Should().Equal((next.RunId, "Completed"), ("killed-reconcile", "Failed"));
+        var stopped = listed[1];
+        stopped.Prop("Error").Should().Be(RunStore.StoppedError);
+        stopped.Int("ScannedBlobs").Should().Be(1000, "the counts it saved stay");
+        DateTimeOffset.Parse(stopped.Prop("EndTime")).Should().BeAfter(start).And.BeOnOrBefore(DateTimeOffset.Parse(listed[0].Prop("StartTime")));
+        (await app.CallAsync("ListMediaPolicyRuns"))["Runs"][0].Prop("Status").Should().Be("Running", "only the function's own next run ends it");
+
+        await app.RunTimerAsync("ApplyMediaPolicies");
+
+        var policyRun = (await app.CallAsync("ListMediaPolicyRuns"))["Runs"].EnumerateArray().Single(r => r.Prop("RunId") == "killed-policy-run");
+        (policyRun.Prop("Status"), policyRun.Int("Deleted"), policyRun.Prop("Error")).Should().Be(("Failed", 3, RunStore.StoppedError));
     }
 
     [Fact]
