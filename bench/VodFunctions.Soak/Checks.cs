@@ -11,7 +11,7 @@ public sealed class Violations
 {
     public const string Left = "left", Missing = "missing", Dangling = "dangling", UnfinishedReads = "unfinished-reads", Unfinished = "unfinished",
         NoEvent = "no-event", EmptyEvent = "empty-event", Status500 = "500", Status5xx = "5xx", NoAnswer = "no-answer", OutageAnswer = "outage-answer", Accepted = "accepted", OffContract = "off-contract",
-        Changed = "changed";
+        Changed = "changed", StuckRun = "stuck-run";
 
     public static readonly (string Kind, string Title)[] Kinds =
     [
@@ -20,6 +20,7 @@ public sealed class Violations
         (Dangling, "records pointing at missing files"),
         (UnfinishedReads, "reads showing media whose delete is unfinished"),
         (Unfinished, "deletes unfinished after recovery (unfinished delete)"),
+        (StuckRun, "timer runs shown Running after their next run"),
         (NoEvent, "finished deletes without a success event"),
         (EmptyEvent, "success events of deletes that removed nothing"),
         (Status500, "answers 500"),

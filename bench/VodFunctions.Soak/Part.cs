@@ -76,8 +76,9 @@ public sealed class Part : IAsyncDisposable
 
     /// <summary>
     /// The checks that close a part: a last ReconcileStorage run (it sends events the queue refused or a stopped process
-    /// never sent), then every finished delete's success event, events of deletes that removed nothing, storage and
-    /// the reads of <paramref name="videos"/> and <paramref name="files"/>, and the answers 5xx.
+    /// never sent) and ApplyMediaPolicies run, no run of either still shown running, then every finished delete's success
+    /// event, events of deletes that removed nothing, storage and the reads of <paramref name="videos"/> and
+    /// <paramref name="files"/>, and the answers 5xx.
     /// </summary>
     public async Task CheckAsync(IEnumerable<Video> videos, IEnumerable<FileMedia> files, int images)
     {
@@ -89,15 +90,22 @@ public sealed class Part : IAsyncDisposable
             Log.Status($"{Name}: waiting {quiet.TotalSeconds:F0} s for the heartbeats of killed deletes to end ...");
             await Task.Delay(quiet);
         }
-        Log.Status($"{Name}: final ReconcileStorage run, events, storage and reads ...");
-        var last = await RunFunctionAsync("ReconcileStorage");
-        for (var attempt = 0; attempt < 20 && last is null; attempt++)
+        Log.Status($"{Name}: final ReconcileStorage and ApplyMediaPolicies runs, events, storage and reads ...");
+        foreach (var function in new[] { "ReconcileStorage", "ApplyMediaPolicies" })
         {
-            await Task.Delay(5000);
-            last = await RunFunctionAsync("ReconcileStorage");
+            var last = await RunFunctionAsync(function);
+            for (var attempt = 0; attempt < 20 && last is null; attempt++)
+            {
+                await Task.Delay(5000);
+                last = await RunFunctionAsync(function);
+            }
+            if (last?.Status is not ("Completed" or "Interrupted"))
+                Violations.Add(Violations.Unfinished, $"{Name}: final {function} run", $"ended {last?.Status ?? "never (its lock stayed held)"}");
+            // A run killed mid-way is recorded as failed by the function's next run, this one at the latest.
+            foreach (var run in (await Api.CallAsync("ListFunctionRuns", new { FunctionName = function, PageSize = 100 })).Items("Runs"))
+                if (run.GetProperty("Status").GetString() == "Running" && run.GetProperty("RunId").GetString() != last?.RunId)
+                    Violations.Add(Violations.StuckRun, $"{function} run {run.GetProperty("RunId").GetString()}", "still Running after the function's next run");
         }
-        if (last?.Status is not ("Completed" or "Interrupted"))
-            Violations.Add(Violations.Unfinished, $"{Name}: final ReconcileStorage run", $"ended {last?.Status ?? "never (its lock stayed held)"}");
         await Events.DrainAsync();
         foreach (var item in Finished)
             if (item.Event is var (mediaId, deleteType, part) && !Events.Has(mediaId, deleteType, part))

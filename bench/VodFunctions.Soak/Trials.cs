@@ -503,8 +503,10 @@ public sealed class TrialRunner(Part part, bool outages)
         }
         if (t.Plan.Kind == Kinds.Policy)
         {
-            // The retry of a policy run is the next run; a killed run's lock lease may hold it off for a while.
-            Pend(t, "ApplyMediaPolicies");
+            // The retry of a policy run is the policy's next run (a killed run's lock lease holds it off for up to a minute):
+            // it deletes what the killed run never reached. The deletes the killed run began hide their videos from it:
+            // those are the timer's, ReconcileStorage, to finish, as for any delete whose owner is gone.
+            Pend(t, "ApplyMediaPolicies", "ReconcileStorage");
             return;
         }
         Answer answer;
@@ -523,10 +525,10 @@ public sealed class TrialRunner(Part part, bool outages)
         await TrySettleAsync(t, late: true);
     }
 
-    private void Pend(Trial t, string function)
+    private void Pend(Trial t, params string[] functions)
     {
-        _pending.Add((t, function, t.Interrupted + _bound));
-        Log.Line($"{t.Name} {string.Join("; ", t.Notes)}; recovery by {function} runs ...");
+        foreach (var function in functions) _pending.Add((t, function, t.Interrupted + _bound));
+        Log.Line($"{t.Name} {string.Join("; ", t.Notes)}; recovery by {string.Join(" and ", functions)} runs ...");
     }
 
     /// <summary>One round of recovery runs for the pending trials (all of them, when draining), then settles those that are done.</summary>
@@ -542,12 +544,21 @@ public sealed class TrialRunner(Part part, bool outages)
                 _lastRun[function] = Stopwatch.GetTimestamp();
                 foreach (var pending in _pending.Where(p => p.Function == function).ToList())
                 {
-                    // A policy run that ran is the retry: it must have finished the trial's deletes, as a retried request would.
-                    var retried = run is not null && function == "ApplyMediaPolicies";
-                    pending.Trial.Told |= retried;
-                    // Late: a run began after its deadline, or no run came at all for long after it (the verdict, not a hang).
-                    var late = retried || run is { } r && r.Start >= pending.Deadline || DateTimeOffset.UtcNow >= pending.Deadline + TimeSpan.FromMinutes(3);
-                    if (await TrySettleAsync(pending.Trial, late)) _pending.Remove(pending);
+                    var t = pending.Trial;
+                    // No run came for long after its deadline: the verdict, not a hang.
+                    var overdue = DateTimeOffset.UtcNow >= pending.Deadline + TimeSpan.FromMinutes(3);
+                    if (function == "ApplyMediaPolicies")
+                    {
+                        // The policy's next run is the retry: once it ran, every video of the trial must end deleted.
+                        if (run is null && !overdue) continue;
+                        t.Told |= run is not null;
+                        _pending.Remove(pending);
+                        continue;
+                    }
+                    // A policy trial settles after its retry.
+                    if (_pending.Any(p => p.Trial == t && p.Function != function)) continue;
+                    var late = run is { } r && r.Start >= pending.Deadline || overdue;
+                    if (await TrySettleAsync(t, late)) _pending.Remove(pending);
                 }
             }
             if (!drain || _pending.Count == 0) return;
