@@ -75,6 +75,9 @@ public sealed class RunStore(TableServiceClient tables, IOptions<VodOptions> opt
         return runs;
     }
 
+    /// <summary>The <see cref="RunEntity.Error"/> of a run that <see cref="EndStoppedAsync"/> ended.</summary>
+    public const string StoppedError = "The run stopped before it ended (its process stopped); the next run went on from its last saved position.";
+
     /// <summary>
     /// Ends the runs of <paramref name="function"/> still recorded as running, for a caller that holds the function's lock
     /// (no other run of it can be under way): their process stopped before it wrote their end. Each is recorded as
@@ -99,12 +102,11 @@ public sealed class RunStore(TableServiceClient tables, IOptions<VodOptions> opt
             }
             catch (RequestFailedException e) when (e.Status == 412)
             {
+                // Written again since it was read: its run is alive after all.
             }
         }
         return ended;
     }
-
-    public const string StoppedError = "The run stopped before it ended (its process stopped); the next run went on from its last saved position.";
 
     /// <summary>The saved continuation point; null when there is none, or it has a shape this version does not read (the walk starts afresh).</summary>
     public async Task<T?> GetCursorAsync<T>(string function, CancellationToken cancellationToken = default) where T : class
