@@ -14,10 +14,14 @@ public sealed class StorageClientsOptions
 
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(800);
 
+    /// <summary>How long one attempt waits for storage's answer before it counts as failed (the SDK's default: 100 s).</summary>
+    public TimeSpan NetworkTimeout { get; set; } = TimeSpan.FromSeconds(100);
+
     public void ApplyTo(Azure.Core.ClientOptions options)
     {
         options.Retry.MaxRetries = MaxRetries;
         options.Retry.Delay = RetryDelay;
         options.Retry.Mode = Azure.Core.RetryMode.Exponential;
+        options.Retry.NetworkTimeout = NetworkTimeout;
     }
 }

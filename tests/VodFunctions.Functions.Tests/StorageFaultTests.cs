@@ -84,4 +84,29 @@ public sealed class StorageFaultTests
         });
         retried.Str("Status").Should().Be("UploadSucc");
     }
+
+    [Fact]
+    public async Task StorageThatDoesNotAnswerIsServiceUnavailableAndChangesNothing()
+    {
+        await using var proxy = await TableFaultProxy.StartAsync(TestStorage.ConnectionString);
+        await using var app = await TestApp.StartAsync(new Dictionary<string, string?> { ["AzureWebJobsStorage"] = proxy.ConnectionString },
+            builder => builder.Services.Configure<StorageClientsOptions>(options =>
+            {
+                options.NetworkTimeout = TimeSpan.FromSeconds(2);
+                options.MaxRetries = 1;
+            }));
+        var videoId = await app.UploadVideoAsync(bytes: 10);
+
+        proxy.Stalling = true;
+        var read = await app.CallAsync("GetVideoInfo", new { VideoId = videoId });
+        var delete = await app.CallAsync("DeleteVideo", new { VideoIds = videoId });
+        var health = await HealthAsync(app);
+        proxy.Stalling = false;
+        var after = await app.CallAsync("GetVideoInfo", new { VideoId = videoId });
+
+        (read.Status, read.Code).Should().Be((503, "ServiceUnavailable"), read.ToString());
+        (delete.Status, delete.Code).Should().Be((503, "DeleteVideoFailed"), delete.ToString());
+        health.Status.Should().Be(HttpStatusCode.ServiceUnavailable);
+        (after.Status, after["Video"].Prop("Status")).Should().Be((200, "UploadSucc"), "nothing was deleted or marked");
+    }
 }

@@ -12,9 +12,9 @@ namespace VodFunctions.Functions.Tests.Infrastructure;
 
 /// <summary>
 /// A loopback forwarder in front of the table endpoint of a connection string that, while <see cref="Failing"/>,
-/// answers 503 to every table transaction as a storage outage would: it faults the storage of an app running in another
-/// process (the worker under the test host) and of one in this process alike. Requests pass unchanged, so the
-/// shared-key signatures stay valid; blob URLs are untouched.
+/// answers 503 to every table transaction as a storage outage would, and while <see cref="Stalling"/> answers nothing:
+/// it faults the storage of an app running in another process (the worker under the test host) and of one in this
+/// process alike. Requests pass unchanged, so the shared-key signatures stay valid; blob URLs are untouched.
 /// </summary>
 public sealed partial class TableFaultProxy : IAsyncDisposable
 {
@@ -26,6 +26,9 @@ public sealed partial class TableFaultProxy : IAsyncDisposable
     private TableFaultProxy(WebApplication web, Uri target) => (_web, _target) = (web, target);
 
     public volatile bool Failing;
+
+    /// <summary>While set, table requests get no answer at all, as from storage that hangs: the client gives up by itself.</summary>
+    public volatile bool Stalling;
 
     /// <summary>The connection string whose table endpoint is this proxy.</summary>
     public string ConnectionString { get; private set; } = "";
@@ -46,6 +49,11 @@ public sealed partial class TableFaultProxy : IAsyncDisposable
 
     private async Task ForwardAsync(HttpContext http)
     {
+        if (Stalling)
+        {
+            await Task.Delay(Timeout.Infinite, http.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
+            return;
+        }
         if (Failing && http.Request.Method == "POST" && http.Request.Path.Value!.EndsWith("/$batch", StringComparison.Ordinal))
         {
             http.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
