@@ -153,20 +153,38 @@ public sealed class ReconcileStorageTests
         }
     }
 
-    [Fact]
-    public async Task FinishingInterruptedDeletesKeepsToTheRunBudget()
+    /// <summary>
+    /// An app with three videos whose deletes storage failed, a minute apart (in the order <paramref name="order"/> gives),
+    /// six minutes ago. From then on every reading of its clock takes a minute: each ReconcileStorage run (a budget of one
+    /// minute) spends its budget on one delete.
+    /// </summary>
+    private static async Task<(TestApp App, List<SeededVideo> Videos)> InterruptedDeletesAsync(
+        Func<List<SeededVideo>, List<SeededVideo>>? order = null)
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var fault = new FaultPolicy(FaultPolicy.IsBlobDelete, passing: 0) { Armed = false };
-        await using var app = await TimerKit.StartAsync(clock, new Dictionary<string, string?> { ["Vod:Reconcile:RunBudget"] = "00:01:00" },
+        var app = await TimerKit.StartAsync(clock, new Dictionary<string, string?> { ["Vod:Reconcile:RunBudget"] = "00:01:00" },
             fault.On(o => o.BlobPolicies, maxRetries: 0));
         var videos = new List<SeededVideo>();
         for (var i = 0; i < 3; i++) videos.Add(await app.SeedVideoAsync(streams: 1, segments: 2, snapshots: 0));
+        videos = order?.Invoke(videos) ?? videos;
         fault.Arm(passing: 0);
-        foreach (var video in videos) (await app.CallAsync("DeleteVideo", new { VideoIds = video.VideoId })).Status.Should().Be(503);
+        foreach (var video in videos)
+        {
+            (await app.CallAsync("DeleteVideo", new { VideoIds = video.VideoId })).Status.Should().Be(503);
+            clock.Advance(TimeSpan.FromMinutes(1));
+        }
         fault.Armed = false;
         clock.Advance(TimeSpan.FromMinutes(6));
-        clock.AutoAdvanceAmount = TimeSpan.FromMinutes(1); // every reading of the clock takes a minute: each run spends its budget on one delete
+        clock.AutoAdvanceAmount = TimeSpan.FromMinutes(1);
+        return (app, videos);
+    }
+
+    [Fact]
+    public async Task FinishingInterruptedDeletesKeepsToTheRunBudget()
+    {
+        var (app, videos) = await InterruptedDeletesAsync();
+        await using var _ = app;
 
         var finished = new List<int>();
         while (finished.Count < 10 && finished.Sum() < videos.Count)
@@ -180,23 +198,9 @@ public sealed class ReconcileStorageTests
     [Fact]
     public async Task InterruptedDeletesAreFinishedOldestFirst()
     {
-        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        var fault = new FaultPolicy(FaultPolicy.IsBlobDelete, passing: 0) { Armed = false };
-        await using var app = await TimerKit.StartAsync(clock, new Dictionary<string, string?> { ["Vod:Reconcile:RunBudget"] = "00:01:00" },
-            fault.On(o => o.BlobPolicies, maxRetries: 0));
-        var videos = new List<SeededVideo>();
-        for (var i = 0; i < 3; i++) videos.Add(await app.SeedVideoAsync(streams: 1, segments: 2, snapshots: 0));
         // The oldest delete is of the video whose journal entry sorts last.
-        videos = [.. videos.OrderByDescending(v => v.VideoId, StringComparer.Ordinal)];
-        fault.Arm(passing: 0);
-        foreach (var video in videos)
-        {
-            (await app.CallAsync("DeleteVideo", new { VideoIds = video.VideoId })).Status.Should().Be(503);
-            clock.Advance(TimeSpan.FromMinutes(1));
-        }
-        fault.Armed = false;
-        clock.Advance(TimeSpan.FromMinutes(6));
-        clock.AutoAdvanceAmount = TimeSpan.FromMinutes(1); // each run spends its budget on one delete
+        var (app, videos) = await InterruptedDeletesAsync(seeded => [.. seeded.OrderByDescending(v => v.VideoId, StringComparer.Ordinal)]);
+        await using var _ = app;
 
         foreach (var (video, i) in videos.Select((v, i) => (v, i)))
         {
