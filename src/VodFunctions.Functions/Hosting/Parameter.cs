@@ -58,11 +58,11 @@ public static class Param
     public static Parameter<string?> TextOrNumber(string name, string description, int maxLength) =>
         new(name, description, Shape.TextOrNumber(maxLength), (n, raw, required) => Checked(n, TextOf(n, raw, required), maxLength, null, null));
 
-    /// <summary>A media ID, taken as given: a string that is not an ID is reported as a missing ID would be.</summary>
     /// <summary>An application (<c>AppId</c>): at most 64 letters, digits, <c>-</c> or <c>_</c>, wherever an operation takes one.</summary>
     public static Parameter<string?> AppId(string description) => Text("AppId", description + " At most 64 letters, digits, `-` or `_`.",
         maxLength: 64, valid: id => id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'), invalid: "AppId is at most 64 letters, digits, '-' or '_'.");
 
+    /// <summary>A media ID, taken as given: a string that is not an ID is reported as a missing ID would be.</summary>
     public static Parameter<string> Id(string name, string description) =>
         new(name, description, Shape.Id, (n, raw, _) => TextOf(n, raw, true)!) { Required = true };
 
