@@ -1,4 +1,6 @@
+using System.CommandLine;
 using System.Text.Json.Nodes;
+using VodFunctions.Cli.Verbs;
 using VodFunctions.Client;
 
 namespace VodFunctions.Cli;
@@ -9,18 +11,27 @@ internal static class Batches
     /// <summary>The most items one call of a list operation takes.</summary>
     public const int Size = 20;
 
+    /// <summary>What separates the items of one argument: commas and white space.</summary>
+    public static readonly char[] Separators = [',', ' ', '\t', '\r', '\n'];
+
+    /// <summary>The IDs an argument of IDs was given (<see cref="Ids(Context, IEnumerable{string}, string?)"/>), each checked.</summary>
+    public static IReadOnlyList<string> Ids(this Context context, Argument<string[]> argument) =>
+        context.Ids(context.Get(argument), Arguments.IdName(argument.Name));
+
     /// <summary>
-    /// The IDs of the arguments, as the API reads a list: each argument may hold several, comma- or space-separated;
-    /// <c>-</c> reads more from standard input; items trimmed, empty ones dropped, repeats folded (first wins).
+    /// The items of the arguments, as the API reads a list: each argument may hold several, comma- or space-separated;
+    /// <c>-</c> reads more from standard input; items trimmed, empty ones dropped, repeats folded (first wins). With
+    /// <paramref name="idName"/> every item must be an ID (those read from standard input too): else a usage error.
     /// </summary>
-    public static IReadOnlyList<string> Ids(this Context context, IEnumerable<string>? arguments)
+    public static IReadOnlyList<string> Ids(this Context context, IEnumerable<string>? arguments, string? idName = null)
     {
         var ids = new List<string>();
         foreach (var argument in arguments ?? [])
         {
             var text = argument == "-" ? context.Host.In.ReadToEnd() : argument;
-            ids.AddRange(text.Split([',', ' ', '\t', '\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+            ids.AddRange(text.Split(Separators, StringSplitOptions.RemoveEmptyEntries));
         }
+        if (idName is not null && ids.FirstOrDefault(id => !Arguments.IsId(id)) is { } bad) throw new UsageException(Arguments.NotAnId(bad, idName));
         var distinct = ids.Distinct(StringComparer.Ordinal).ToList();
         return distinct.Count > 0 ? distinct : throw new UsageException("No IDs given.");
     }

@@ -7,14 +7,16 @@ namespace VodFunctions.Cli;
 /// <summary>Where <c>vod</c> reads and writes: the process's console and environment, or a test's.</summary>
 /// <param name="Out">Results: tables and words, or JSON.</param>
 /// <param name="Error">Errors and progress.</param>
-/// <param name="In">Standard input, read for the ID <c>-</c>.</param>
+/// <param name="In">Standard input, read for the ID <c>-</c> and for a person's yes to a real delete.</param>
 /// <param name="Variable">Reads an environment variable.</param>
 /// <param name="OutIsTerminal">Whether a person reads <paramref name="Out"/>: colours and the terminal's width, else plain rows.</param>
 /// <param name="ErrorIsTerminal">Whether a person watches <paramref name="Error"/>: progress bars, else progress lines.</param>
-public sealed record CliHost(TextWriter Out, TextWriter Error, TextReader In, Func<string, string?> Variable, bool OutIsTerminal = false, bool ErrorIsTerminal = false)
+/// <param name="InIsTerminal">Whether a person types into <paramref name="In"/>: a real delete without <c>--yes</c> asks there, else is refused.</param>
+public sealed record CliHost(TextWriter Out, TextWriter Error, TextReader In, Func<string, string?> Variable, bool OutIsTerminal = false, bool ErrorIsTerminal = false,
+    bool InIsTerminal = false)
 {
     public static CliHost System { get; } = new(
-        Console.Out, Console.Error, Console.In, Environment.GetEnvironmentVariable, !Console.IsOutputRedirected, !Console.IsErrorRedirected);
+        Console.Out, Console.Error, Console.In, Environment.GetEnvironmentVariable, !Console.IsOutputRedirected, !Console.IsErrorRedirected, !Console.IsInputRedirected);
 }
 
 /// <summary>One run of a verb: its parsed command line, the client, the consoles.</summary>
@@ -42,13 +44,28 @@ internal sealed class Context : IDisposable
     public Uri? Url { get; }
 
     public string? Key { get; }
-    public bool Json { get; }
+    public bool Json { get; private set; }
 
     /// <summary>Tables and words, on standard output.</summary>
-    public IAnsiConsole Out { get; }
+    public IAnsiConsole Out { get; private set; }
 
     /// <summary>Progress bars, on standard error (standard output stays the result).</summary>
     public IAnsiConsole Progress { get; }
+
+    /// <summary>Runs <paramref name="write"/> with its tables and words going to standard error (never as JSON): what is shown there is not the result.</summary>
+    public T OnError<T>(Func<T> write)
+    {
+        var (output, json) = (Out, Json);
+        (Out, Json) = (Progress, false);
+        try
+        {
+            return write();
+        }
+        finally
+        {
+            (Out, Json) = (output, json);
+        }
+    }
 
     public T? Get<T>(Option<T> option) => _parse.GetValue(option);
     public T? Get<T>(Argument<T> argument) => _parse.GetValue(argument);
@@ -78,7 +95,7 @@ internal sealed class Context : IDisposable
             Interactive = terminal ? InteractionSupport.Detect : InteractionSupport.No,
         });
         // Piped output is read by tools: rows are never wrapped to a terminal's width.
-        if (!terminal) console.Profile.Width = 400;
+        if (!terminal) console.Profile.Width = 100_000;
         return console;
     }
 

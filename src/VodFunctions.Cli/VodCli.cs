@@ -58,10 +58,11 @@ public static class VodCli
         var secret = parse.GetValue(Global.Key) ?? host.Variable("VOD_KEY");
         string Redact(string text) => secret is { Length: > 0 } ? text.Replace(secret, "***", StringComparison.Ordinal) : text;
 
-        if (parse.Errors.Count > 0)
+        var problems = UnknownTokens.Find(parse, args);
+        if (problems.Count > 0 || parse.Errors.Count > 0)
         {
-            foreach (var error in parse.Errors) host.Error.WriteLine(Redact($"vod: {error.Message}"));
-            host.Error.WriteLine($"Run 'vod {string.Join(' ', CommandPath(parse))}--help' for usage.");
+            foreach (var problem in problems.Count > 0 ? problems : parse.Errors.Select(e => e.Message)) host.Error.WriteLine(Redact($"vod: {problem}"));
+            host.Error.WriteLine($"Run 'vod {string.Concat(CommandPath(parse))}--help' for usage.");
             return ExitCodes.Usage;
         }
         if (parse.Action is not null || parse.CommandResult.Command is not Verb verb)

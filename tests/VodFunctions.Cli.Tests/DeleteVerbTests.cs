@@ -27,18 +27,18 @@ public sealed class DeleteVerbTests
         plan.GetProperty("Plan").GetProperty("Files").GetInt32().Should().Be(blobs);
         (await app.ListBlobsAsync("videos/")).Should().HaveCount(blobs, "a dry run deletes nothing");
 
-        var deleted = await Vod.RunAsync(app, ["delete-video", .. ids]);
+        var deleted = await Vod.RunAsync(app, ["delete-video", "--yes", .. ids]);
         deleted.ExitCode.Should().Be(4, deleted.ToString());
         deleted.Out.Should().Contain($"Deleted 23 videos: {blobs} files, ").And.Contain($"Not found (2): {missing[0]} {missing[1]}");
         deleted.Error.Should().Contain("Deleting 25 videos: 25 of 25");
         (await app.ListBlobsAsync("videos/")).Should().BeEmpty();
 
         // A call whose IDs are all missing answers 404; merged with others it is their NonExistVideoIds, alone it is the error.
-        var again = await Vod.RunAsync(app, ["--json", "delete-video", .. ids]);
+        var again = await Vod.RunAsync(app, ["--json", "delete-video", "-y", .. ids]);
         again.ExitCode.Should().Be(1, again.ToString());
         again.Error.Should().Contain("InvalidVideo.NotFound");
         var survivor = await app.SeedVideoAsync(streams: 0, snapshots: 0);
-        var mixed = await Vod.RunAsync(app, ["--json", "delete-video", .. ids, survivor.VideoId]);
+        var mixed = await Vod.RunAsync(app, ["--json", "delete-video", "--yes", .. ids, survivor.VideoId]);
         mixed.ExitCode.Should().Be(4, mixed.ToString());
         mixed.Json.GetProperty("NonExistVideoIds").Strings().Should().Equal(ids);
         (await app.CallAsync("GetVideoInfo", new { survivor.VideoId })).Code.Should().Be("InvalidVideo.NotFound");
@@ -51,12 +51,12 @@ public sealed class DeleteVerbTests
         var video = await app.SeedVideoAsync(streams: 0, snapshots: 22, snapshotTypes: ["NormalSnapshot"]);
         var imageIds = video.ImageIds["NormalSnapshot"];
 
-        var refused = await Vod.RunAsync(app, ["delete-image", "--id", .. imageIds, Guid.NewGuid().ToString("N")]);
+        var refused = await Vod.RunAsync(app, ["delete-image", "--yes", "--id", .. imageIds, Guid.NewGuid().ToString("N")]);
         refused.ExitCode.Should().Be(1, refused.ToString());
         refused.Error.Should().Contain("NoSuchResource");
         (await app.ListBlobsAsync($"{video.Folder}snapshots/")).Should().HaveCount(22, "the missing image is in the second call, checked before the first deletes");
 
-        var deleted = await Vod.RunAsync(app, ["delete-image", "--id", .. imageIds]);
+        var deleted = await Vod.RunAsync(app, ["delete-image", "--yes", "--id", .. imageIds]);
         deleted.ExitCode.Should().Be(0, deleted.ToString());
         deleted.Out.Should().Contain("Deleted 22 images: 22 files, ");
         (await app.ListBlobsAsync($"{video.Folder}snapshots/")).Should().BeEmpty();
@@ -69,36 +69,36 @@ public sealed class DeleteVerbTests
         using var client = new VodClient(app.Client, app.Client.BaseAddress!, TestApp.AdminKey);
         var video = await app.SeedVideoAsync(transcodeMode: "NoTranscode", streams: 2, snapshots: 2);
 
-        (await Vod.RunAsync(app, "delete-stream", video.VideoId, video.JobIds[0])).ExitCode.Should().Be(0);
+        (await Vod.RunAsync(app, "delete-stream", video.VideoId, video.JobIds[0], "--yes")).ExitCode.Should().Be(0);
         (await client.GetPlayInfoAsync(video.VideoId)).PlayInfoList.Select(s => s.JobId).Should().NotContain(video.JobIds[0]).And.Contain(video.JobIds[1]);
-        var unknownStream = await Vod.RunAsync(app, "delete-stream", video.VideoId, Guid.NewGuid().ToString("N"));
+        var unknownStream = await Vod.RunAsync(app, "delete-stream", video.VideoId, Guid.NewGuid().ToString("N"), "--yes");
         unknownStream.ExitCode.Should().Be(1);
         unknownStream.Error.Should().Contain("InvalidStream.NotFound");
 
-        var kept = await Vod.RunAsync(app, "delete-mezzanines", video.VideoId);
+        var kept = await Vod.RunAsync(app, "delete-mezzanines", video.VideoId, "--yes");
         kept.ExitCode.Should().Be(4, kept.ToString());
         kept.Out.Should().Contain($"Kept (playback source without --force, or another application's) (1): {video.VideoId}");
         (await client.GetMezzanineInfoAsync(video.VideoId)).Mezzanine.Status.Should().Be("Normal");
-        (await Vod.RunAsync(app, "delete-mezzanines", video.VideoId, "--force")).ExitCode.Should().Be(0);
+        (await Vod.RunAsync(app, "delete-mezzanines", video.VideoId, "--force", "--yes")).ExitCode.Should().Be(0);
         (await client.GetMezzanineInfoAsync(video.VideoId)).Mezzanine.Status.Should().Be("Deleted");
 
-        (await Vod.RunAsync(app, "delete-image", "--id", video.ImageIds["CoverSnapshot"][0])).ExitCode.Should().Be(0);
+        (await Vod.RunAsync(app, "delete-image", "--id", video.ImageIds["CoverSnapshot"][0], "--yes")).ExitCode.Should().Be(0);
         (await client.ListSnapshotsAsync(video.VideoId, "CoverSnapshot")).Images.Should().ContainSingle();
         var urls = (await client.ListSnapshotsAsync(video.VideoId, "NormalSnapshot")).Images.Select(i => i.URL).ToArray();
-        var planned = await Vod.RunAsync(app, ["--json", "delete-image", "--dry-run", "--url", .. urls]);
+        var planned = await Vod.RunAsync(app, ["--json", "delete-image", "--dry-run", "--image-url", .. urls]);
         planned.Json.GetProperty("Plan").GetProperty("Files").GetInt32().Should().Be(2);
         (await client.ListSnapshotsAsync(video.VideoId, "NormalSnapshot")).Images.Should().HaveCount(2);
-        var byUrl = await Vod.RunAsync(app, ["delete-image", "--url", .. urls]);
+        var byUrl = await Vod.RunAsync(app, ["delete-image", "--yes", "--image-url", .. urls]);
         byUrl.Out.Should().Contain("Deleted 2 images: 2 files, ");
         (await client.ListSnapshotsAsync(video.VideoId, "NormalSnapshot")).Images.Should().BeEmpty();
-        (await Vod.RunAsync(app, "delete-image", "--video", video.VideoId, "--type", "SpriteSnapshot", "CoverSnapshot")).ExitCode.Should().Be(0);
+        (await Vod.RunAsync(app, "delete-image", "--video", video.VideoId, "--type", "SpriteSnapshot", "CoverSnapshot", "--yes")).ExitCode.Should().Be(0);
         (await client.ListSnapshotsAsync(video.VideoId)).Images.Select(i => i.ImageType).Should().OnlyContain(t => t == "SpriteOriginSnapshot").And.HaveCount(2);
-        (await Vod.RunAsync(app, "delete-image", "--video", video.VideoId, "--type", "All")).ExitCode.Should().Be(0);
+        (await Vod.RunAsync(app, "delete-image", "--video", video.VideoId, "--type", "All", "--yes")).ExitCode.Should().Be(0);
         (await app.ListBlobsAsync($"{video.Folder}snapshots/")).Should().BeEmpty();
 
         var (mediaId, _) = await app.SeedFileAsync("attached");
         var missing = Guid.NewGuid().ToString("N");
-        var attached = await Vod.RunAsync(app, "--json", "delete-attached-media", mediaId, missing);
+        var attached = await Vod.RunAsync(app, "--json", "delete-attached-media", mediaId, missing, "--yes");
         attached.ExitCode.Should().Be(4);
         attached.Json.GetProperty("NonExistMediaIds").Strings().Should().Equal(missing);
         (await client.GetAttachedMediaInfoAsync([mediaId])).NonExistMediaIds.Should().Equal(mediaId);
@@ -108,7 +108,7 @@ public sealed class DeleteVerbTests
             .StageBlockAsync(Convert.ToBase64String(new byte[16]), new MemoryStream(new byte[4096]));
         var blocks = await Vod.RunAsync(app, "delete-multipart-upload", created.VideoId, "--dry-run");
         blocks.Out.Should().Contain("Dry run, nothing was deleted. Would delete its uncommitted upload blocks: 1 file, 4,096 bytes (4 KiB)");
-        (await Vod.RunAsync(app, "delete-multipart-upload", created.VideoId)).ExitCode.Should().Be(0);
+        (await Vod.RunAsync(app, "delete-multipart-upload", created.VideoId, "--yes")).ExitCode.Should().Be(0);
         (await app.ListBlobsAsync($"videos/{created.VideoId}/")).Should().BeEmpty();
     }
 
@@ -121,10 +121,10 @@ public sealed class DeleteVerbTests
         var id = video.ImageIds["CoverSnapshot"][0];
         foreach (var args in new[]
         {
-            new[] { "delete-image", "--id", id, "--video", video.VideoId, "--type", "All" },
-            ["delete-image", "--video", video.VideoId],
-            ["delete-image", "--id", id, "--type", "All"],
-            ["delete-image"],
+            new[] { "delete-image", "--yes", "--id", id, "--video", video.VideoId, "--type", "All" },
+            ["delete-image", "--yes", "--video", video.VideoId],
+            ["delete-image", "--yes", "--id", id, "--type", "All"],
+            ["delete-image", "--yes"],
         })
         {
             var run = await Vod.RunAsync(app, args);

@@ -33,7 +33,7 @@ public sealed class ExitCodeTests
         unreachable.ExitCode.Should().Be(3, unreachable.ToString());
         unreachable.Error.Should().Contain("cannot reach http://127.0.0.1:1/");
 
-        var partly = await Vod.ProcessAsync(env, "--json", "delete-video", video.VideoId, missing);
+        var partly = await Vod.ProcessAsync(env, "--json", "delete-video", video.VideoId, missing, "--yes");
         partly.ExitCode.Should().Be(4, partly.ToString());
         partly.Json.GetProperty("NonExistVideoIds").Strings().Should().Equal(missing);
         (await app.ListBlobsAsync(video.Folder)).Should().BeEmpty();

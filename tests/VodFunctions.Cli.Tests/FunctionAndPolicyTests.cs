@@ -29,7 +29,7 @@ public sealed class FunctionAndPolicyTests
         var preview = await Vod.RunAsync(app, "policies", "preview", policyId);
         preview.Out.Should().Contain(old.VideoId).And.NotContain(young.VideoId).And.Contain("1 video would be handled now");
 
-        var run = await Vod.RunAsync(app, "--json", "run-function", "ApplyMediaPolicies");
+        var run = await Vod.RunAsync(app, "--json", "run-function", "ApplyMediaPolicies", "--yes");
         run.ExitCode.Should().Be(0, run.ToString());
         run.Json.GetProperty("Run").GetProperty("Status").GetString().Should().Be("Completed");
         run.Json.GetProperty("Run").GetProperty("Deleted").GetInt32().Should().Be(1);

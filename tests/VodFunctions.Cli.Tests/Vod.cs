@@ -20,11 +20,14 @@ public static class Vod
 {
     public static async Task<VodRun> RunAsync(TestApp app, params string[] args) => await RunWithAsync(Environment(app), args);
 
-    /// <summary>In process, with exactly these environment variables and standard input.</summary>
-    public static async Task<VodRun> RunWithAsync(IReadOnlyDictionary<string, string> environment, string[] args, string input = "")
+    /// <summary>
+    /// In process, with exactly these environment variables and standard input; with <paramref name="terminal"/> standard input
+    /// is taken for a person's terminal (what they type is <paramref name="input"/>).
+    /// </summary>
+    public static async Task<VodRun> RunWithAsync(IReadOnlyDictionary<string, string> environment, string[] args, string input = "", bool terminal = false)
     {
         var (output, error) = (new StringWriter(), new StringWriter());
-        var host = new CliHost(output, error, new StringReader(input), name => environment.GetValueOrDefault(name));
+        var host = new CliHost(output, error, new StringReader(input), name => environment.GetValueOrDefault(name), InIsTerminal: terminal);
         var exitCode = await VodCli.RunAsync(args, host);
         return new VodRun(exitCode, output.ToString(), error.ToString());
     }

@@ -42,8 +42,13 @@ internal static class FunctionVerbs
         var input = Single<string>("--input", "The run's input (the admin endpoint's {\"input\": ...}).", "text");
         var noWait = new Option<bool>("--no-wait") { Description = "Start the run and return (exit 0 once it is accepted)." };
         var timeout = Single<TimeSpan?>("--timeout", "How long to wait for the run to end (default 00:15:00); then exit 3, the run going on.", "hh:mm:ss");
+        var yes = Yes();
+        yes.Description = "ApplyMediaPolicies deletes: run it without asking (for scripts). Without it, it shows what each enabled policy would delete now "
+            + "and asks at a terminal, and is refused elsewhere.";
         return new Verb("run-function", "Runs a timer function now (POST /admin/functions/{name}, admin key) and waits for it to end.", async (context, ct) =>
         {
+            if (context.Get(name)!.Equals(FunctionRun.ApplyMediaPolicies, StringComparison.OrdinalIgnoreCase) && !context.Get(yes) && !await ConfirmPoliciesAsync(context, ct))
+                return ExitCodes.Declined;
             var started = await context.Client.RunFunctionAsync(context.Get(name)!, context.Get(input), ct);
             var startedJson = started.ToNode();
             startedJson["FunctionName"] = started.FunctionName;
@@ -81,7 +86,27 @@ internal static class FunctionVerbs
             if (run.Status is "Completed" or "Interrupted") return ExitCodes.Success;
             context.Host.Error.WriteLine($"vod run-function: the run ended {run.Status}{(run.Error is { } error ? $": {error}" : ".")}");
             return ExitCodes.ServiceError;
-        }) { name, input, noWait, timeout };
+        }) { name, input, noWait, timeout, yes };
+    }
+
+    /// <summary>
+    /// Before a run of ApplyMediaPolicies without <c>--yes</c>: refused where nobody can confirm it, else shows what each enabled
+    /// policy would do now (its preview) on standard error and asks.
+    /// </summary>
+    private static async Task<bool> ConfirmPoliciesAsync(Context context, CancellationToken ct)
+    {
+        Confirmation.Refuse(context);
+        var policies = (await context.Client.ListMediaPoliciesAsync(ct)).Policies.Where(p => p.Enabled).ToList();
+        var previews = new List<(MediaPolicy Policy, PreviewMediaPolicyResponse Preview)>();
+        foreach (var policy in policies) previews.Add((policy, await context.Client.PreviewMediaPolicyAsync(policy.PolicyId!, ct)));
+        context.OnError(() =>
+        {
+            context.Line($"{FunctionRun.ApplyMediaPolicies} would now apply {Output.Count(previews.Count, "enabled policy", "enabled policies")}:");
+            context.Table(previews, ("PolicyId", p => p.Policy.PolicyId), ("Name", p => p.Policy.Name), ("Action", p => p.Policy.Action),
+                ("Videos", p => p.Preview.Total), ("Files", p => p.Preview.Matches.Sum(m => m.Files)), ("Bytes", p => Output.ShortSize(p.Preview.Matches.Sum(m => m.Bytes))));
+            return 0;
+        });
+        return context.Ask($"Run {FunctionRun.ApplyMediaPolicies} now? What it deletes cannot be undone.");
     }
 
     private static Verb ReconcileReport() => new("reconcile-report",
