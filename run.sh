@@ -53,5 +53,12 @@ if $sample; then
   done
   VOD_URL=http://localhost:7071 VOD_KEY="$key" dotnet ../VodFunctions.Cli/bin/Release/net10.0/vod.dll sample \
     --storage "${Vod__MediaStorage:-${AzureWebJobsStorage:-UseDevelopmentStorage=true}}" || echo "vod sample failed (the app goes on)." >&2
+  cat <<MSG
+
+List the sample media from a second terminal at the repository root:
+  VOD_KEY=$key dotnet src/VodFunctions.Cli/bin/Release/net10.0/vod.dll search-media --title Sample
+or open the console: http://localhost:7071/api/console/
+
+MSG
 fi
 wait "$APP_PID"

@@ -64,7 +64,7 @@ public sealed class SampleTests
         // Shown to people: a table of what it made, each ID findable.
         var again = await Vod.RunAsync(app, "sample", "--storage", TestStorage.ConnectionString);
         again.ExitCode.Should().Be(0, again.ToString());
-        again.Out.Should().Contain("Created 3 videos, 2 images and 2 attached media.");
+        again.Out.Should().Contain("Created 3 videos, 2 images and 2 attached media; their titles start with \"Sample\".");
         var search = await client.SearchAllMediaAsync(new SearchMediaRequest { SearchType = "video", Title = "Sample" }).ToListAsync();
         search.Should().HaveCount(6);
         search.Should().OnlyContain(item => again.Out.Contains(item.MediaId) || sample.Out.Contains(item.MediaId));

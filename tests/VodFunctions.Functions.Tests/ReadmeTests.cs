@@ -52,6 +52,10 @@ public sealed partial class ReadmeTests
             run.Output.Should().Contain("Sample: Mountain Timelapse", "vod prints tables for people");
             var left = With("Video").Last();
             left.GetProperty("Title").GetString().Should().Be("Sample: Mountain Timelapse", "the walkthrough's last read is what is left of the sample video");
+            var leftBytes = 0L;
+            await foreach (var blob in app.Container.GetBlobsAsync(new Azure.Storage.Blobs.Models.GetBlobsOptions { Prefix = $"videos/{left.GetProperty("VideoId").GetString()}/" })) leftBytes += blob.Properties.ContentLength ?? 0;
+            left.GetProperty("Size").GetInt64().Should().Be(leftBytes, "its Size counts exactly what is left of it, as the comment says");
+            run.Output.Should().Contain("Dry run, nothing was deleted. Would delete 1 video: ").And.Contain("Deleted 1 video: ", "vod deletes with --yes in a script");
             (await app.ListBlobsAsync("attached/")).Should().HaveCount(1, "one of the two sample attached media was deleted");
         }
         finally

@@ -29,7 +29,7 @@ internal static class PolicyVerbs
 
     private static Verb Set()
     {
-        var id = Single<string>("--id", "Replace this policy, whole (fields not given take their defaults); none creates a policy.", "policy-id");
+        var id = IdOption(Single<string>("--id", "Replace this policy, whole (fields not given take their defaults); none creates a policy.", "policy-id"), "PolicyId");
         var name = Single<string>("--name", "A name for people.", "name");
         var action = Single<string>("--action", "DeleteVideo, DeleteMezzanine or DeleteStreams (with --definitions).", "action", required: true);
         var minAge = Single<string>("--min-age", "Age since creation, an ISO-8601 duration such as P90D.", "duration", required: true);

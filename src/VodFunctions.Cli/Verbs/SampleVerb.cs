@@ -97,7 +97,7 @@ internal static class SampleVerb
                     .Concat(media.Images.Select(i => (Kind: "image", Id: i.ImageId, Title: i.Title ?? "", What: $"uploaded image ({i.ImageType})")))
                     .Concat(media.AttachedMedia.Select(a => (Kind: "attached", Id: a.MediaId, a.Title, What: a.BusinessType))),
                 ("Kind", r => r.Kind), ("ID", r => r.Id), ("Title", r => r.Title), ("What", r => r.What));
-            context.Line($"Created {media.Videos.Count} videos, {media.Images.Count} images and {media.AttachedMedia.Count} attached media. Try: vod search-media --title Sample");
+            context.Line($"Created {media.Videos.Count} videos, {media.Images.Count} images and {media.AttachedMedia.Count} attached media; their titles start with \"Sample\".");
             return ExitCodes.Success;
         }) { storage, app };
     }
