@@ -58,6 +58,8 @@ public sealed class SafetyTests
             (["delete-stream", "--yes", "my-video", video.JobIds[0]], "", "'my-video' is not a VideoId"),
             (["delete-image", "--yes", "--id", "cover.jpg"], "", "'cover.jpg' is not an ImageId"),
             (["delete-image", "--yes", "--video", "abc", "--type", "All"], "", "'abc' is not a VideoId"),
+            (["delete-image", "--yes", "--video", video.VideoId, "--type", "Al"], "", "'Al'"),
+            (["get-attached-media-info", "-"], "watermark\n", "'watermark' is not a MediaId"),
             (["delete-image", "--yes", "--image-url", "cover.jpg"], "", "'cover.jpg' is not an image URL"),
             (["delete-attached-media", "--yes", "watermark"], "", "'watermark' is not a MediaId"),
             (["get-video-info", "12345"], "", "'12345' is not a VideoId"),

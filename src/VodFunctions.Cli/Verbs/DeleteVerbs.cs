@@ -97,6 +97,7 @@ internal static class DeleteVerbs
         var imageIds = IdOption(Many("--id", "Images by ID.", "image-id"), "ImageId");
         var video = IdOption(Single<string>("--video", "A video's images of the --type types.", "video-id"), "VideoId");
         var types = Many("--type", "With --video: All, or some of CoverSnapshot, NormalSnapshot, SpriteSnapshot, SpriteOriginSnapshot.", "type");
+        types.AcceptOnlyFromAmong("All", "CoverSnapshot", "NormalSnapshot", "SpriteSnapshot", "SpriteOriginSnapshot");
         var (dryRun, yes) = (DryRun(), Yes());
         return new Verb("delete-image", "DeleteImage: deletes images by --image-url, by --id, or a video's by --video and --type (all named or none).", async (context, ct) =>
         {
@@ -154,6 +155,7 @@ internal static class DeleteVerbs
         var id = Id("VIDEO_ID", "The video whose source upload was never committed.");
         var mediaType = Single<string>("--media-type", "The media's type: video (the only one).", "type");
         mediaType.DefaultValueFactory = _ => "video";
+        mediaType.AcceptOnlyFromAmong("video");
         var (dryRun, yes) = (DryRun(), Yes());
         return new Verb("delete-multipart-upload", "DeleteMultipartUpload: deletes the upload blocks of a source never committed (a committed one is untouched).", async (context, ct) =>
         {

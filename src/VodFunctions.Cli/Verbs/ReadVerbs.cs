@@ -67,7 +67,7 @@ internal static class ReadVerbs
         var ids = Ids("MEDIA_ID", "The attached media");
         return new Verb("get-attached-media-info", "GetAttachedMediaInfo: attached media by ID.", async (context, ct) =>
         {
-            var mediaIds = context.Ids(context.Get(ids));
+            var mediaIds = context.Ids(ids);
             var merged = await context.RunAsync($"Reading {mediaIds.Count} attached media", mediaIds, false,
                 async (chunk, _, token) => await context.Client.GetAttachedMediaInfoAsync(chunk, token), ct);
             var answer = merged.As<GetAttachedMediaInfoResponse>();
