@@ -41,7 +41,7 @@ public sealed class QueueListenerOptions
 /// </summary>
 public sealed class QueueListener(
     IServiceProvider services, IConfiguration configuration, QueueServiceClient queues, StorageInitializer storage,
-    IOptions<QueueListenerOptions> options, TimeProvider time, ILogger<QueueListener> logger) : BackgroundService
+    IOptions<QueueListenerOptions> options, ILogger<QueueListener> logger) : BackgroundService
 {
     private static readonly TimeSpan MinPollingInterval = TimeSpan.FromMilliseconds(100);
     private readonly QueueListenerOptions _options = options.Value;
@@ -99,7 +99,7 @@ public sealed class QueueListener(
             }
             try
             {
-                await Task.Delay(wait, time, stoppingToken);
+                await Task.Delay(wait, stoppingToken); // storage's clock, not the app's: a message's visibility runs on it
             }
             catch (OperationCanceledException)
             {
