@@ -32,8 +32,6 @@ param applyMediaPoliciesSchedule string = '0 0 3 * * *'
 @description('NCRONTAB schedule (6 fields, UTC) of ReconcileStorage.')
 param reconcileStorageSchedule string = '0 */15 * * * *'
 
-@minValue(40)
-@maxValue(1000)
 @description('VOD HTTP callback URL (Vod__Callback__Url): every event is also POSTed there; empty for none.')
 param callbackUrl string = ''
 
@@ -41,6 +39,8 @@ param callbackUrl string = ''
 @description('VOD callback AuthKey (Vod__Callback__AuthKey): signs each callback (X-VOD-SIGNATURE); empty for none.')
 param callbackAuthKey string = ''
 
+@minValue(40)
+@maxValue(1000)
 @description('Most instances the app scales out to.')
 param maximumInstanceCount int = 100
 

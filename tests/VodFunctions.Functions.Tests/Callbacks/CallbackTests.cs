@@ -6,6 +6,7 @@ using Microsoft.Extensions.Time.Testing;
 using VodFunctions.Core.Deletion;
 using VodFunctions.Core.Events;
 using VodFunctions.Functions.Queues;
+using VodFunctions.Functions.Tests.Hosting;
 
 namespace VodFunctions.Functions.Tests.Callbacks;
 
@@ -240,6 +241,37 @@ public sealed class CallbackTests : IAsyncLifetime
         var delivered = calls.First(c => c.Path == "/next" && c.Answer == 200);
         delivered.Body.Should().Be(taken.Body).And.Be((await EventTextsAsync(next)).Single());
         calls.Should().OnlyContain(c => c.Path == "/next" || c.Answer != 200, "the stopped instance never got an answer");
+    }
+
+    [Fact]
+    public async Task UnderTheFunctionsHostTheQueueTriggeredFunctionDeliversAndQueuesItsRetry()
+    {
+        var receiver = await ReceiverAsync((call, _) => Task.FromResult(call.Number == 1 ? 500 : 200), AuthKey);
+        // The standalone app deletes and stores the callback; its own listener is off, the worker under the host delivers.
+        var settings = Settings(receiver.BaseUrl + "/host", AuthKey, more: new() { ["AzureWebJobs.DeliverCallback.Disabled"] = "true" });
+        var app = await AppAsync(settings);
+        var environment = app.Settings.Where(s => s.Value is not null && !s.Key.StartsWith("AzureWebJobs.", StringComparison.Ordinal))
+            .ToDictionary(s => s.Key.Replace(":", "__"), s => s.Value!);
+        environment["Logging__LogLevel__Default"] = "Warning";
+        await using var host = await FunctionsHost.StartAsync(FunctionsHostTests.Hostings.WorkerDll, environment);
+        var video = await app.SeedVideoAsync(streams: 1);
+        await DeleteAsync(app, "DeleteVideo", new { VideoIds = video.VideoId });
+
+        // As the host's queue listener: take each message, invoke the function with it, delete it when the function succeeds.
+        var queue = TestStorage.Queues.GetQueueClient(settings["Vod:Callback:Queue"]);
+        for (var attempt = 1; attempt <= 2; attempt++)
+        {
+            Azure.Storage.Queues.Models.QueueMessage? message = null;
+            await EventuallyAsync(async () => (message = (await queue.ReceiveMessagesAsync(1)).Value.SingleOrDefault()) is not null, $"attempt {attempt} on the queue");
+            var outcome = await host.InvokeQueueAsync(DeliverCallback.Name, Encoding.UTF8.GetString(Convert.FromBase64String(message!.MessageText)), message.MessageId, message.DequeueCount);
+            outcome.Status.Should().Be(InvocationStatus.Success, outcome.ToString());
+            await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt);
+        }
+
+        var calls = await receiver.WaitForAsync(c => c.Any(call => call.Answer == 200), "the delivery through the host");
+        calls.Select(c => (c.Path, c.SignatureValid, c.Answer)).Should().Equal(("/host", true, 500), ("/host", true, 200));
+        calls.Select(c => c.Body).Distinct().Should().ContainSingle().Which.Should().Be((await EventTextsAsync(app)).Single());
+        (await MessagesAsync(queue.Name)).Should().Be(0);
     }
 
     [Fact]
