@@ -45,7 +45,7 @@ public sealed class CallbackOptions
             ? "Vod__Callback__Url must be an absolute http or https URL."
             : AuthKey is { Length: > 0 } && !Enabled ? "Vod__Callback__AuthKey is set without Vod__Callback__Url."
             : Attempts < 1 ? "Vod__Callback__Attempts must be at least 1."
-            : RetryDelay < TimeSpan.Zero || RetryDelay * Math.Pow(3, Math.Max(0, Attempts - 2)) > TimeSpan.FromDays(7)
+            : RetryDelay < TimeSpan.Zero || RetryDelay.TotalSeconds * Math.Pow(3, Math.Max(0, Attempts - 2)) > TimeSpan.FromDays(7).TotalSeconds
                 ? "Vod__Callback__RetryDelay must not be negative, and the last wait it makes must be within a queue message's 7 days."
             : Timeout <= TimeSpan.Zero ? "Vod__Callback__Timeout must be positive."
             : null;

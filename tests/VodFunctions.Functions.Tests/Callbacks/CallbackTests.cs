@@ -274,11 +274,17 @@ public sealed class CallbackTests : IAsyncLifetime
         (await MessagesAsync(queue.Name)).Should().Be(0);
     }
 
-    [Fact]
-    public async Task SettingsThatCannotWorkStopTheAppAtStartNamingTheSetting()
+    [Theory]
+    [InlineData("ftp://127.0.0.1/hook", null, null, "Vod__Callback__Url")]
+    [InlineData("/hook", null, null, "Vod__Callback__Url")]
+    [InlineData("", "some-key", null, "Vod__Callback__AuthKey")]
+    [InlineData("http://127.0.0.1/hook", null, "0", "Vod__Callback__Attempts")]
+    [InlineData("http://127.0.0.1/hook", null, "100", "Vod__Callback__RetryDelay")]
+    public async Task SettingsThatCannotWorkStopTheAppAtStartNamingTheSetting(string url, string? authKey, string? attempts, string setting)
     {
-        var start = () => TestApp.StartAsync(Settings("ftp://127.0.0.1/hook"));
-        (await start.Should().ThrowAsync<OptionsValidationException>()).Which.Message.Should().Contain("Vod__Callback__Url");
+        var settings = Settings(url, authKey, more: new() { ["Vod:Callback:Attempts"] = attempts, ["Vod:Callback:RetryDelay"] = "00:00:10" });
+        var start = () => TestApp.StartAsync(settings);
+        (await start.Should().ThrowAsync<OptionsValidationException>()).Which.Message.Should().StartWith(setting);
     }
 
     [Fact]
