@@ -5,7 +5,7 @@ namespace VodFunctions.Functions.Hosting;
 /// <summary>
 /// One function of this app: a <c>[Function]</c> method with its trigger, read from the Azure Functions Worker
 /// attributes (from which the Worker SDK also writes <c>functions.metadata</c> for the host). This is the one list of
-/// functions: the standalone hosting maps its routes and schedules its timers from it.
+/// functions: the standalone hosting maps its routes, schedules its timers and reads its queues from it.
 /// </summary>
 public sealed record WorkerFunction(string Name, MethodInfo Method, HttpTriggerAttribute? Http, TimerTriggerAttribute? Timer)
 {
