@@ -32,6 +32,13 @@ param applyMediaPoliciesSchedule string = '0 0 3 * * *'
 @description('NCRONTAB schedule (6 fields, UTC) of ReconcileStorage.')
 param reconcileStorageSchedule string = '0 */15 * * * *'
 
+@description('VOD HTTP callback URL (Vod__Callback__Url): every event is also POSTed there; empty for none.')
+param callbackUrl string = ''
+
+@secure()
+@description('VOD callback AuthKey (Vod__Callback__AuthKey): signs each callback (X-VOD-SIGNATURE); empty for none.')
+param callbackAuthKey string = ''
+
 @minValue(40)
 @maxValue(1000)
 @description('Most instances the app scales out to.')
@@ -206,6 +213,10 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
         // Timer schedules: each [TimerTrigger] reads %Vod__Schedules__{Name}% (the host needs them set).
         { name: 'Vod__Schedules__ApplyMediaPolicies', value: applyMediaPoliciesSchedule }
         { name: 'Vod__Schedules__ReconcileStorage', value: reconcileStorageSchedule }
+        // VOD's HTTP callbacks: DeliverCallback's [QueueTrigger] reads %Vod__Callback__Queue% (the host needs it set).
+        { name: 'Vod__Callback__Queue', value: 'vod-callbacks' }
+        { name: 'Vod__Callback__Url', value: callbackUrl }
+        { name: 'Vod__Callback__AuthKey', value: callbackAuthKey }
         // The admin key; add Full and ReadOnly keys as Vod__Keys__1__..., Vod__Keys__2__... (API.md section 8).
         { name: 'Vod__Keys__0__Secret', value: adminKey }
         { name: 'Vod__Keys__0__Role', value: 'Admin' }

@@ -8,4 +8,6 @@ param environmentName = readEnvironmentVariable('VOD_ENVIRONMENT', 'dev')
 param adminKey = readEnvironmentVariable('VOD_ADMIN_KEY')
 param applyMediaPoliciesSchedule = '0 0 3 * * *'
 param reconcileStorageSchedule = '0 */15 * * * *'
+param callbackUrl = readEnvironmentVariable('VOD_CALLBACK_URL', '')
+param callbackAuthKey = readEnvironmentVariable('VOD_CALLBACK_AUTH_KEY', '')
 param principalId = readEnvironmentVariable('VOD_PRINCIPAL_ID', '')

@@ -29,6 +29,8 @@ public static class CoreServices
         services.Configure<VodOptions>(configuration.GetSection(VodOptions.Section));
         services.Configure<PolicyOptions>(configuration.GetSection(PolicyOptions.Section));
         services.Configure<ReconcileOptions>(configuration.GetSection(ReconcileOptions.Section));
+        services.AddOptions<CallbackOptions>().Bind(configuration.GetSection(CallbackOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<CallbackOptions>, CallbackOptions.Validator>();
         services.AddOptions<StorageClientsOptions>();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => Connection(configuration, JobsStorage).Tables(sp));
@@ -50,7 +52,7 @@ public static class CoreServices
         });
         Type[] singletons =
         [
-            typeof(CatalogStore), typeof(MediaReader), typeof(MediaIngest), typeof(EventPublisher), typeof(BlobDeleter),
+            typeof(CatalogStore), typeof(MediaReader), typeof(MediaIngest), typeof(EventPublisher), typeof(Callbacks), typeof(BlobDeleter),
             typeof(JournalStore), typeof(DeletionEngine), typeof(InterruptedDeletes),
             typeof(DeleteVideos), typeof(DeleteStreams), typeof(DeleteMezzanines), typeof(DeleteImages), typeof(DeleteAttachedMedia), typeof(DeleteMultipartUpload),
             typeof(RunStore), typeof(RunRecorder), typeof(PolicyStore), typeof(MediaPolicies), typeof(PolicySweep),

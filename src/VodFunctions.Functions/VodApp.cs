@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.Azure.Functions.Worker.Builder;
 using VodFunctions.Core;
 using VodFunctions.Functions.Hosting;
+using VodFunctions.Functions.Queues;
 using VodFunctions.Functions.Timers;
 
 namespace VodFunctions.Functions;
@@ -9,7 +10,7 @@ namespace VodFunctions.Functions;
 /// <summary>
 /// The function app, in one of two hostings of the same function classes: under the Azure Functions host (an
 /// isolated worker with the ASP.NET Core integration: the host triggers the timers and owns <c>/admin</c>), or on its
-/// own where there is no host (an ASP.NET Core app that maps the same functions and schedules their timers itself).
+/// own where there is no host (an ASP.NET Core app that maps the same functions, schedules their timers and reads their queues itself).
 /// </summary>
 public static class VodApp
 {
@@ -33,6 +34,8 @@ public static class VodApp
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         AddServices(builder.Services, builder.Configuration);
         builder.Services.AddHostedService<TimerScheduler>();
+        builder.Services.Configure<QueueListenerOptions>(builder.Configuration.GetSection(QueueListenerOptions.Section));
+        builder.Services.AddHostedService<QueueListener>();
         configure?.Invoke(builder);
         if (string.IsNullOrEmpty(builder.Configuration["urls"])) builder.WebHost.UseUrls("http://localhost:7071");
         var app = builder.Build();

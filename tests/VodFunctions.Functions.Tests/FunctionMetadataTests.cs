@@ -92,6 +92,18 @@ public sealed class FunctionMetadataTests
     }
 
     [Fact]
+    public void TheCallbackFunctionIsAQueueTriggerOnTheVodCallbackQueueSetting()
+    {
+        var trigger = Trigger("DeliverCallback");
+
+        (trigger.GetProperty("type").GetString(), trigger.GetProperty("queueName").GetString()).Should().Be(("queueTrigger", "%Vod__Callback__Queue%"));
+        (trigger.GetProperty("dataType").GetString(), trigger.TryGetProperty("connection", out _)).Should().Be(("String", false), "the queue is in AzureWebJobsStorage");
+        WorkerFunction.QueueFunctions.Select(f => f.Name).Should().Equal("DeliverCallback");
+        var defaults = new ConfigurationBuilder().AddJsonFile(Path.Combine(Repository.Root, "src", "VodFunctions.Functions", "appsettings.json")).Build();
+        WorkerFunction.Resolve("%Vod__Callback__Queue%", defaults).Should().Be("vod-callbacks");
+    }
+
+    [Fact]
     public async Task TheMetadataIsTheListTheStandaloneAppMapsAndSchedules()
     {
         await using var app = await TestApp.StartAsync();

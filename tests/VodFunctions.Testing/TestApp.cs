@@ -121,6 +121,9 @@ public sealed class TestApp : IAsyncDisposable
         return names;
     }
 
+    /// <summary>Stops the app (its server and background work) and leaves its storage for another instance; disposing cleans up.</summary>
+    public Task StopAsync() => _app.StopAsync();
+
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();

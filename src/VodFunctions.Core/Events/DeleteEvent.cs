@@ -62,19 +62,27 @@ public sealed record DeleteEvent
     public long DeletedBytes { get; init; }
 }
 
-/// <summary>Puts events on the <c>vod-events</c> queue as Base64 UTF-8 JSON (the Azure Functions queue trigger default).</summary>
-public sealed class EventPublisher(QueueServiceClient queues, IOptions<VodOptions> options, TimeProvider time, ILogger<EventPublisher> logger)
+/// <summary>
+/// Puts events on the <c>vod-events</c> queue as Base64 UTF-8 JSON (the Azure Functions queue trigger default), each with its
+/// HTTP callback stored first when callbacks are on: an event on the queue always has its callback to deliver.
+/// </summary>
+public sealed class EventPublisher(QueueServiceClient queues, Callbacks callbacks, IOptions<VodOptions> options, TimeProvider time, ILogger<EventPublisher> logger)
 {
     private static readonly JsonSerializerOptions Json = new() { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
     private readonly QueueClient _queue = queues.GetQueueClient(options.Value.EventsQueue);
 
-    /// <summary>Publishes; answers false when the queue failed (logged), which never undoes or fails the delete it reports.</summary>
+    /// <summary>
+    /// Publishes; answers false when a queue failed (logged), which never undoes or fails the delete it reports. A success
+    /// event is then sent again, with its callback, from its stored row (a callback may so come twice, as the event may).
+    /// </summary>
     public async Task<bool> PublishAsync(DeleteEvent deleteEvent, CancellationToken cancellationToken = default)
     {
         var message = deleteEvent with { EventTime = Times.Format(time.GetUtcNow()) };
         try
         {
-            await _queue.SendMessageAsync(JsonSerializer.Serialize(message, Json), cancellationToken);
+            var json = JsonSerializer.Serialize(message, Json);
+            await callbacks.EnqueueAsync(json, cancellationToken);
+            await _queue.SendMessageAsync(json, cancellationToken);
             return true;
         }
         catch (Exception e) when (StorageFaults.Is(e))

@@ -2,6 +2,7 @@ using Azure.Storage.Queues;
 using Microsoft.Extensions.Options;
 using VodFunctions.Core;
 using VodFunctions.Core.Catalog;
+using VodFunctions.Core.Events;
 using VodFunctions.Core.Files;
 using VodFunctions.Core.Policies;
 using VodFunctions.Core.Reconcile;
@@ -10,10 +11,10 @@ using VodFunctions.Functions.Timers;
 
 namespace VodFunctions.Functions.Hosting;
 
-/// <summary>Creates the catalog, policy, run and reconcile tables, the media containers, the events queue and the timer locks' container at start, retrying while storage is not up yet.</summary>
+/// <summary>Creates the catalog, policy, run and reconcile tables, the media containers, the events queue, the callbacks queue (when callbacks are on) and the timer locks' container at start, retrying while storage is not up yet.</summary>
 public sealed class StorageInitializer(
     CatalogStore catalog, MediaStorage storage, QueueServiceClient queues, IOptions<VodOptions> options, ILogger<StorageInitializer> logger,
-    PolicyStore policies, RunStore runs, ReconcileStore reconcile, LeaseLock locks)
+    PolicyStore policies, RunStore runs, ReconcileStore reconcile, LeaseLock locks, Callbacks callbacks)
     : BackgroundService
 {
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -34,6 +35,7 @@ public sealed class StorageInitializer(
                 await locks.EnsureCreatedAsync(stoppingToken);
                 foreach (var location in storage.LocationNames) await storage.Container(location).CreateIfNotExistsAsync(cancellationToken: stoppingToken);
                 await queues.GetQueueClient(options.Value.EventsQueue).CreateIfNotExistsAsync(cancellationToken: stoppingToken);
+                await callbacks.EnsureCreatedAsync(stoppingToken);
                 logger.LogInformation("Storage ready: catalog tables, {Locations} media containers, queue {Queue}", storage.LocationNames.Count(), options.Value.EventsQueue);
                 _ready.TrySetResult();
                 return;

@@ -5,7 +5,7 @@ namespace VodFunctions.Functions.Hosting;
 /// <summary>
 /// One function of this app: a <c>[Function]</c> method with its trigger, read from the Azure Functions Worker
 /// attributes (from which the Worker SDK also writes <c>functions.metadata</c> for the host). This is the one list of
-/// functions: the standalone hosting maps its routes and schedules its timers from it.
+/// functions: the standalone hosting maps its routes, schedules its timers and reads its queues from it.
 /// </summary>
 public sealed record WorkerFunction(string Name, MethodInfo Method, HttpTriggerAttribute? Http, TimerTriggerAttribute? Timer)
 {
@@ -22,13 +22,17 @@ public sealed record WorkerFunction(string Name, MethodInfo Method, HttpTriggerA
 
     public static IEnumerable<WorkerFunction> HttpFunctions => All.Where(f => f.Http is not null);
     public static IEnumerable<WorkerFunction> TimerFunctions => All.Where(f => f.Timer is not null);
+    public static IEnumerable<WorkerFunction> QueueFunctions => All.Where(f => f.Queue is not null);
+
+    /// <summary>A queue function's trigger (its queue's name, maybe a <c>%Setting%</c>); null for the others.</summary>
+    public QueueTriggerAttribute? Queue { get; private init; }
 
     /// <summary>The route below the <c>api</c> prefix: the function's name unless its trigger sets one, as under the host.</summary>
     public string Route => Http?.Route ?? Name;
 
     public IReadOnlyList<string> Methods => Http?.Methods?.Select(m => m.ToUpperInvariant()).ToArray() ?? [];
 
-    /// <summary>What an HTTP function declares about itself (<see cref="IApiFunction.Operation"/> of its class); null for a timer.</summary>
+    /// <summary>What an HTTP function declares about itself (<see cref="IApiFunction.Operation"/> of its class); null for the others.</summary>
     public ApiOperation? Operation { get; private init; }
 
     private static WorkerFunction Of(MethodInfo method)
@@ -38,7 +42,7 @@ public sealed record WorkerFunction(string Name, MethodInfo Method, HttpTriggerA
             method.GetCustomAttribute<FunctionAttribute>()!.Name, method,
             triggers.SelectMany(a => a).OfType<HttpTriggerAttribute>().SingleOrDefault(),
             triggers.SelectMany(a => a).OfType<TimerTriggerAttribute>().SingleOrDefault());
-        if (function.Http is null) return function;
+        if (function.Http is null) return function with { Queue = triggers.SelectMany(a => a).OfType<QueueTriggerAttribute>().SingleOrDefault() };
         var declared = method.DeclaringType!.GetInterfaces().Contains(typeof(IApiFunction))
             ? method.DeclaringType.GetProperty(nameof(IApiFunction.Operation), BindingFlags.Public | BindingFlags.Static)?.GetValue(null) as ApiOperation
             : null;

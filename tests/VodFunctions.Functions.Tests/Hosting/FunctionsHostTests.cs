@@ -87,13 +87,14 @@ public sealed class FunctionsHostTests(FunctionsHostTests.Hostings hostings) : I
         var endpoints = Standalone.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>().ToList();
         var standalone = WorkerFunction.All.Select(f => f.Timer is not null
             ? $"{f.Name} timerTrigger {f.Timer.Schedule}"
+            : f.Queue is not null ? $"{f.Name} queueTrigger {f.Queue.QueueName}"
             : endpoints.Single(e => e.DisplayName == f.Name) is var endpoint
                 ? $"{f.Name} httpTrigger {endpoint.RoutePattern.RawText} {string.Join(",", endpoint.Metadata.GetMetadata<HttpMethodMetadata>()!.HttpMethods)}"
                 : "");
 
         var reported = Host.Functions.Select(f => f.IsHttp
             ? $"{f.Name} httpTrigger {Host.RoutePrefix}/{f.Route} {string.Join(",", f.Methods)}"
-            : $"{f.Name} {f.Trigger.Type} {f.Trigger.Property("schedule")}");
+            : $"{f.Name} {f.Trigger.Type} {f.Trigger.Property("schedule") ?? f.Trigger.Property("queueName")}");
 
         reported.Should().BeEquivalentTo(standalone);
         Host.Functions.Should().HaveCount(WorkerFunction.All.Count).And.Contain(f => f.Name == "DeleteVideo").And.Contain(f => f.Name == "ReconcileStorage");

@@ -32,10 +32,12 @@ namespace VodFunctions.Testing;
 /// as trigger metadata); the caller gets the worker's HTTP response as it is (a function that throws answers 200 with an
 /// empty body, as under the host) and the InvocationResponse's outcome;</item>
 /// <item>invokes a timer function with the TimerInfo JSON the host sends;</item>
+/// <item>invokes a queue function with a message as the host's queue listener does: its text (a string trigger) and its
+/// Id, DequeueCount, times and PopReceipt as trigger metadata;</item>
 /// <item>ends with WorkerTerminate, then kills the process if it has not exited.</item>
 /// </list>
 /// <para>It does not: check keys or authLevel (the host would for non-anonymous functions), run timer schedules or
-/// resolve <c>%Setting%</c> expressions, serve /admin or /runtime routes, support other triggers, output bindings,
+/// poll queues, resolve <c>%Setting%</c> expressions, serve /admin or /runtime routes, support other triggers, output bindings,
 /// function.json indexing, workers without the ASP.NET Core integration (no HttpUri), restarts, placeholders or
 /// several worker processes.</para>
 /// </summary>
@@ -168,6 +170,26 @@ public sealed class FunctionsHost : IAsyncDisposable
         }
         var timerInfo = JsonSerializer.Serialize(new { Schedule = new { AdjustForDST = true }, ScheduleStatus = status, IsPastDue = isPastDue });
         var invocation = NewInvocation(entry.Id, entry.Function.Trigger.Name, new TypedData { Json = timerInfo });
+        return InvokeAsync(entry.Function, invocation, cancellationToken);
+    }
+
+    /// <summary>Invokes a queue function as the host's queue listener does with a message it took off the queue (its text, Base64 decoded).</summary>
+    public Task<InvocationOutcome> InvokeQueueAsync(
+        string functionName, string messageText, string messageId, long dequeueCount = 1, CancellationToken cancellationToken = default)
+    {
+        if (!_functions.TryGetValue(functionName, out var entry) || !entry.Function.Trigger.Type.Equals("queueTrigger", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ArgumentException($"No queue function named '{functionName}'.", nameof(functionName));
+        }
+        var invocation = NewInvocation(entry.Id, entry.Function.Trigger.Name, new TypedData { String = messageText });
+        var now = DateTimeOffset.UtcNow;
+        invocation.TriggerMetadata["QueueTrigger"] = new TypedData { String = messageText };
+        invocation.TriggerMetadata["Id"] = new TypedData { String = messageId };
+        invocation.TriggerMetadata["DequeueCount"] = new TypedData { Json = dequeueCount.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+        invocation.TriggerMetadata["PopReceipt"] = new TypedData { String = Guid.NewGuid().ToString() };
+        invocation.TriggerMetadata["InsertionTime"] = new TypedData { Json = JsonSerializer.Serialize(now) };
+        invocation.TriggerMetadata["ExpirationTime"] = new TypedData { Json = JsonSerializer.Serialize(now.AddDays(7)) };
+        invocation.TriggerMetadata["NextVisibleTime"] = new TypedData { Json = JsonSerializer.Serialize(now.AddMinutes(10)) };
         return InvokeAsync(entry.Function, invocation, cancellationToken);
     }
 

@@ -1,0 +1,160 @@
+using Azure;
+using Azure.Storage.Queues;
+using Azure.Storage.Queues.Models;
+using Microsoft.Extensions.Options;
+using VodFunctions.Core;
+using VodFunctions.Functions.Hosting;
+using VodFunctions.Functions.Timers;
+
+namespace VodFunctions.Functions.Queues;
+
+/// <summary>
+/// Standalone, the Functions host's queue settings (host.json's <c>extensions.queues</c>, set alike there): <c>Vod__Queues__...</c>.
+/// </summary>
+public sealed class QueueListenerOptions
+{
+    public const string Section = "Vod:Queues";
+
+    /// <summary>The longest wait between two polls of an empty queue (host.json <c>maxPollingInterval</c>).</summary>
+    public TimeSpan MaxPollingInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How long a message being processed stays hidden: after a stop mid-way it comes back then.</summary>
+    public TimeSpan Lease { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>When a message whose function threw comes back (host.json <c>visibilityTimeout</c>).</summary>
+    public TimeSpan VisibilityTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Tries of a message whose function throws before it goes to the poison queue (host.json <c>maxDequeueCount</c>).</summary>
+    public int MaxDequeueCount { get; set; } = 5;
+
+    /// <summary>Messages taken per poll (host.json <c>batchSize</c>).</summary>
+    public int BatchSize { get; set; } = 16;
+}
+
+/// <summary>
+/// Triggers the <c>[QueueTrigger]</c> functions when the app runs without the Azure Functions host, as the host's queue
+/// listener does: polls the queue (<c>%Setting%</c> resolved as the host does), backing off while it is empty; calls the
+/// function with the message's text; deletes the message when the function returns; when it throws, shows the message
+/// again after <see cref="QueueListenerOptions.VisibilityTimeout"/>, or after <see cref="QueueListenerOptions.MaxDequeueCount"/>
+/// tries moves it to <c>{queue}-poison</c>. A message being processed when the app stops comes back when its lease ends.
+/// A function is off when <c>AzureWebJobs.{Name}.Disabled</c> is true.
+/// </summary>
+public sealed class QueueListener(
+    IServiceProvider services, IConfiguration configuration, QueueServiceClient queues, StorageInitializer storage,
+    IOptions<QueueListenerOptions> options, ILogger<QueueListener> logger) : BackgroundService
+{
+    private static readonly TimeSpan MinPollingInterval = TimeSpan.FromMilliseconds(100);
+    private readonly QueueListenerOptions _options = options.Value;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await storage.Ready.WaitAsync(stoppingToken);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+        await Task.WhenAll(WorkerFunction.QueueFunctions.Select(f => ListenAsync(f, stoppingToken)));
+    }
+
+    private async Task ListenAsync(WorkerFunction function, CancellationToken stoppingToken)
+    {
+        if (TimerScheduler.IsDisabled(configuration, function.Name))
+        {
+            logger.LogInformation("{Function} is disabled (AzureWebJobs.{Function}.Disabled): its queue is not read", function.Name, function.Name);
+            return;
+        }
+        if (WorkerFunction.Resolve(function.Queue!.QueueName, configuration) is not { Length: > 0 } name)
+        {
+            logger.LogError("{Function} does not run: {Setting} is not set", function.Name, function.Queue.QueueName);
+            return;
+        }
+        if (function.Method.GetParameters().FirstOrDefault(p => p.ParameterType != typeof(string) && p.ParameterType != typeof(CancellationToken)) is { } unbound)
+            throw new InvalidOperationException($"{function.Name}: parameter {unbound.Name} cannot be bound without the Functions host (the message binds as a string).");
+        var queue = queues.GetQueueClient(name);
+        var wait = MinPollingInterval;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            QueueMessage[] batch;
+            try
+            {
+                batch = (await queue.ReceiveMessagesAsync(_options.BatchSize, _options.Lease, stoppingToken)).Value;
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (StorageFaults.Is(e))
+            {
+                if (e is not RequestFailedException { Status: 404 }) logger.LogWarning("{Function}: queue {Queue} could not be read: {Error}", function.Name, name, e.Message);
+                batch = [];
+            }
+            if (batch.Length > 0)
+            {
+                wait = MinPollingInterval;
+                await Task.WhenAll(batch.Select(message => ProcessAsync(function, queue, message, stoppingToken)));
+                continue;
+            }
+            try
+            {
+                await Task.Delay(wait, stoppingToken); // storage's clock, not the app's: a message's visibility runs on it
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            wait = TimeSpan.FromTicks(Math.Min(wait.Ticks * 2, Math.Max(MinPollingInterval.Ticks, _options.MaxPollingInterval.Ticks)));
+        }
+    }
+
+    private async Task ProcessAsync(WorkerFunction function, QueueClient queue, QueueMessage message, CancellationToken stoppingToken)
+    {
+        try
+        {
+            await function.InvokeAsync(services, p => p.ParameterType == typeof(CancellationToken) ? stoppingToken : message.MessageText);
+        }
+        catch (Exception) when (stoppingToken.IsCancellationRequested)
+        {
+            return; // stopping: the message comes back when its lease ends
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "{Function} failed on message {MessageId} (try {DequeueCount} of {MaxDequeueCount})",
+                function.Name, message.MessageId, message.DequeueCount, _options.MaxDequeueCount);
+            await SettleFailedAsync(queue, message);
+            return;
+        }
+        try
+        {
+            await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, CancellationToken.None);
+        }
+        catch (Exception e) when (StorageFaults.Is(e))
+        {
+            logger.LogWarning("{Function}: message {MessageId} could not be deleted; it comes back when its lease ends: {Error}", function.Name, message.MessageId, e.Message);
+        }
+    }
+
+    private async Task SettleFailedAsync(QueueClient queue, QueueMessage message)
+    {
+        try
+        {
+            if (message.DequeueCount >= _options.MaxDequeueCount)
+            {
+                var poison = queues.GetQueueClient(queue.Name + "-poison");
+                await poison.CreateIfNotExistsAsync();
+                await poison.SendMessageAsync(message.Body);
+                await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt);
+            }
+            else
+            {
+                await queue.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: _options.VisibilityTimeout);
+            }
+        }
+        catch (Exception e) when (StorageFaults.Is(e))
+        {
+            logger.LogWarning("Message {MessageId} of {Queue} could not be settled; it comes back when its lease ends: {Error}", message.MessageId, queue.Name, e.Message);
+        }
+    }
+}
