@@ -33,8 +33,10 @@ public static partial class ApiReference
         Every operation is `POST /api/{"{Operation}"}` with its parameters as a JSON object body (`Content-Type: application/json`), as
         query-string parameters, or both. Names are PascalCase, matched case-insensitively; the same parameter given twice with different
         values is `InvalidParameter`, and so is a parameter the operation does not take (the message names it). Alibaba Cloud VOD's common
-        request parameters ({string.Join(", ", ApiOperation.CommonParameters.Select(p => $"`{p}`"))}) are accepted and ignored, so that a
-        migrating caller's requests still work. A list parameter is a JSON array of strings or one comma-separated string: items are
+        request parameters ({string.Join(", ", CommonParameters.Names.Select(p => $"`{p}`"))}) are accepted so that a
+        migrating caller's requests still work, and ignored, except `Action` and `Version`: when given, `Action` must be the operation of
+        the path, exactly (case-sensitive, as Alibaba's), and `Version` must be `{CommonParameters.ApiVersion}`; anything else is
+        `InvalidParameter` naming the conflict, and nothing is done (`SetMediaPolicy`'s own `Action` is the policy's). A list parameter is a JSON array of strings or one comma-separated string: items are
         trimmed, empty ones dropped and duplicates folded; more than {Param.MaxListItems} is the operation's `*ExceededMax` code
         (else `InvalidParameter`). Media IDs are 32 lowercase hexadecimal characters; a string of another form is reported as a missing
         ID would be.

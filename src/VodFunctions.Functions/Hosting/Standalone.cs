@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc.Abstractions;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Routing.Patterns;
 using VodFunctions.Core;
+using VodFunctions.Core.Runs;
 using VodFunctions.Functions.Timers;
 
 namespace VodFunctions.Functions.Hosting;
@@ -74,7 +75,8 @@ public static partial class Standalone
 
     /// <summary>
     /// <c>POST /admin/functions/{FunctionName}</c> with an admin key, body <c>{"input": "..."}</c> optional: starts a run
-    /// of a timer function now and answers 202, as the host does for a non-HTTP function.
+    /// of a timer function now and answers 202, as the host does for a non-HTTP function, once the run is recorded (an
+    /// immediate <c>ListFunctionRuns</c> lists it <c>Running</c>); 409 when another instance holds the function's lock.
     /// </summary>
     private static async Task RunNowAsync(HttpContext http, string name)
     {
@@ -87,7 +89,8 @@ public static partial class Standalone
             var function = TimerRunner.Find(name)
                 ?? throw new ApiException(new VodError("InvalidFunction.NotFound", $"There is no timer function named {name}."));
             var input = InputOf(await Api.ReadBodyAsync(http.Request, http.RequestAborted));
-            var runId = http.RequestServices.GetRequiredService<TimerRunner>().Start(function, input);
+            var (runId, notRecorded) = await http.RequestServices.GetRequiredService<TimerRunner>().StartAsync(function, input, http.RequestAborted);
+            if (notRecorded is not null) throw new ApiException(NotStarted(notRecorded));
             http.Response.StatusCode = 202;
             http.Response.Headers["x-request-id"] = requestId;
             await http.Response.WriteAsJsonAsync(new { RequestId = requestId, FunctionName = function.Name, RunId = runId }, Api.Json);
@@ -96,7 +99,23 @@ public static partial class Standalone
         {
             await ApiResult.WriteAsync(http, requestId, e.Error);
         }
+        catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
+        {
+            // The caller left; the run goes on.
+        }
     }
+
+    /// <summary>Why a run ended without a record: another instance runs the function (409), or storage or the app failed it before it began.</summary>
+    private static VodError NotStarted(TimerInvocation invocation) => invocation.Status switch
+    {
+        TimerInvocation.Busy => new("InvalidFunction.Running",
+            $"{invocation.Function} is running on another instance (it holds the function's lock); no run was started or recorded. Its run is listed by ListFunctionRuns.",
+            StatusCodes.Status409Conflict),
+        RunStatus.Failed when invocation.Summary == TimerRunner.StorageUnavailable =>
+            new("ServiceUnavailable", $"{invocation.Function} could not start: storage is unavailable; nothing was recorded. The request is safe to retry."),
+        RunStatus.Cancelled => new("ServiceUnavailable", $"{invocation.Function} could not start: the app is stopping; nothing was recorded. The request is safe to retry."),
+        _ => Api.Unexpected,
+    };
 
     /// <summary>The optional <c>input</c> of <c>{"input": "..."}</c>.</summary>
     private static string? InputOf(byte[] body)

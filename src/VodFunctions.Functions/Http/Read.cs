@@ -145,6 +145,7 @@ public sealed class SearchMedia(MediaReader reader) : IApiFunction
 
     public static ApiOperation Operation { get; } = new("Read", "Searches videos, uploaded images or attached media, newest first, a page at a time.")
     {
+        Description = "Newest first by `CreationTime`, with or without `Title`; the pages of one search keep that order.",
         Parameters = [SearchType, AppId, Title, PageSize, PageToken],
         Answers =
         [
