@@ -23,7 +23,8 @@ public static partial class Standalone
             var bind = Binder(function, route);
             app.MapMethods(route.RawText!, function.Methods, http => InvokeAsync(function, http, bind)).WithDisplayName(function.Name);
         }
-        app.MapGet("/", () => Results.Redirect($"/{Api.RoutePrefix}/console/"));
+        app.MapMethods("/", ["GET", "POST"], async http =>
+            await (await Alibaba.RpcEndpoint.RunAsync(http.Request)).ExecuteResultAsync(new ActionContext(http, http.GetRouteData(), new ActionDescriptor())));
         app.MapPost("/admin/functions/{name}", RunNowAsync);
         // Outside /api (where UnknownRoute answers): the contract's JSON too, never an empty 404 or 405.
         app.MapFallback("{*path}", NotFoundAsync);
@@ -32,7 +33,7 @@ public static partial class Standalone
     private static Task NotFoundAsync(HttpContext http)
     {
         var path = http.Request.Path.Value ?? "/";
-        var allowed = path == "/" ? "GET" : AdminRoute().IsMatch(path) ? "POST" : null;
+        var allowed = path == "/" ? "GET, POST" : AdminRoute().IsMatch(path) ? "POST" : null;
         if (allowed is not null) http.Response.Headers.Allow = allowed;
         return ApiResult.WriteAsync(http, Guid.NewGuid().ToString(), allowed is null
             ? new VodError("InvalidAction.NotFound", $"There is nothing at {path}. The operations are under /{Api.RoutePrefix}/ (the reference: /{Api.RoutePrefix}/reference/), the console at /{Api.RoutePrefix}/console/.")
