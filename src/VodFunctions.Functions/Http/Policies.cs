@@ -59,7 +59,7 @@ public sealed class SetMediaPolicy(MediaPolicies policies) : IApiFunction
     };
 
     [Function(nameof(SetMediaPolicy))]
-    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post")] HttpRequest req) =>
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/SetMediaPolicy")] HttpRequest req) =>
         Api.RunAsync(req, nameof(SetMediaPolicy), RunAsync);
 
     private async Task<object> RunAsync(ApiRequest request, CancellationToken cancellationToken)
@@ -91,7 +91,7 @@ public sealed class ListMediaPolicies(MediaPolicies policies, TimeProvider time)
     };
 
     [Function(nameof(ListMediaPolicies))]
-    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post")] HttpRequest req) =>
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/ListMediaPolicies")] HttpRequest req) =>
         Api.RunAsync(req, nameof(ListMediaPolicies), RunAsync);
 
     private async Task<object> RunAsync(ApiRequest request, CancellationToken cancellationToken)
@@ -113,7 +113,7 @@ public sealed class DeleteMediaPolicy(MediaPolicies policies) : IApiFunction
     };
 
     [Function(nameof(DeleteMediaPolicy))]
-    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post")] HttpRequest req) =>
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/DeleteMediaPolicy")] HttpRequest req) =>
         Api.RunAsync(req, nameof(DeleteMediaPolicy), RunAsync);
 
     private async Task<object> RunAsync(ApiRequest request, CancellationToken cancellationToken) =>
@@ -137,7 +137,7 @@ public sealed class PreviewMediaPolicy(MediaPolicies policies, PolicySweep sweep
     };
 
     [Function(nameof(PreviewMediaPolicy))]
-    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post")] HttpRequest req) =>
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/PreviewMediaPolicy")] HttpRequest req) =>
         Api.RunAsync(req, nameof(PreviewMediaPolicy), RunAsync);
 
     private async Task<object> RunAsync(ApiRequest request, CancellationToken cancellationToken)
@@ -166,7 +166,7 @@ public sealed class ListMediaPolicyRuns(RunStore runs) : IApiFunction
     };
 
     [Function(nameof(ListMediaPolicyRuns))]
-    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post")] HttpRequest req) =>
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/ListMediaPolicyRuns")] HttpRequest req) =>
         Api.RunAsync(req, nameof(ListMediaPolicyRuns), RunAsync);
 
     private async Task<object> RunAsync(ApiRequest request, CancellationToken cancellationToken)
