@@ -22,7 +22,7 @@ public sealed class RpcCall(string requestId, string hostId, string recommend)
 /// <c>Format</c> JSON and the operation's parameters in the query string and/or a form body, signed with an AccessKey
 /// pair (V1 or V3, see <see cref="Signatures"/>). The operation is the one <c>/api/{Action}</c> runs, the same function
 /// body with the same declared parameters, under the signing key's role and applications. <c>GET /</c> without an
-/// <c>Action</c> is a person: it goes to the console.
+/// <c>Action</c> or any piece of a signature is a person: it goes to the console.
 /// </summary>
 public static class RpcEndpoint
 {
@@ -38,8 +38,8 @@ public static class RpcEndpoint
     public static async Task<IActionResult> RunAsync(HttpRequest request)
     {
         var http = request.HttpContext;
-        if (HttpMethods.IsGet(request.Method) && !request.Query.ContainsKey("Action") && !request.Headers.ContainsKey("x-acs-action")
-            && !request.Headers.ContainsKey("Authorization"))
+        if (HttpMethods.IsGet(request.Method) && !new[] { "Action", "AccessKeyId", "Signature" }.Any(request.Query.ContainsKey)
+            && !request.Headers.ContainsKey("x-acs-action") && !request.Headers.ContainsKey("Authorization"))
             return new ApiResult(Guid.NewGuid().ToString(), Results.Redirect($"/{Api.RoutePrefix}/console/"));
         var host = request.Headers["X-Forwarded-Host"].FirstOrDefault() ?? request.Host.Value ?? "";
         var rpc = new RpcCall(Guid.NewGuid().ToString(), host, $"{request.Scheme}://{host}/{Api.RoutePrefix}/reference/");
@@ -54,9 +54,10 @@ public static class RpcEndpoint
             }
             var signed = await RpcRequest.ReadAsync(request, http.RequestAborted);
             var function = FunctionOf(signed);
+            var parameters = VodEncodings.ToParameters(function.Operation!, signed.Parameters);
             var key = await http.RequestServices.GetRequiredService<Signatures>().VerifyAsync(signed, http.RequestAborted);
             rpc.Caller = key.Caller;
-            rpc.Parameters = VodEncodings.ToParameters(function.Operation!, signed.Parameters);
+            rpc.Parameters = parameters;
             var result = await function.InvokeAsync(http.RequestServices, p =>
                 p.ParameterType == typeof(HttpRequest) ? request : p.ParameterType == typeof(CancellationToken) ? http.RequestAborted : null);
             return (IActionResult)result!;
