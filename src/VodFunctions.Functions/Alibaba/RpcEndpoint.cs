@@ -41,7 +41,7 @@ public static class RpcEndpoint
         if (HttpMethods.IsGet(request.Method) && !new[] { "Action", "AccessKeyId", "Signature" }.Any(request.Query.ContainsKey)
             && !request.Headers.ContainsKey("x-acs-action") && !request.Headers.ContainsKey("Authorization"))
             return new ApiResult(Guid.NewGuid().ToString(), Results.Redirect($"/{Api.RoutePrefix}/console/"));
-        var host = request.Headers["X-Forwarded-Host"].FirstOrDefault() ?? request.Host.Value ?? "";
+        var host = RpcRequest.HostOf(request);
         var rpc = new RpcCall(Guid.NewGuid().ToString(), host, $"{request.Scheme}://{host}/{Api.RoutePrefix}/reference/");
         http.Features.Set(rpc);
         var logger = http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("VodFunctions.Alibaba");

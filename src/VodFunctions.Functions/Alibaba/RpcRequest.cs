@@ -38,7 +38,9 @@ public sealed class RpcRequest
     public string? Version => IsV3 ? Header("x-acs-version") ?? Parameter("Version") : Parameter("Version");
 
     /// <summary>The host the caller addressed (behind a proxy such as the Functions host, the one it forwarded).</summary>
-    public string Host => Http.Headers["X-Forwarded-Host"].FirstOrDefault() ?? Http.Host.Value ?? "";
+    public string Host => HostOf(Http);
+
+    public static string HostOf(HttpRequest http) => http.Headers["X-Forwarded-Host"].FirstOrDefault() ?? http.Host.Value ?? "";
 
     public string? Parameter(string name) => Parameters.TryGetValue(name, out var value) && value.Length > 0 ? value : null;
 
