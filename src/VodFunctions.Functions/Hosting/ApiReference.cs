@@ -286,7 +286,7 @@ public static partial class ApiReference
                 md.Append($"| `{parameter.Name}` | {type} | {(parameter.Required ? "yes" : "no")} | {parameter.Description} |\n");
             }
             if (operation.Idempotent)
-                md.Append($"| `{Idempotency.Header}` (header) | text, at most {Idempotency.MaxLength} characters | no | The call's idempotency key. {Idempotency.About} |\n");
+                md.Append($"| `{Idempotency.Header}` (header) | string, at most {Idempotency.MaxLength} characters | no | The call's idempotency key. {Idempotency.About} |\n");
         }
         if (operation.Content is { } content)
             md.Append($"\nAnswer: {content.Description} ({string.Join(", ", content.MediaTypes.Select(t => $"`{t}`"))})\n");
