@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -47,10 +45,9 @@ public sealed class IdempotencyStore(TableServiceClient tables, IOptions<VodOpti
     /// <summary>A table property holds at most 64 KiB; a larger answer is not stored (a retry runs again).</summary>
     private const int MaxBody = 64 * 1024;
 
-    private const string Infix = "Idempotency";
     private const string Running = "Running";
     private const string Done = "Done";
-    private readonly ConcurrentDictionary<string, Lazy<Task>> _days = new(StringComparer.Ordinal);
+    private readonly DailyTables _days = new(tables, options.Value.TablePrefix + "Idempotency", time, logger);
 
     /// <summary>Claims <paramref name="key"/> of a caller for an operation, or finds the call that has it.</summary>
     /// <param name="fingerprint">A digest of the call's parameters: the same key with others is a conflict.</param>
@@ -58,7 +55,7 @@ public sealed class IdempotencyStore(TableServiceClient tables, IOptions<VodOpti
     {
         var row = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{caller}\n{operation}\n{key}")));
         var now = time.GetUtcNow();
-        var yesterday = tables.GetTableClient(TableOf(now.AddDays(-1)));
+        var yesterday = _days.Of(now.AddDays(-1));
         try
         {
             var earlier = await yesterday.GetEntityIfExistsAsync<TableEntity>(row[..2], row, cancellationToken: cancellationToken);
@@ -69,8 +66,7 @@ public sealed class IdempotencyStore(TableServiceClient tables, IOptions<VodOpti
         {
             // No table for yesterday.
         }
-        var today = tables.GetTableClient(TableOf(now));
-        await EnsureAsync(today, cancellationToken);
+        var today = await _days.EnsureAsync(now, cancellationToken);
         var entity = new TableEntity(row[..2], row) { ["State"] = Running, ["Fingerprint"] = fingerprint, ["Claimed"] = now };
         try
         {
@@ -142,37 +138,6 @@ public sealed class IdempotencyStore(TableServiceClient tables, IOptions<VodOpti
     }
 
     private static DateTimeOffset Claimed(TableEntity entity) => entity.GetDateTimeOffset("Claimed") ?? DateTimeOffset.MinValue;
-
-    private string Prefix => options.Value.TablePrefix + Infix;
-
-    public string TableOf(DateTimeOffset at) => Prefix + at.UtcDateTime.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
-
-    /// <summary>Creates a day's table once per process, and then drops the tables of days before yesterday.</summary>
-    private async Task EnsureAsync(TableClient table, CancellationToken cancellationToken)
-    {
-        var ensured = _days.GetOrAdd(table.Name, _ => new Lazy<Task>(() => CreateAndPurgeAsync(table)));
-        try
-        {
-            await ensured.Value.WaitAsync(cancellationToken);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            _days.TryRemove(new KeyValuePair<string, Lazy<Task>>(table.Name, ensured));
-            throw;
-        }
-    }
-
-    private async Task CreateAndPurgeAsync(TableClient table)
-    {
-        await table.CreateIfNotExistsAsync();
-        var oldest = TableOf(time.GetUtcNow().AddDays(-1));
-        await foreach (var old in tables.QueryAsync($"TableName ge '{Prefix}' and TableName lt '{oldest}'"))
-        {
-            if (old.Name.Length != oldest.Length) continue; // another prefix that starts with this one
-            await tables.DeleteTableAsync(old.Name);
-            logger.LogInformation("Dropped the idempotency keys of an old day: table {Table}", old.Name);
-        }
-    }
 
     /// <summary>
     /// A digest of a call's parameters, the idempotency key and the common parameters (signature, nonce, timestamp) left
