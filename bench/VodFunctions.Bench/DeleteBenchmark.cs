@@ -11,7 +11,8 @@ namespace VodFunctions.Bench;
 /// the same blobs deleted in Blob Batch requests as the app sends them (256 per batch, 4 in flight), with
 /// no listing and no catalog. The four take turns within each round on fresh folders of one container,
 /// and only same-run ratios are reported: (c)/(d) bounds the (c)/(a) any implementation can reach on this
-/// storage. Then the app's peak working set while deleting a 2,000-blob and a 10,000-blob video.
+/// storage. Then where one DeleteVideo's time goes: its storage requests, traced through a proxy. Then the app's peak
+/// working set while deleting a 2,000-blob and a 10,000-blob video.
 /// </summary>
 public static class DeleteBenchmark
 {
@@ -55,6 +56,9 @@ public static class DeleteBenchmark
         Console.WriteLine($"(a)/(d) = {a / d:F2}   (the app against the storage's floor)");
 
         Console.WriteLine();
+        await TraceAsync(storage);
+
+        Console.WriteLine();
         Console.WriteLine("Peak working set of the app while deleting one video:");
         var small = await PeakAsync(app, container, 2_000, streams: 1);
         var large = await PeakAsync(app, container, 10_000, streams: 3);
@@ -69,6 +73,32 @@ public static class DeleteBenchmark
         var watch = Stopwatch.StartNew();
         await app.CallAsync("DeleteVideo", new { VideoIds = videoId });
         return watch.Elapsed.TotalMilliseconds;
+    }
+
+    /// <summary>
+    /// One DeleteVideo of a 631-blob video by an app whose storage goes through a tracing proxy (after one untraced delete
+    /// that warms the app up): each storage request, when it began and ended from the call's start. The proxy adds its own
+    /// hop to each request, so the trace shows the order and overlap of the requests more than their exact cost.
+    /// </summary>
+    public static async Task TraceAsync(string storage)
+    {
+        await using var proxy = await CountingProxy.StartAsync(storage);
+        await using var app = await AppProcess.StartAsync(proxy.ConnectionString);
+        var container = new BlobContainerClient(proxy.ConnectionString, app.Container); // the URLs the app registers are the proxy's
+        await ApiDeleteAsync(app, container);
+        var videoId = await SeedVideoAsync(app, container, Streams, Segments, Snapshots);
+        proxy.Tracing = true;
+        var watch = Stopwatch.StartNew();
+        await app.CallAsync("DeleteVideo", new { VideoIds = videoId });
+        var total = watch.Elapsed.TotalMilliseconds;
+        proxy.Tracing = false;
+        Console.WriteLine($"Trace of one DeleteVideo (631 blobs) through a proxy: {total:F0} ms in all; its storage requests, ms from the call's start:");
+        foreach (var r in proxy.Trace)
+            Console.WriteLine($"  {r.Start,7:F1} .. {r.End,7:F1}  {r.End - r.Start,6:F1} ms  {r.Service,-5} {r.What} -> {r.Status}");
+        var blobs = proxy.Trace.Where(r => r.What.StartsWith("Blob Batch", StringComparison.Ordinal)).ToList();
+        if (blobs.Count == 0) return;
+        var (first, last) = (blobs.Min(r => r.Start), blobs.Max(r => r.End));
+        Console.WriteLine($"  before the first Blob Batch {first,6:F0} ms, Blob Batches {last - first,6:F0} ms, after the last {total - last,6:F0} ms");
     }
 
     private static async Task<double> BareLoopAsync(BlobContainerClient container)

@@ -1,6 +1,6 @@
 using VodFunctions.Bench;
 
-// Usage: bench.sh [delete [rounds]] | bench.sh sweep [rounds [sizes...]] | bench.sh startup [rounds]   (bench.sh starts Azurite and sets VOD_BENCH_STORAGE)
+// Usage: bench.sh [delete [rounds]] | bench.sh trace | bench.sh sweep [rounds [sizes...]] | bench.sh startup [rounds]   (bench.sh starts Azurite and sets VOD_BENCH_STORAGE)
 var storage = Environment.GetEnvironmentVariable("VOD_BENCH_STORAGE")
     ?? throw new InvalidOperationException("VOD_BENCH_STORAGE is not set: run the benchmark with ./bench.sh, which starts Azurite.");
 var mode = args.FirstOrDefault() ?? "delete";
@@ -8,6 +8,9 @@ switch (mode)
 {
     case "delete":
         await DeleteBenchmark.RunAsync(storage, args.Length > 1 ? int.Parse(args[1]) : 7);
+        break;
+    case "trace":
+        await DeleteBenchmark.TraceAsync(storage);
         break;
     case "sweep":
         await SweepBenchmark.RunAsync(storage, args.Length > 1 ? int.Parse(args[1]) : 3,
@@ -17,7 +20,7 @@ switch (mode)
         await StartupBenchmark.RunAsync(storage, args.Length > 1 ? int.Parse(args[1]) : 10);
         break;
     default:
-        Console.Error.WriteLine($"Unknown benchmark '{mode}'. Modes: delete, sweep, startup");
+        Console.Error.WriteLine($"Unknown benchmark '{mode}'. Modes: delete, trace, sweep, startup");
         return 2;
 }
 return 0;
