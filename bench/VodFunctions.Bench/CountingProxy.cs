@@ -89,7 +89,7 @@ public sealed partial class CountingProxy : IAsyncDisposable
         var request = context.Request;
         var kind = to.Service == "table" && request.Method == "GET" && request.Query.ContainsKey("$filter") ? "query" : request.Method;
         _counts.AddOrUpdate($"{to.Service} {kind}", 1, (_, n) => n + 1);
-        var start = _clock.Elapsed.TotalMilliseconds;
+        var (traced, start) = (Tracing, _clock.Elapsed.TotalMilliseconds);
 
         using var message = new HttpRequestMessage(new HttpMethod(request.Method), new Uri(to.Target.GetLeftPart(UriPartial.Authority) + context.Features.Get<IHttpRequestFeature>()!.RawTarget));
         if (request.ContentLength is not null || request.ContentType is not null) message.Content = new StreamContent(request.Body);
@@ -104,7 +104,7 @@ public sealed partial class CountingProxy : IAsyncDisposable
             if (!HopHeaders.Contains(name)) context.Response.Headers[name] = values.ToArray();
         await response.Content.CopyToAsync(context.Response.Body, context.RequestAborted);
         lock (_trace)
-            if (Tracing) _trace.Add(new TracedRequest(start, _clock.Elapsed.TotalMilliseconds, to.Service, Describe(to.Service, request), (int)response.StatusCode));
+            if (traced && Tracing) _trace.Add(new TracedRequest(start, _clock.Elapsed.TotalMilliseconds, to.Service, Describe(to.Service, request), (int)response.StatusCode));
     }
 
     /// <summary>A request in a few words: the table and the kind of table operation, the blob or queue operation.</summary>

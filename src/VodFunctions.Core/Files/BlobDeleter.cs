@@ -181,9 +181,8 @@ public sealed class BlobDeleter(IOptions<VodOptions> options, ILogger<BlobDelete
 
 /// <summary>
 /// A listing of blobs begun ahead of its use (<see cref="BlobDeleter.BeginListing"/>): its first page is already asked for,
-/// and each next page is asked for as one is handed out, so it is listed while the reader deletes that one (one page ahead at
-/// most: memory stays bounded). Read once, in order. Disposing it waits for the request in flight, if any, so a listing dropped
-/// unused, or left by a reader that failed, leaves nothing running.
+/// each next one when the reader asks for it. Read once, in order. Disposing it waits for the request in flight, if any, so a
+/// listing dropped unused, or left by a reader that failed, leaves nothing running.
 /// </summary>
 public sealed class BlobListing : IAsyncDisposable
 {
@@ -203,9 +202,8 @@ public sealed class BlobListing : IAsyncDisposable
     {
         while (await _next)
         {
-            var page = _pages.Current;
+            yield return _pages.Current;
             _next = _pages.MoveNextAsync().AsTask();
-            yield return page;
         }
     }
 
