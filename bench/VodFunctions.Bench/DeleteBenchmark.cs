@@ -19,15 +19,22 @@ public static class DeleteBenchmark
     private const int Streams = 6, Segments = 100, Snapshots = 24; // 1 + 6 * 101 + 24 = 631 blobs
     private static readonly string[] SnapshotTypes = ["CoverSnapshot", "NormalSnapshot", "SpriteSnapshot", "SpriteOriginSnapshot"];
 
-    public static async Task RunAsync(string storage, int rounds)
+    /// <param name="baseline">
+    /// Another build of the app (its <c>VodFunctions.Functions.dll</c>; <c>VOD_BENCH_BASELINE</c>): its DeleteVideo joins the
+    /// rounds as (e), so two builds are compared in the same run, under the same load.
+    /// </param>
+    public static async Task RunAsync(string storage, int rounds, string? baseline = null)
     {
         await using var app = await AppProcess.StartAsync(storage);
         var container = new BlobContainerClient(storage, app.Container);
-        var times = new Dictionary<char, List<double>> { ['a'] = [], ['b'] = [], ['c'] = [], ['d'] = [] };
-        Console.WriteLine($"Delete benchmark: {rounds} rounds of a 631-blob video (+1 warm-up round), (a)/(b)/(c)/(d) taking turns");
+        await using var other = baseline is null ? null : await AppProcess.StartAsync(storage, dll: baseline);
+        var otherContainer = other is null ? null : new BlobContainerClient(storage, other.Container);
+        var variants = other is null ? "abcd" : "abcde";
+        var times = variants.ToDictionary(v => v, _ => new List<double>());
+        Console.WriteLine($"Delete benchmark: {rounds} rounds of a 631-blob video (+1 warm-up round), {string.Join("/", variants.Select(v => $"({v})"))} taking turns");
         for (var round = 0; round <= rounds; round++)
         {
-            var order = "abcd".Skip(round % 4).Concat("abcd".Take(round % 4)).ToArray();
+            var order = variants.Skip(round % variants.Length).Concat(variants.Take(round % variants.Length)).ToArray();
             var line = new List<string>();
             foreach (var which in order)
             {
@@ -36,6 +43,7 @@ public static class DeleteBenchmark
                     'a' => await ApiDeleteAsync(app, container),
                     'b' => await BareLoopAsync(container),
                     'c' => await NaiveAsync(container),
+                    'e' => await ApiDeleteAsync(other!, otherContainer!),
                     _ => await BatchFloorAsync(container),
                 };
                 if (round > 0) times[which].Add(ms);
@@ -54,6 +62,14 @@ public static class DeleteBenchmark
         Console.WriteLine($"(c)/(b) = {c / b:F2}   (one at a time against 32 in flight on this storage)");
         Console.WriteLine($"(c)/(d) = {c / d:F2}   (the highest (c)/(a) any delete reaches on this storage)");
         Console.WriteLine($"(a)/(d) = {a / d:F2}   (the app against the storage's floor)");
+        if (other is not null)
+        {
+            var e = Median(times['e']);
+            Console.WriteLine($"(e) DeleteVideo, baseline build median {e,6:F0} ms");
+            Console.WriteLine($"(e)/(d) = {e / d:F2}   (the baseline against the storage's floor)");
+            Console.WriteLine($"(a)/(e) = {a / e:F2}   (this build against the baseline)");
+            return;
+        }
 
         Console.WriteLine();
         await TraceAsync(storage);

@@ -7,7 +7,7 @@ var mode = args.FirstOrDefault() ?? "delete";
 switch (mode)
 {
     case "delete":
-        await DeleteBenchmark.RunAsync(storage, args.Length > 1 ? int.Parse(args[1]) : 7);
+        await DeleteBenchmark.RunAsync(storage, args.Length > 1 ? int.Parse(args[1]) : 7, Environment.GetEnvironmentVariable("VOD_BENCH_BASELINE"));
         break;
     case "trace":
         await DeleteBenchmark.TraceAsync(storage);
