@@ -10,6 +10,9 @@ const OpenApi = require('@alicloud/openapi-client');
 const OpenApiUtil = require('@alicloud/openapi-util').default;
 const Util = require('@alicloud/tea-util');
 
+// The clients' defaults (3 s, 10 s) are for the cloud; a busy test machine may take longer, and a test waits for the answer.
+const Timeout = 120000;
+
 const RealDate = Date;
 function useClock(skewSeconds) {
   const skew = (skewSeconds || 0) * 1000;
@@ -49,7 +52,7 @@ function replay() {
 async function popCore(call) {
   const client = new RPCClient({ endpoint: call.endpoint, accessKeyId: call.accessKeyId, accessKeySecret: call.accessKeySecret, apiVersion: '2017-03-21' });
   try {
-    const body = await client.request(call.action, call.params || {}, { method: call.method || 'GET', formatParams: false });
+    const body = await client.request(call.action, call.params || {}, { method: call.method || 'GET', formatParams: false, timeout: Timeout });
     return { Status: 200, Body: body };
   } catch (e) {
     if (!e.data) throw e;
@@ -71,7 +74,7 @@ async function openApi(call) {
   });
   const request = new OpenApi.OpenApiRequest({ query: OpenApiUtil.query(call.params || {}), body: call.body ? OpenApiUtil.parseToMap(call.body) : undefined });
   try {
-    const answer = await client.callApi(params, request, new Util.RuntimeOptions({ autoretry: false }));
+    const answer = await client.callApi(params, request, new Util.RuntimeOptions({ autoretry: false, readTimeout: Timeout, connectTimeout: Timeout }));
     return { Status: answer.statusCode, Body: answer.body };
   } catch (e) {
     if (!e.data) throw e;
