@@ -217,6 +217,8 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'Vod__Callback__Queue', value: 'vod-callbacks' }
         { name: 'Vod__Callback__Url', value: callbackUrl }
         { name: 'Vod__Callback__AuthKey', value: callbackAuthKey }
+        // Without a callback URL there is nothing to deliver: the host does not poll the callback queue.
+        { name: 'AzureWebJobs.DeliverCallback.Disabled', value: empty(callbackUrl) ? 'true' : 'false' }
         // The admin key; add Full and ReadOnly keys as Vod__Keys__1__..., Vod__Keys__2__... (API.md section 8).
         { name: 'Vod__Keys__0__Secret', value: adminKey }
         { name: 'Vod__Keys__0__Role', value: 'Admin' }
