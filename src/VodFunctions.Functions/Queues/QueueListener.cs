@@ -27,8 +27,14 @@ public sealed class QueueListenerOptions
     /// <summary>Tries of a message whose function throws before it goes to the poison queue (host.json <c>maxDequeueCount</c>).</summary>
     public int MaxDequeueCount { get; set; } = 5;
 
-    /// <summary>Messages taken per poll (host.json <c>batchSize</c>).</summary>
+    /// <summary>Messages taken per poll (host.json <c>batchSize</c>), at most 32.</summary>
     public int BatchSize { get; set; } = 16;
+
+    /// <summary>
+    /// Messages of one queue processed at once by this process (the host's <c>batchSize</c> + <c>newBatchThreshold</c>): a poll
+    /// takes only as many as there are free workers, so that several processes on one queue share its messages.
+    /// </summary>
+    public int Workers { get; set; } = 16;
 }
 
 /// <summary>
@@ -68,22 +74,52 @@ public sealed class QueueListener(
         }
         if (WorkerFunction.Resolve(function.Queue!.QueueName, configuration) is not { Length: > 0 } name)
         {
-            logger.LogError("{Function} does not run: {Setting} is not set", function.Name, function.Queue.QueueName);
+            if (WorkerFunction.Resolve(function.Queue.QueueName, configuration) is null)
+                logger.LogError("{Function} does not run: {Setting} is not set", function.Name, function.Queue.QueueName);
+            else
+                logger.LogInformation("{Function} does not run: {Setting} is empty", function.Name, function.Queue.QueueName);
             return;
         }
         if (function.Method.GetParameters().FirstOrDefault(p => p.ParameterType != typeof(string) && p.ParameterType != typeof(CancellationToken)) is { } unbound)
             throw new InvalidOperationException($"{function.Name}: parameter {unbound.Name} cannot be bound without the Functions host (the message binds as a string).");
         var queue = queues.GetQueueClient(name);
+        using var workers = new SemaphoreSlim(Math.Max(1, _options.Workers));
+        var running = new System.Collections.Concurrent.ConcurrentDictionary<Task, bool>();
+        try
+        {
+            await PollAsync(function, queue, name, workers, running, stoppingToken);
+        }
+        finally
+        {
+            await Task.WhenAll(running.Keys);
+        }
+    }
+
+    private async Task PollAsync(
+        WorkerFunction function, QueueClient queue, string name, SemaphoreSlim workers, System.Collections.Concurrent.ConcurrentDictionary<Task, bool> running,
+        CancellationToken stoppingToken)
+    {
         var wait = MinPollingInterval;
         while (!stoppingToken.IsCancellationRequested)
         {
+            try
+            {
+                await workers.WaitAsync(stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            var free = 1;
+            while (free < Math.Clamp(_options.BatchSize, 1, 32) && workers.Wait(0)) free++;
             QueueMessage[] batch;
             try
             {
-                batch = (await queue.ReceiveMessagesAsync(_options.BatchSize, _options.Lease, stoppingToken)).Value;
+                batch = (await queue.ReceiveMessagesAsync(free, _options.Lease, stoppingToken)).Value;
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
+                workers.Release(free);
                 return;
             }
             catch (Exception e) when (StorageFaults.Is(e))
@@ -91,10 +127,26 @@ public sealed class QueueListener(
                 if (e is not RequestFailedException { Status: 404 }) logger.LogWarning("{Function}: queue {Queue} could not be read: {Error}", function.Name, name, e.Message);
                 batch = [];
             }
+            if (free > batch.Length) workers.Release(free - batch.Length);
             if (batch.Length > 0)
             {
                 wait = MinPollingInterval;
-                await Task.WhenAll(batch.Select(message => ProcessAsync(function, queue, message, stoppingToken)));
+                foreach (var message in batch)
+                {
+                    var task = Task.Run(async () =>
+                    {
+                        try
+                        {
+                            await ProcessAsync(function, queue, message, stoppingToken);
+                        }
+                        finally
+                        {
+                            workers.Release();
+                        }
+                    }, CancellationToken.None);
+                    running[task] = true;
+                    _ = task.ContinueWith(t => running.TryRemove(t, out _), TaskScheduler.Default);
+                }
                 continue;
             }
             try
