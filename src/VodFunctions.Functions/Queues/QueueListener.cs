@@ -18,7 +18,7 @@ public sealed class QueueListenerOptions
     /// <summary>The longest wait between two polls of an empty queue (host.json <c>maxPollingInterval</c>).</summary>
     public TimeSpan MaxPollingInterval { get; set; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>How long a message being processed stays hidden: after a stop mid-way it comes back then.</summary>
+    /// <summary>How long a message being processed stays hidden, renewed at half its length while it is: after a stop mid-way it comes back then.</summary>
     public TimeSpan Lease { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>When a message whose function threw comes back (host.json <c>visibilityTimeout</c>).</summary>
@@ -28,13 +28,13 @@ public sealed class QueueListenerOptions
     public int MaxDequeueCount { get; set; } = 5;
 
     /// <summary>Messages taken per poll (host.json <c>batchSize</c>), at most 32.</summary>
-    public int BatchSize { get; set; } = 16;
+    public int BatchSize { get; set; } = 8;
 
     /// <summary>
     /// Messages of one queue processed at once by this process (the host's <c>batchSize</c> + <c>newBatchThreshold</c>): a poll
     /// takes only as many as there are free workers, so that several processes on one queue share its messages.
     /// </summary>
-    public int Workers { get; set; } = 16;
+    public int Workers { get; set; } = 12;
 }
 
 /// <summary>
@@ -163,6 +163,11 @@ public sealed class QueueListener(
 
     private async Task ProcessAsync(WorkerFunction function, QueueClient queue, QueueMessage message, CancellationToken stoppingToken)
     {
+        // The message stays hidden while the function runs, as under the host: its lease is renewed at half its length, so that
+        // only a stopped process's messages come back (after at most one lease).
+        var receipt = new Receipt(message.PopReceipt);
+        using var done = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        var renewing = RenewAsync(queue, message, receipt, done.Token);
         try
         {
             await function.InvokeAsync(services, p => p.ParameterType == typeof(CancellationToken) ? stoppingToken : message.MessageText);
@@ -175,12 +180,17 @@ public sealed class QueueListener(
         {
             logger.LogError(e, "{Function} failed on message {MessageId} (try {DequeueCount} of {MaxDequeueCount})",
                 function.Name, message.MessageId, message.DequeueCount, _options.MaxDequeueCount);
-            await SettleFailedAsync(queue, message);
+            await StopRenewingAsync(done, renewing);
+            await SettleFailedAsync(queue, message, receipt.Value);
             return;
+        }
+        finally
+        {
+            await StopRenewingAsync(done, renewing);
         }
         try
         {
-            await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, CancellationToken.None);
+            await queue.DeleteMessageAsync(message.MessageId, receipt.Value, CancellationToken.None);
         }
         catch (Exception e) when (StorageFaults.Is(e))
         {
@@ -188,7 +198,38 @@ public sealed class QueueListener(
         }
     }
 
-    private async Task SettleFailedAsync(QueueClient queue, QueueMessage message)
+    private sealed class Receipt(string value)
+    {
+        public string Value { get; set; } = value;
+    }
+
+    private static async Task StopRenewingAsync(CancellationTokenSource done, Task renewing)
+    {
+        await done.CancelAsync();
+        await renewing;
+    }
+
+    private async Task RenewAsync(QueueClient queue, QueueMessage message, Receipt receipt, CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(_options.Lease / 2, cancellationToken);
+                receipt.Value = (await queue.UpdateMessageAsync(message.MessageId, receipt.Value, visibilityTimeout: _options.Lease, cancellationToken: cancellationToken)).Value.PopReceipt;
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // the function returned
+        }
+        catch (Exception e) when (StorageFaults.Is(e))
+        {
+            logger.LogWarning("Message {MessageId} of {Queue}: its lease could not be renewed; it may be delivered again: {Error}", message.MessageId, queue.Name, e.Message);
+        }
+    }
+
+    private async Task SettleFailedAsync(QueueClient queue, QueueMessage message, string receipt)
     {
         try
         {
@@ -197,11 +238,11 @@ public sealed class QueueListener(
                 var poison = queues.GetQueueClient(queue.Name + "-poison");
                 await poison.CreateIfNotExistsAsync();
                 await poison.SendMessageAsync(message.Body);
-                await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt);
+                await queue.DeleteMessageAsync(message.MessageId, receipt);
             }
             else
             {
-                await queue.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: _options.VisibilityTimeout);
+                await queue.UpdateMessageAsync(message.MessageId, receipt, visibilityTimeout: _options.VisibilityTimeout);
             }
         }
         catch (Exception e) when (StorageFaults.Is(e))
