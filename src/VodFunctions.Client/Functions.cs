@@ -91,8 +91,11 @@ public sealed record GetReconcileReportResponse : VodResponse
     /// <summary>Interrupted deletes the last run finished.</summary>
     public int FinishedDeletes { get; init; }
 
-    /// <summary>The last ReconcileStorage run; null before the first.</summary>
+    /// <summary>The last ReconcileStorage run that ended; null before the first has ended.</summary>
     public FunctionRun? LastRun { get; init; }
+
+    /// <summary>The run under way (<c>RunId</c>, <c>Trigger</c>, <c>IsPastDue</c>, <c>StartTime</c>), when one is; the report is still the last ended run's.</summary>
+    public FunctionRun? RunInProgress { get; init; }
 }
 
 public sealed record HealthResponse : VodResponse

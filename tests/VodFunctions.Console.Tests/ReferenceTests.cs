@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -19,6 +20,11 @@ public sealed class ReferenceTests(BrowserFixture browser)
         await session.Page.GotoAsync(origin + "/api/reference/");
 
         await Expect(session.Page.GetByRole(AriaRole.Heading, new() { Name = "VodFunctions API" })).ToBeVisibleAsync();
+        var keyBox = session.Page.Locator("input.scalar-password-input").First;
+        await Expect(keyBox).ToHaveAttributeAsync("placeholder", "<your key>");
+        await Expect(keyBox).ToHaveValueAsync("");
+        var shown = await session.Page.EvaluateAsync<string[]>("() => [...document.querySelectorAll('input')].flatMap(i => [i.value, i.placeholder])");
+        shown.Should().NotContain(text => Regex.IsMatch(text, "^[A-Za-z0-9+/=_-]{16,}$"), "the authentication box shows nothing that looks like a real key");
         await session.Page.GetByRole(AriaRole.Button, new() { Name = "Open Group - Delete" }).ClickAsync();
         await session.Page.GetByRole(AriaRole.Link, new() { Name = "DeleteVideo HTTP Method" }).ClickAsync();
         await Expect(session.Page.GetByText("Deletes videos completely").First).ToBeVisibleAsync();

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 
 namespace VodFunctions.Functions.Tests;
 
@@ -41,6 +42,32 @@ public sealed class SearchMediaTests
         var times = new List<string>();
         foreach (var id in seen) times.Add((await app.CallAsync("GetVideoInfo", new { VideoId = id }))["Video"].GetProperty("CreationTime").GetString()!);
         times.Should().BeInDescendingOrder(StringComparer.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("clip")]
+    public async Task WithOrWithoutATitleMediaComeNewestFirstAcrossPages(string? title)
+    {
+        // Titles in another order than creation times, a minute apart: a title search lists by time too.
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 8, 0, 0, TimeSpan.Zero));
+        await using var app = await TimerKit.StartAsync(clock);
+        var created = new List<string>();
+        foreach (var name in new[] { "Clip C", "Clip A", "Clip E", "Clip B", "Clip D" })
+        {
+            created.Add(await CreateVideoAsync(app, name));
+            clock.Advance(TimeSpan.FromMinutes(1));
+        }
+
+        var first = await app.CallAsync("SearchMedia", new { Title = title, PageSize = 3 });
+        var second = await app.CallAsync("SearchMedia", new { Title = title, PageSize = 3, PageToken = first.Str("NextPageToken") });
+
+        second.Status.Should().Be(200, second.ToString());
+        Ids(first).Concat(Ids(second)).Should().Equal(Enumerable.Reverse(created));
+        second["Total"].GetInt32().Should().Be(5);
+        second.Json.TryGetProperty("NextPageToken", out _).Should().BeFalse("the last page has no NextPageToken");
+        first["MediaList"].Items().Select(m => m.GetProperty("CreationTime").GetString()).Should().Equal(
+            "2026-03-01T08:04:00Z", "2026-03-01T08:03:00Z", "2026-03-01T08:02:00Z");
     }
 
     [Fact]

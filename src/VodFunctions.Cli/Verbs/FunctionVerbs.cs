@@ -121,6 +121,8 @@ internal static class FunctionVerbs
         context.Line(report.LastRun is { } run
             ? $"Last run {run.RunId}: {run.Status}, started {Output.Format(run.StartTime)}{(run.EndTime is { } end ? $", ended {Output.Format(end)}" : "")}. {Counts(run)}"
             : "ReconcileStorage has not run yet.");
+        if (report.RunInProgress is { } running)
+            context.Line($"A run is in progress: {running.RunId}, started {Output.Format(running.StartTime)}; this report is as of the last run that ended.");
         context.Line($"Interrupted deletes it finished: {report.FinishedDeletes}.");
         context.Line($"Orphan blobs (no record owns them; deleted after a second sighting past the grace period): {report.TotalOrphanBlobs}");
         if (report.OrphanBlobs.Count > 0)

@@ -206,10 +206,10 @@ public sealed class CatalogStore(TableServiceClient tables, IOptions<VodOptions>
     }
 
     /// <summary>
-    /// One page of index entries for <see cref="Media.MediaKinds"/> <paramref name="kind"/>: by title prefix
-    /// when one is given (title order), else newest first. The page token is <c>{partition} {last row key}</c>:
-    /// the next page starts after that row, so a token only ever moves within the search's own partition
-    /// and filter, and a token of another search is refused.
+    /// One page of index entries for <see cref="Media.MediaKinds"/> <paramref name="kind"/>, newest first (by creation time,
+    /// then media ID), all of them or those whose title starts with <paramref name="titlePrefix"/>. The page token is
+    /// <c>{partition} {time row of the last entry}</c> (<see cref="TimeRow"/>): the next page starts after that row, so a
+    /// token only ever moves within the search's own partition and filter, and a token of another search is refused.
     /// </summary>
     public async Task<Result<(IReadOnlyList<IndexEntity> Entries, string? NextToken, int Total)>> SearchAsync(
         string kind, AppScope scope, string? appId, string? titlePrefix, int pageSize, string? pageToken,
@@ -217,32 +217,64 @@ public sealed class CatalogStore(TableServiceClient tables, IOptions<VodOptions>
     {
         if (appId is null && !scope.IsAll && scope.AppIds.Count == 0) return ([], null, 0);
         var app = appId ?? (scope.AppIds.Count == 1 ? scope.AppIds.First() : Everyone);
-        var partition = titlePrefix is { Length: > 0 } ? TitleKey(kind, app) : TimeKey(kind, app);
-        var filter = titlePrefix is { Length: > 0 }
-            ? TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey ge {EncodeTitle(titlePrefix)} and RowKey lt {UpperBound(EncodeTitle(titlePrefix))}")
+        var byTitle = titlePrefix is { Length: > 0 };
+        var partition = byTitle ? TitleKey(kind, app) : TimeKey(kind, app);
+        var filter = byTitle
+            ? TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey ge {EncodeTitle(titlePrefix!)} and RowKey lt {UpperBound(EncodeTitle(titlePrefix!))}")
             : TableClient.CreateQueryFilter($"PartitionKey eq {partition}");
         if (app == Everyone && !scope.IsAll)
             filter += " and (" + string.Join(" or ", scope.AppIds.Select(a => TableClient.CreateQueryFilter($"AppId eq {a}"))) + ")";
 
-        var pageFilter = filter;
+        string? after = null;
         if (pageToken is not null)
         {
             var parts = pageToken.Split(' ', 2);
             if (parts.Length != 2 || parts[0] != partition || !IsMediaRow(parts[1]))
                 return VodError.InvalidParameter("PageToken does not belong to this search.");
-            pageFilter = $"({filter}) and " + TableClient.CreateQueryFilter($"RowKey gt {parts[1]}");
+            after = parts[1];
         }
-        var total = 0;
-        await foreach (var _ in _index.QueryAsync<IndexEntity>(filter, 1000, ["RowKey"], cancellationToken)) total++;
-        var entries = new List<IndexEntity>(pageSize + 1);
-        await foreach (var entry in _index.QueryAsync<IndexEntity>(pageFilter, pageSize + 1, cancellationToken: cancellationToken))
-        {
-            entries.Add(entry);
-            if (entries.Count > pageSize) break;
-        }
+        var (entries, total) = byTitle
+            ? await NewestMatchesAsync(filter, after, pageSize + 1, cancellationToken)
+            : await TimeIndexMatchesAsync(filter, after, pageSize + 1, cancellationToken);
         if (entries.Count <= pageSize) return (entries, null, total);
         entries.RemoveAt(pageSize);
-        return (entries, partition + " " + entries[^1].RowKey, total);
+        var last = entries[^1];
+        return (entries, partition + " " + (byTitle ? TimeRow(last.CreationTime, last.MediaId) : last.RowKey), total);
+    }
+
+    /// <summary>The time index is in the order of a search: its first <paramref name="take"/> rows after <paramref name="after"/>.</summary>
+    private async Task<(List<IndexEntity> Entries, int Total)> TimeIndexMatchesAsync(string filter, string? after, int take, CancellationToken cancellationToken)
+    {
+        var total = 0;
+        await foreach (var _ in _index.QueryAsync<IndexEntity>(filter, 1000, ["RowKey"], cancellationToken)) total++;
+        var pageFilter = after is null ? filter : $"({filter}) and " + TableClient.CreateQueryFilter($"RowKey gt {after}");
+        var entries = new List<IndexEntity>(take);
+        await foreach (var entry in _index.QueryAsync<IndexEntity>(pageFilter, take, cancellationToken: cancellationToken))
+        {
+            entries.Add(entry);
+            if (entries.Count == take) break;
+        }
+        return (entries, total);
+    }
+
+    /// <summary>
+    /// Title rows are in title order: every match is read once (as counting them needs anyway) and the newest
+    /// <paramref name="take"/> whose time row comes after <paramref name="after"/> are kept, newest first.
+    /// </summary>
+    private async Task<(List<IndexEntity> Entries, int Total)> NewestMatchesAsync(string filter, string? after, int take, CancellationToken cancellationToken)
+    {
+        var oldestFirst = Comparer<string>.Create((a, b) => string.CompareOrdinal(b, a));
+        var kept = new PriorityQueue<IndexEntity, string>(take + 1, oldestFirst);
+        var total = 0;
+        await foreach (var entry in _index.QueryAsync<IndexEntity>(filter, 1000, cancellationToken: cancellationToken))
+        {
+            total++;
+            var row = TimeRow(entry.CreationTime, entry.MediaId);
+            if (after is not null && string.CompareOrdinal(row, after) <= 0) continue;
+            kept.Enqueue(entry, row);
+            if (kept.Count > take) kept.Dequeue();
+        }
+        return (kept.UnorderedItems.OrderBy(k => k.Priority, StringComparer.Ordinal).Select(k => k.Element).ToList(), total);
     }
 
     /// <summary>Title and time rows end with <c>|{MediaId}</c>.</summary>

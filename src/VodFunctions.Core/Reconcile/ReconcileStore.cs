@@ -92,9 +92,11 @@ public sealed record OrphanBlob(string Path, long Size, string FirstSeen, string
 
 public sealed record MissingFile(string MediaId, string MediaType, string Path, string? VideoId, string AppId, string FirstSeen);
 
+/// <param name="LastRun">The last run that ended.</param>
+/// <param name="RunInProgress">The run under way, if one is (its record has no end yet).</param>
 public sealed record ReconcileReport(
     IReadOnlyList<OrphanBlob> OrphanBlobs, int TotalOrphanBlobs, IReadOnlyList<MissingFile> MissingFiles, int TotalMissingFiles,
-    int FinishedDeletes, ReconcileRunEntity? LastRun)
+    int FinishedDeletes, ReconcileRunEntity? LastRun, ReconcileRunEntity? RunInProgress)
 {
     public IReadOnlyList<FailedPolicyDelete> FailedPolicyDeletes { get; init; } = [];
 }
@@ -169,8 +171,12 @@ public sealed class ReconcileStore(TableServiceClient tables, RunStore runs, IOp
                 failed.Add(new FailedPolicyDelete(work.RunId, work.PolicyId, JsonSerializer.Deserialize<List<string>>(work.VideoIds) ?? [], Times.Format(work.Seen)));
             }
         }
-        var last = (await runs.LatestAsync<ReconcileRunEntity>(StorageReconciler.FunctionName, 1, cancellationToken)).FirstOrDefault();
-        return new ReconcileReport(orphans, orphanCount, missing, missingCount, last?.FinishedDeletes ?? 0, last) { FailedPolicyDeletes = failed };
+        // A run records itself when it starts: the newest run may be under way, its counts still growing. The report is the
+        // last ended run's, and names the one in progress. Runs whose process stopped are ended by the next run (RunStore.EndStoppedAsync).
+        var latest = await runs.LatestAsync<ReconcileRunEntity>(StorageReconciler.FunctionName, 5, cancellationToken);
+        var inProgress = latest.FirstOrDefault() is { EndTime: null } newest ? newest : null;
+        var last = latest.FirstOrDefault(r => r.EndTime is not null);
+        return new ReconcileReport(orphans, orphanCount, missing, missingCount, last?.FinishedDeletes ?? 0, last, inProgress) { FailedPolicyDeletes = failed };
     }
 
     /// <summary>Forgets findings not seen again since <paramref name="passStart"/> (the blob went, or a record owns it now).</summary>

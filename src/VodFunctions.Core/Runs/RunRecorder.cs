@@ -11,7 +11,7 @@ public sealed record RunBudget(TimeProvider Time, DateTimeOffset Start, TimeSpan
 /// Records every run of a timer function the same way: the run row written when it starts, the work done within its
 /// budget, a cancelled or failed run recorded as such, and the end written and logged whatever happened.
 /// </summary>
-public sealed class RunRecorder(RunStore runs, TimeProvider time, ILogger<RunRecorder> logger)
+public sealed class RunRecorder(RunStore runs, RunStarts starts, TimeProvider time, ILogger<RunRecorder> logger)
 {
     /// <param name="work">Sets <see cref="RunEntity.Status"/> when the run stops short; a run it leaves running has completed.</param>
     /// <param name="logEnd">Logs the run's counts once it has ended.</param>
@@ -24,6 +24,7 @@ public sealed class RunRecorder(RunStore runs, TimeProvider time, ILogger<RunRec
         var run = new T();
         run.Begin(function, runId, trigger, isPastDue, start);
         await runs.SaveAsync(run, cancellationToken);
+        starts.Recorded(runId);
         try
         {
             await work(run, new RunBudget(time, start, options.RunBudget), cancellationToken);

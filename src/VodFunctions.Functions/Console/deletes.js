@@ -165,7 +165,7 @@ function confirmAndRun(dialog, plan, { canGoBack }) {
           : h('p', {}, 'This will delete (a dry run of ', h('code', {}, plan.operation), ' says):'),
         h('dl', { class: 'plan', 'aria-label': 'Dry-run plan' },
           h('div', {}, h('dt', {}, 'Files'), h('dd', { class: 'plan-files' }, String(files))),
-          h('div', {}, h('dt', {}, 'Size'), h('dd', { class: 'plan-bytes', title: `${bytes} bytes` }, `${formatBytes(bytes)} (${Number(bytes).toLocaleString('en')} bytes)`)),
+          h('div', {}, h('dt', {}, 'Size'), h('dd', { class: 'plan-bytes', title: `${bytes} bytes` }, bytes < 1024 ? formatBytes(bytes) : `${Number(bytes).toLocaleString('en')} bytes (${formatBytes(bytes)})`)),
           dry.Plan?.Records !== undefined && h('div', {}, h('dt', {}, 'Records'), h('dd', {}, String(dry.Plan.Records)))),
         notes.length > 0 && h('ul', { class: 'outcomes', 'aria-label': 'Will not be deleted' },
           notes.map((note) => h('li', { class: `tone-${note.tone}` }, h('span', {}, note.item.label), ' — ', note.text))),

@@ -1,5 +1,5 @@
 // The storage report of ReconcileStorage (GetReconcileReport): blobs no record owns, records whose
-// files are gone, and the last run; with "Run now".
+// files are gone, the last run that ended and the run in progress, if any; with "Run now".
 import { call } from './api.js';
 import { h, fill, size, time, status, errorBox } from './ui.js';
 import { runNowButton } from './runs.js';
@@ -27,7 +27,10 @@ function table(caption, columns, rows) {
 function report(result) {
   const orphans = result.OrphanBlobs ?? [];
   const missing = result.MissingFiles ?? [];
+  const running = result.RunInProgress;
   return [
+    running && h('p', { class: 'muted', role: 'note' }, 'A run is in progress (started ', time(running.StartTime),
+      `, ${running.Trigger === 'Admin' ? 'run now' : 'on schedule'}): this report is as of the last run that ended.`),
     h('h2', {}, 'Last run'),
     lastRun(result.LastRun),
     h('h2', { id: 'orphans-heading' }, `Blobs no record owns (${result.TotalOrphanBlobs ?? 0})`),

@@ -20,17 +20,19 @@ export function fill(element, ...children) {
   element.replaceChildren(...children.flat().filter((child) => child !== null && child !== undefined && child !== false));
 }
 
-const units = ['B', 'KB', 'MB', 'GB', 'TB', 'PB'];
+const units = ['KiB', 'MiB', 'GiB', 'TiB'];
 
-/** 1536 → "1.5 KB" (binary multiples, as storage bills them). */
+/** 1536 → "1.5 KiB", 500 → "500 bytes": binary units, as the CLI (vod) writes sizes. */
 export function formatBytes(bytes) {
   let value = Number(bytes ?? 0);
+  if (value < 1024) return value === 1 ? '1 byte' : `${value} bytes`;
+  value /= 1024;
   let unit = 0;
   while (value >= 1024 && unit < units.length - 1) {
     value /= 1024;
     unit++;
   }
-  return `${unit === 0 ? value : value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
+  return `${Number(value.toFixed(1))} ${units[unit]}`;
 }
 
 /** A size with the exact byte count in its tooltip. */

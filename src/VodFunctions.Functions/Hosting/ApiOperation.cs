@@ -20,16 +20,6 @@ public interface IApiFunction
 /// <param name="Summary">One line: what it does.</param>
 public sealed record ApiOperation(string Area, string Summary)
 {
-    /// <summary>
-    /// Alibaba Cloud VOD's common request parameters: accepted and ignored by every operation (unless it declares one
-    /// of them itself, as <c>SetMediaPolicy</c> declares <c>Action</c>), so that a migrating caller's requests still work.
-    /// </summary>
-    public static readonly IReadOnlyList<string> CommonParameters =
-    [
-        "Action", "Version", "Format", "RegionId", "AccessKeyId", "Signature", "SignatureMethod", "SignatureVersion",
-        "SignatureNonce", "Timestamp", "SecurityToken",
-    ];
-
     private readonly IReadOnlyList<Parameter> _parameters = [];
 
     /// <summary>More about it, when one line is not enough (Markdown).</summary>
@@ -67,17 +57,26 @@ public sealed record ApiOperation(string Area, string Summary)
     /// <summary>Listed in the reference; only the catch-all for unknown routes is not.</summary>
     public bool Listed { get; init; } = true;
 
-    /// <summary>Whether <paramref name="name"/> is a parameter the operation takes (or one every operation accepts and ignores).</summary>
-    public bool Takes(string name) =>
-        Parameters.Any(p => p.Name.Equals(name, StringComparison.OrdinalIgnoreCase)) || CommonParameters.Contains(name, StringComparer.OrdinalIgnoreCase);
+    /// <summary>Whether the operation declares a parameter named <paramref name="name"/>.</summary>
+    public bool Declares(string name) => Parameters.Any(p => p.Name.Equals(name, StringComparison.OrdinalIgnoreCase));
 
-    /// <summary>Refuses a parameter the operation does not take, naming it (a typo such as <c>Frce</c> must not silently drop <c>Force</c>).</summary>
+    /// <summary>Whether <paramref name="name"/> is a parameter the operation takes (or one of the <see cref="CommonParameters"/>).</summary>
+    public bool Takes(string name) => Declares(name) || CommonParameters.IsCommon(name);
+
+    /// <summary>
+    /// Refuses a parameter the operation does not take, naming it (a typo such as <c>Frce</c> must not silently drop <c>Force</c>),
+    /// and a common <c>Action</c> or <c>Version</c> that contradicts the call.
+    /// </summary>
     public void Check(string function, Parameters given)
     {
-        if (IgnoresQuery || given.Names.FirstOrDefault(name => !Takes(name)) is not { } unknown) return;
-        throw ApiException.Invalid(Parameters.Count == 0
-            ? $"{function} takes no parameter {unknown}; it takes no parameters."
-            : $"{function} takes no parameter {unknown}; its parameters are {string.Join(", ", Parameters.Select(p => p.Name))}.");
+        if (IgnoresQuery) return;
+        if (given.Names.FirstOrDefault(name => !Takes(name)) is { } unknown)
+        {
+            throw ApiException.Invalid(Parameters.Count == 0
+                ? $"{function} takes no parameter {unknown}; it takes no parameters."
+                : $"{function} takes no parameter {unknown}; its parameters are {string.Join(", ", Parameters.Select(p => p.Name))}.");
+        }
+        CommonParameters.Check(function, this, given);
     }
 
     /// <summary>Every code the operation may answer: from its parameters and key, its own, and the service's.</summary>

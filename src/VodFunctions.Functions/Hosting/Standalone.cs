@@ -4,43 +4,28 @@ using Microsoft.AspNetCore.Mvc.Abstractions;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Routing.Patterns;
 using VodFunctions.Core;
+using VodFunctions.Core.Runs;
 using VodFunctions.Functions.Timers;
 
 namespace VodFunctions.Functions.Hosting;
 
 /// <summary>
 /// The app without the Azure Functions host (no Core Tools): every <c>[HttpTrigger]</c> function mapped to
-/// <c>/api/{route}</c> with its methods, called as the worker calls it, and what the host would otherwise answer:
+/// its route with its methods (as host.json's empty route prefix has the host map them), called as the worker calls it, and what the host would otherwise answer:
 /// <c>POST /admin/functions/{FunctionName}</c> runs a timer function now. The timers are triggered by <see cref="TimerScheduler"/>.
 /// </summary>
-public static partial class Standalone
+public static class Standalone
 {
     public static void MapFunctions(this WebApplication app)
     {
         foreach (var function in WorkerFunction.HttpFunctions)
         {
-            var route = RoutePatternFactory.Parse($"{Api.RoutePrefix}/{function.Route}");
+            var route = RoutePatternFactory.Parse(function.Route);
             var bind = Binder(function, route);
             app.MapMethods(route.RawText!, function.Methods, http => InvokeAsync(function, http, bind)).WithDisplayName(function.Name);
         }
-        app.MapGet("/", () => Results.Redirect($"/{Api.RoutePrefix}/console/"));
         app.MapPost("/admin/functions/{name}", RunNowAsync);
-        // Outside /api (where UnknownRoute answers): the contract's JSON too, never an empty 404 or 405.
-        app.MapFallback("{*path}", NotFoundAsync);
     }
-
-    private static Task NotFoundAsync(HttpContext http)
-    {
-        var path = http.Request.Path.Value ?? "/";
-        var allowed = path == "/" ? "GET" : AdminRoute().IsMatch(path) ? "POST" : null;
-        if (allowed is not null) http.Response.Headers.Allow = allowed;
-        return ApiResult.WriteAsync(http, Guid.NewGuid().ToString(), allowed is null
-            ? new VodError("InvalidAction.NotFound", $"There is nothing at {path}. The operations are under /{Api.RoutePrefix}/ (the reference: /{Api.RoutePrefix}/reference/), the console at /{Api.RoutePrefix}/console/.")
-            : new VodError("InvalidParameter", $"{path} is called with {allowed}, not {http.Request.Method}.", StatusCodes.Status405MethodNotAllowed));
-    }
-
-    [System.Text.RegularExpressions.GeneratedRegex("^/admin/functions/[^/]+$", System.Text.RegularExpressions.RegexOptions.IgnoreCase)]
-    private static partial System.Text.RegularExpressions.Regex AdminRoute();
 
     /// <summary>Binds a function's parameters as the worker does: the request, the cancellation token, route values by name.</summary>
     private static Func<ParameterInfo, HttpContext, object?> Binder(WorkerFunction function, RoutePattern route)
@@ -74,7 +59,8 @@ public static partial class Standalone
 
     /// <summary>
     /// <c>POST /admin/functions/{FunctionName}</c> with an admin key, body <c>{"input": "..."}</c> optional: starts a run
-    /// of a timer function now and answers 202, as the host does for a non-HTTP function.
+    /// of a timer function now and answers 202, as the host does for a non-HTTP function, once the run is recorded (an
+    /// immediate <c>ListFunctionRuns</c> lists it <c>Running</c>); 409 when another instance holds the function's lock.
     /// </summary>
     private static async Task RunNowAsync(HttpContext http, string name)
     {
@@ -87,7 +73,8 @@ public static partial class Standalone
             var function = TimerRunner.Find(name)
                 ?? throw new ApiException(new VodError("InvalidFunction.NotFound", $"There is no timer function named {name}."));
             var input = InputOf(await Api.ReadBodyAsync(http.Request, http.RequestAborted));
-            var runId = http.RequestServices.GetRequiredService<TimerRunner>().Start(function, input);
+            var (runId, notRecorded) = await http.RequestServices.GetRequiredService<TimerRunner>().StartAsync(function, input, http.RequestAborted);
+            if (notRecorded is not null) throw new ApiException(NotStarted(notRecorded));
             http.Response.StatusCode = 202;
             http.Response.Headers["x-request-id"] = requestId;
             await http.Response.WriteAsJsonAsync(new { RequestId = requestId, FunctionName = function.Name, RunId = runId }, Api.Json);
@@ -96,7 +83,23 @@ public static partial class Standalone
         {
             await ApiResult.WriteAsync(http, requestId, e.Error);
         }
+        catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
+        {
+            // The caller left; the run goes on.
+        }
     }
+
+    /// <summary>Why a run ended without a record: another instance runs the function (409), or storage or the app failed it before it began.</summary>
+    private static VodError NotStarted(TimerInvocation invocation) => invocation.Status switch
+    {
+        TimerInvocation.Busy => new("InvalidFunction.Running",
+            $"{invocation.Function} is running on another instance (it holds the function's lock); no run was started or recorded. Its run is listed by ListFunctionRuns.",
+            StatusCodes.Status409Conflict),
+        RunStatus.Failed when invocation.Summary == TimerRunner.StorageUnavailable =>
+            new("ServiceUnavailable", $"{invocation.Function} could not start: storage is unavailable; nothing was recorded. The request is safe to retry."),
+        RunStatus.Cancelled => new("ServiceUnavailable", $"{invocation.Function} could not start: the app is stopping; nothing was recorded. The request is safe to retry."),
+        _ => Api.Unexpected,
+    };
 
     /// <summary>The optional <c>input</c> of <c>{"input": "..."}</c>.</summary>
     private static string? InputOf(byte[] body)

@@ -7,7 +7,8 @@ namespace VodFunctions.Functions.Http;
 /// <summary>
 /// What ReconcileStorage found: <c>OrphanBlobs</c> (blobs no record owns; only for keys of every application),
 /// <c>MissingFiles</c> (files records name that are gone, within the caller's applications), at most 1000 of
-/// each with their totals, <c>FinishedDeletes</c> (interrupted deletes the last run finished) and <c>LastRun</c>.
+/// each with their totals, <c>FinishedDeletes</c> (interrupted deletes the last run finished), <c>LastRun</c> (the last run
+/// that ended) and <c>RunInProgress</c>.
 /// </summary>
 public sealed class GetReconcileReport(ReconcileStore reconcile) : IApiFunction
 {
@@ -26,12 +27,14 @@ public sealed class GetReconcileReport(ReconcileStore reconcile) : IApiFunction
                 "Policy work messages that kept failing until the queue gave up on them (only for keys of every application): the run, the policy and "
                 + "the VideoIds not deleted (what they had begun is finished; the policy's next runs take them again)."),
             new("LastRun", Shape.Object("`RunId`, `Trigger`, `IsPastDue`, `StartTime`, `EndTime`, `Status`, and the run's counts"),
-                "The last run of `ReconcileStorage`; absent before the first.") { Optional = true },
+                "The last run of `ReconcileStorage` that ended; absent before the first has ended.") { Optional = true },
+            new("RunInProgress", Shape.Object("`RunId`, `Trigger`, `IsPastDue`, `StartTime`"),
+                "The run under way, when one is: `FinishedDeletes` and `LastRun` are still the last ended run's.") { Optional = true },
         ],
     };
 
     [Function(nameof(GetReconcileReport))]
-    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post")] HttpRequest req) =>
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/GetReconcileReport")] HttpRequest req) =>
         Api.RunAsync(req, nameof(GetReconcileReport), RunAsync);
 
     public const int MaxItems = 1000;
@@ -49,6 +52,9 @@ public sealed class GetReconcileReport(ReconcileStore reconcile) : IApiFunction
                 last.Status, last.FinishedDeletes, last.FailedDeletes, last.CleanedJournalEntries, last.ScannedRecords, last.ScannedBlobs,
                 last.OrphanBlobs, last.DeletedOrphans, last.MissingFiles, last.FailedPolicyDeletes, last.PassCompleted, last.Error,
             },
+            RunInProgress = report.RunInProgress is { } running
+                ? new { running.RunId, running.Trigger, running.IsPastDue, StartTime = Times.Format(running.StartTime) }
+                : null,
         };
     }
 }

@@ -22,6 +22,9 @@ public sealed class ListFunctionRuns(RunStore runs, PolicySweep sweep) : IApiFun
         "The recorded runs of a timer function, newest first, however they were started (on schedule or `POST /admin/functions/{FunctionName}`).")
     {
         Description = "A caller that starts a run waits for it by polling this until a run that started after its call has an `EndTime`. "
+            + "Run by the app itself, `POST /admin/functions/{FunctionName}` answers 202 with the run's `RunId` once the run is listed here "
+            + "(`Running`), and 409 `InvalidFunction.Running`, starting and recording nothing, while another instance runs the function; "
+            + "under the Functions host, the host answers that route itself, before the run is recorded. "
             + "A run whose process stopped before it ended (killed, or its instance recycled) shows `Running` until the function's next run "
             + "starts; that run records it as `Failed`, ended at its last write, with an `Error` that says so. A run of `ApplyMediaPolicies` that "
             + "put its deletes on the policy work queue counts them as every instance deletes them (`Enqueued`, `Deleted`, `Skipped`, `Failed`), "
@@ -39,7 +42,7 @@ public sealed class ListFunctionRuns(RunStore runs, PolicySweep sweep) : IApiFun
     private static readonly HashSet<string> SystemProperties = ["PartitionKey", "RowKey", "Timestamp", "odata.etag"];
 
     [Function(nameof(ListFunctionRuns))]
-    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post")] HttpRequest req) =>
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/ListFunctionRuns")] HttpRequest req) =>
         Api.RunAsync(req, nameof(ListFunctionRuns), RunAsync);
 
     private async Task<object> RunAsync(ApiRequest request, CancellationToken cancellationToken)
@@ -81,6 +84,6 @@ public sealed class ListFunctionRuns(RunStore runs, PolicySweep sweep) : IApiFun
         };
         foreach (var (key, value) in run.Where(p => !SystemProperties.Contains(p.Key) && !p.Key.EndsWith("@odata.type", StringComparison.Ordinal)))
             fields.TryAdd(key, value);
-        return fields;
+        return fields.Where(f => f.Value is not null).ToDictionary(); // absent, as every answer leaves out what is null (EndTime while it runs)
     }
 }

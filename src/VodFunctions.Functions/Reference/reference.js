@@ -10,3 +10,11 @@ window.Scalar.createApiReference('#app', {
   showDeveloperTools: 'never',
   persistAuth: false,
 });
+
+// Scalar's key box shows a placeholder of its own that looks like a real key: a plain one instead.
+const keyPlaceholder = '<your key>';
+new MutationObserver(() => {
+  for (const input of document.querySelectorAll('input.scalar-password-input')) {
+    if (input.placeholder !== keyPlaceholder) input.placeholder = keyPlaceholder;
+  }
+}).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['placeholder'] });

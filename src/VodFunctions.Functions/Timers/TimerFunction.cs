@@ -20,4 +20,7 @@ public sealed class OnDemandTimerInfo(string runId, string? input) : TimerInfo
 {
     public string RunId { get; } = runId;
     public string? Input { get; } = input;
+
+    /// <summary>How the invocation ended (set by <see cref="TimerRunner"/>, whatever happened).</summary>
+    internal TaskCompletionSource<TimerInvocation> Ended { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 }

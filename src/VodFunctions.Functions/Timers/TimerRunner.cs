@@ -13,10 +13,14 @@ public sealed class TimerRunFailedException(string message) : Exception(message)
 /// scheduler (standalone), or an admin on demand (standalone, <c>POST /admin/functions/{FunctionName}</c>, in the
 /// background). Each run is logged and its outcome passed on; on shutdown the background runs are cancelled and awaited.
 /// </summary>
-public sealed class TimerRunner(IServiceProvider services, LeaseLock locks, RunStore runs, TimeProvider time, ILogger<TimerRunner> logger) : IHostedService
+public sealed class TimerRunner(
+    IServiceProvider services, LeaseLock locks, RunStore runs, RunStarts starts, TimeProvider time, ILogger<TimerRunner> logger) : IHostedService
 {
     public const string ScheduleTrigger = "Schedule";
     public const string AdminTrigger = "Admin";
+
+    /// <summary>The summary of a run that failed because storage failed.</summary>
+    public const string StorageUnavailable = "storage is unavailable";
 
     private readonly ConcurrentDictionary<string, TaskCompletionSource<TimerInvocation>> _next = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<Task, bool> _background = new();
@@ -36,23 +40,37 @@ public sealed class TimerRunner(IServiceProvider services, LeaseLock locks, RunS
         var onDemand = timer as OnDemandTimerInfo;
         var context = new TimerContext(onDemand?.RunId ?? Guid.NewGuid().ToString(), onDemand is null ? ScheduleTrigger : AdminTrigger, timer.IsPastDue, onDemand?.Input);
         var invocation = await RunLockedAsync(function, context, work, cancellationToken);
+        onDemand?.Ended.TrySetResult(invocation);
         if (_next.TryRemove(function, out var waiting)) waiting.TrySetResult(invocation);
         if (invocation.Status == RunStatus.Failed) throw new TimerRunFailedException(invocation.Summary);
     }
 
-    /// <summary>Starts a run of <paramref name="function"/> now, in the background; answers its RunId.</summary>
-    public string Start(WorkerFunction function, string? input)
+    /// <summary>
+    /// Starts a run of <paramref name="function"/> now, in the background. Answers once the run is recorded (listed as
+    /// <c>Running</c>; then the outcome is null) or, when it ended without a record (another instance holds the function's
+    /// lock, or storage failed before the run began), how it ended.
+    /// </summary>
+    public async Task<(string RunId, TimerInvocation? NotRecorded)> StartAsync(WorkerFunction function, string? input, CancellationToken cancellationToken)
     {
-        var runId = Guid.NewGuid().ToString();
-        var task = Task.Run(() => function.InvokeAsync(services,
-            p => p.ParameterType == typeof(CancellationToken) ? _stopping.Token : new OnDemandTimerInfo(runId, input)));
-        _background[task] = true;
-        task.ContinueWith(t =>
+        var timer = new OnDemandTimerInfo(Guid.NewGuid().ToString(), input);
+        var recorded = starts.RecordedAsync(timer.RunId);
+        try
         {
-            _ = t.Exception; // a failed run is logged and recorded already
-            _background.TryRemove(t, out _);
-        }, TaskScheduler.Default);
-        return runId;
+            var task = Task.Run(() => function.InvokeAsync(services, p => p.ParameterType == typeof(CancellationToken) ? _stopping.Token : timer));
+            _background[task] = true;
+            _ = task.ContinueWith(t =>
+            {
+                // A failed run is logged and recorded already; one that failed before it was run is answered as failed.
+                timer.Ended.TrySetResult(new(function.Name, timer.RunId, AdminTrigger, false, RunStatus.Failed, t.Exception?.GetBaseException().Message ?? "ended"));
+                _background.TryRemove(t, out _);
+            }, TaskScheduler.Default);
+            await Task.WhenAny(recorded, timer.Ended.Task).WaitAsync(cancellationToken);
+            return (timer.RunId, recorded.IsCompleted ? null : await timer.Ended.Task);
+        }
+        finally
+        {
+            starts.Forget(timer.RunId);
+        }
     }
 
     private async Task<TimerInvocation> RunLockedAsync(
@@ -80,7 +98,7 @@ public sealed class TimerRunner(IServiceProvider services, LeaseLock locks, RunS
         {
             // Whatever happens, the run is answered and the schedule goes on.
             logger.LogError(e, "{Function} run {RunId} failed", function, context.RunId);
-            return Outcome(RunStatus.Failed, StorageFaults.Is(e) ? "storage is unavailable" : e.Message);
+            return Outcome(RunStatus.Failed, StorageFaults.Is(e) ? StorageUnavailable : e.Message);
         }
     }
 

@@ -401,6 +401,34 @@ public sealed class ReconcileStorageTests
     }
 
     [Fact]
+    public async Task WhileARunIsUnderWayTheReportIsTheLastEndedRunsAndNamesTheRunInProgress()
+    {
+        // The next run is held at its first read of the catalog's index (finishing interrupted deletes), after it is recorded.
+        var gate = new GatePolicy(m => m.Request.Method == RequestMethod.Get && m.Request.Uri.Path.Contains("Index", StringComparison.Ordinal));
+        await using var app = await TestApp.StartAsync(configure: b => b.Services.Configure<StorageClientsOptions>(o => o.TablePolicies.Add(gate)));
+        var video = await app.SeedVideoAsync(streams: 0, snapshots: 0);
+        await app.Container.DeleteBlobAsync(video.MezzanineBlob);
+        var ended = (await app.ReconcileAsync())["LastRun"];
+        var done = app.Services.GetRequiredService<VodFunctions.Functions.Timers.TimerRunner>().NextCompletionAsync("ReconcileStorage");
+        gate.Armed = true;
+
+        var accepted = await app.PostAsync("/admin/functions/ReconcileStorage", null, TestApp.AdminKey);
+        var during = await app.CallAsync("GetReconcileReport");
+
+        accepted.Status.Should().Be(202, accepted.ToString());
+        during.Status.Should().Be(200, during.ToString());
+        (during["LastRun"].Prop("RunId"), during["LastRun"].Prop("Status")).Should().Be((ended.Prop("RunId"), "Completed"));
+        during["LastRun"].Int("ScannedRecords").Should().Be(ended.Int("ScannedRecords"));
+        (during["RunInProgress"].Prop("RunId"), during["RunInProgress"].Prop("Trigger")).Should().Be((accepted.Str("RunId"), "Admin"));
+        during["MissingFiles"].EnumerateArray().Select(m => m.Prop("MediaId")).Should().Equal(video.VideoId);
+        gate.Open();
+        await done.WaitAsync(TimeSpan.FromMinutes(1));
+        var after = await app.CallAsync("GetReconcileReport");
+        after["LastRun"].Prop("RunId").Should().Be(accepted.Str("RunId"));
+        after.Json.TryGetProperty("RunInProgress", out _).Should().BeFalse("no run is under way");
+    }
+
+    [Fact]
     public async Task WalkGoesPageByPageAndContinuesAcrossRuns()
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);

@@ -83,6 +83,53 @@ public sealed class TimerHostingTests
         (await app.CallAsync("ListMediaPolicyRuns"))["Runs"][0].Prop("Trigger").Should().Be("Admin");
     }
 
+    /// <summary>Holds a timer run once it is under way: at its first read of the policies or the catalog's index (not of the runs).</summary>
+    private static GatePolicy RunGate() => new(message => message.Request.Method == Azure.Core.RequestMethod.Get
+        && (message.Request.Uri.Path.Contains("Policies", StringComparison.Ordinal) || message.Request.Uri.Path.Contains("Index", StringComparison.Ordinal)));
+
+    [Theory]
+    [InlineData("ReconcileStorage")]
+    [InlineData("ApplyMediaPolicies")]
+    public async Task AnAdminRunIsListedRunningAsSoonAsItIsAccepted(string function)
+    {
+        var gate = RunGate();
+        await using var app = await TestApp.StartAsync(configure: b => b.Services.Configure<VodFunctions.Core.StorageClientsOptions>(o => o.TablePolicies.Add(gate)));
+        var done = app.Services.GetRequiredService<TimerRunner>().NextCompletionAsync(function);
+        gate.Armed = true;
+
+        var accepted = await app.PostAsync($"/admin/functions/{function}", null, TestApp.AdminKey);
+        var runs = await app.CallAsync("ListFunctionRuns", new { FunctionName = function });
+
+        accepted.Status.Should().Be(202, accepted.ToString());
+        var run = runs["Runs"].EnumerateArray().Should().ContainSingle().Subject;
+        (run.Prop("RunId"), run.Prop("Trigger"), run.Prop("Status")).Should().Be((accepted.Str("RunId"), "Admin", "Running"));
+        run.TryGetProperty("EndTime", out _).Should().BeFalse("the run is under way");
+        gate.Open();
+        (await done.WaitAsync(TimeSpan.FromMinutes(1))).Status.Should().Be("Completed");
+        (await app.CallAsync("ListFunctionRuns", new { FunctionName = function }))["Runs"][0].Prop("Status").Should().Be("Completed");
+    }
+
+    [Fact]
+    public async Task AnAdminRunOfAFunctionAnotherInstanceRunsIsRefusedAndNotRecorded()
+    {
+        var gate = RunGate();
+        await using var first = await TestApp.StartAsync(configure: b => b.Services.Configure<VodFunctions.Core.StorageClientsOptions>(o => o.TablePolicies.Add(gate)));
+        await using var second = await TestApp.StartAsync(first.SharedStorage());
+        var done = first.Services.GetRequiredService<TimerRunner>().NextCompletionAsync("ReconcileStorage");
+        gate.Armed = true;
+        var running = await first.PostAsync("/admin/functions/ReconcileStorage", null, TestApp.AdminKey);
+        running.Status.Should().Be(202, running.ToString());
+
+        var refused = await second.PostAsync("/admin/functions/ReconcileStorage", null, TestApp.AdminKey);
+
+        (refused.Status, refused.Code).Should().Be((409, "InvalidFunction.Running"), refused.ToString());
+        refused.Str("Message").Should().Contain("running on another instance");
+        var runs = (await second.CallAsync("ListFunctionRuns", new { FunctionName = "ReconcileStorage" }))["Runs"].EnumerateArray().ToList();
+        runs.Select(r => r.Prop("RunId")).Should().Equal([running.Str("RunId")], "the refused run is not recorded");
+        gate.Open();
+        (await done.WaitAsync(TimeSpan.FromMinutes(1))).Status.Should().Be("Completed");
+    }
+
     [Theory]
     [InlineData("ReconcileStorage", null, null, 401, "Unauthorized")]
     [InlineData("ReconcileStorage", TestApp.FullKey, null, 403, "Forbidden")]
