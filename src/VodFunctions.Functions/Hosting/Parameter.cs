@@ -45,6 +45,10 @@ public static class Param
     /// <summary>Every delete's <c>DryRun</c>.</summary>
     public static readonly Parameter<bool> DryRun = Flag("DryRun", "Validate exactly as the real call and delete nothing; the answer adds `Plan`.");
 
+    /// <summary>Every delete's idempotency key as a parameter, VOD's name for the <c>Idempotency-Key</c> header (read by the preamble).</summary>
+    public static readonly Parameter<string?> ClientToken = Text(Idempotency.ClientToken,
+        "The call's idempotency key as a parameter (VOD's name for it, for `/`): the same as the `Idempotency-Key` header.", Idempotency.MaxLength);
+
     public static Parameter<string?> Text(string name, string description, int? maxLength = null, Func<string, bool>? valid = null, string? invalid = null) =>
         new(name, description, maxLength is { } max ? Shape.TextOf(max) : Shape.Text, (n, raw, required) => Checked(n, TextOf(n, raw, required), maxLength, valid, invalid));
 
