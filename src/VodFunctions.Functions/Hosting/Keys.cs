@@ -14,6 +14,9 @@ public sealed class KeyOptions
     public string Secret { get; set; } = "";
     public KeyRole Role { get; set; } = KeyRole.ReadOnly;
     public string AppIds { get; set; } = "";
+
+    /// <summary>Who the key is, in the recycle bin's <c>DeletedBy</c>; its role when none is given.</summary>
+    public string? Name { get; set; }
 }
 
 public sealed class KeysOptions
@@ -27,6 +30,9 @@ public sealed class KeysOptions
 /// <summary>An authenticated caller: its role and the applications it may touch.</summary>
 public sealed record Caller(KeyRole Role, AppScope Scope)
 {
+    /// <summary>The key's name (<c>Vod__Keys__{n}__Name</c>), else its role's.</summary>
+    public string Name { get; init; } = $"{Role} key";
+
     public bool IsAdmin => Role == KeyRole.Admin;
 
     /// <summary>ReadOnly keys may call only Get*, Search*, List* and Preview* operations.</summary>
@@ -42,7 +48,7 @@ public sealed class KeyStore(IOptions<KeysOptions> options)
 {
     private readonly (byte[] Digest, Caller Caller)[] _keys = options.Value.Keys
         .Where(k => !string.IsNullOrEmpty(k.Secret))
-        .Select(k => (Digest(k.Secret), new Caller(k.Role, ScopeOf(k))))
+        .Select(k => (Digest(k.Secret), new Caller(k.Role, ScopeOf(k)) { Name = k.Name is { Length: > 0 } name ? name : $"{k.Role} key" }))
         .ToArray();
 
     public Caller? Find(string? secret)

@@ -45,6 +45,10 @@ public static class Param
     /// <summary>Every delete's <c>DryRun</c>.</summary>
     public static readonly Parameter<bool> DryRun = Flag("DryRun", "Validate exactly as the real call and delete nothing; the answer adds `Plan`.");
 
+    /// <summary>Every delete's <c>Permanent</c>, where the recycle bin applies.</summary>
+    public static readonly Parameter<bool> Permanent = Flag("Permanent",
+        "Delete for good even when the recycle bin is on (`Vod__RecycleBin__Retention`); without it the call moves what it names into the bin.");
+
     public static Parameter<string?> Text(string name, string description, int? maxLength = null, Func<string, bool>? valid = null, string? invalid = null) =>
         new(name, description, maxLength is { } max ? Shape.TextOf(max) : Shape.Text, (n, raw, required) => Checked(n, TextOf(n, raw, required), maxLength, valid, invalid));
 
