@@ -55,7 +55,7 @@ public static class CoreServices
         Type[] singletons =
         [
             typeof(CatalogStore), typeof(MediaReader), typeof(MediaIngest), typeof(EventPublisher), typeof(Callbacks), typeof(BlobDeleter),
-            typeof(JournalStore), typeof(DeletionEngine), typeof(RecycleBin.BinMoves), typeof(RecycleBin.RecycleBinStore), typeof(InterruptedDeletes),
+            typeof(JournalStore), typeof(DeletionEngine), typeof(RecycleBin.BinMoves), typeof(RecycleBin.RecycleBinStore), typeof(RecycleBin.BinPurger), typeof(InterruptedDeletes),
             typeof(DeleteVideos), typeof(DeleteStreams), typeof(DeleteMezzanines), typeof(DeleteImages), typeof(DeleteAttachedMedia), typeof(DeleteMultipartUpload),
             typeof(RunStore), typeof(RunStarts), typeof(RunRecorder), typeof(PolicyStore), typeof(MediaPolicies), typeof(PolicySweep),
             typeof(ReconcileStore), typeof(OrphanGrace), typeof(StorageReconciler),

@@ -69,6 +69,7 @@ public sealed class TestApp : IAsyncDisposable
             // The app's scheduler runs on the real clock unless a test fakes it: timers stay off unless a test turns them on.
             ["AzureWebJobs.ApplyMediaPolicies.Disabled"] = "true",
             ["AzureWebJobs.ReconcileStorage.Disabled"] = "true",
+            ["AzureWebJobs.EmptyRecycleBin.Disabled"] = "true",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) config[key] = value;
         (container, tablePrefix, queue) = (config["Vod:MediaContainer"]!, config["Vod:TablePrefix"]!, config["Vod:EventsQueue"]!);

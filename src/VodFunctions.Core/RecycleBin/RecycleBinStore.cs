@@ -158,8 +158,8 @@ public sealed class RecycleBinStore(CatalogStore catalog, TableServiceClient tab
         return new PurgeResult(purged.Order(StringComparer.Ordinal).ToList(), missing, outcome.Value!.Deleted ?? new DeletedFiles(0, 0));
     }
 
-    /// <summary>The entries whose purge time has come, oldest delete first, at most <paramref name="max"/>.</summary>
-    public async Task<List<BinEntryEntity>> DueAsync(DateTimeOffset now, int max, CancellationToken cancellationToken = default)
+    /// <summary>The entries whose purge time has come, oldest delete first.</summary>
+    public async Task<List<BinEntryEntity>> DueAsync(DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         var due = new List<BinEntryEntity>();
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {BinIndex.ListKey(CatalogStore.Everyone)} and PurgeTime le {now}");
@@ -167,7 +167,6 @@ public sealed class RecycleBinStore(CatalogStore catalog, TableServiceClient tab
         {
             if (await catalog.GetAsync<BinEntryEntity>(row.OwnerPartition, row.OwnerRow, cancellationToken) is { } entry) due.Add(entry);
             else await _index.DeleteEntityAsync(row.PartitionKey, row.RowKey, ETag.All, cancellationToken); // its entry was restored or purged
-            if (due.Count >= max) break;
         }
         due.Reverse();
         return due;
