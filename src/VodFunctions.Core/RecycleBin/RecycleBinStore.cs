@@ -14,7 +14,7 @@ public sealed record PurgeResult(IReadOnlyList<string> PurgedEntryIds, IReadOnly
 /// entry's partition (the entry marked with the journal, so a restore and a purge of one entry never both happen), finished by
 /// whoever finds the journal.
 /// </summary>
-public sealed class RecycleBinStore(CatalogStore catalog, TableServiceClient tables, DeletionEngine engine, IOptions<VodOptions> options)
+public sealed class RecycleBinStore(CatalogStore catalog, JournalStore journals, TableServiceClient tables, DeletionEngine engine, IOptions<VodOptions> options)
 {
     public const string RestoreFailedCode = "RestoreMediaFailed";
     public const string PurgeFailedCode = "PurgeRecycleBinFailed";
@@ -67,19 +67,44 @@ public sealed class RecycleBinStore(CatalogStore catalog, TableServiceClient tab
     public async Task<Result<RestoreResult>> RestoreAsync(IReadOnlyList<string> entryIds, AppScope scope, DeleteRequest request, CancellationToken cancellationToken = default)
     {
         var entries = new List<BinEntryEntity>();
+        var resumed = new List<BinEntryEntity>();
         foreach (var id in entryIds.Distinct())
         {
-            if (await FindAsync(id, cancellationToken) is not { Deleting: false } entry) return EntryNotFound(id);
+            if (await FindAsync(id, cancellationToken) is not { } entry) return EntryNotFound(id);
             if (!scope.CanAccess(entry.AppId)) return VodError.Forbidden();
+            if (entry.Deleting)
+            {
+                // A restore of it that stopped part way (a retry after a fault) is finished; one being purged is gone.
+                if (await PendingOpAsync(entry, cancellationToken) != BinOp.Restore) return EntryNotFound(id);
+                resumed.Add(entry);
+                continue;
+            }
             if (await ConflictAsync(entry, cancellationToken) is { } conflict) return conflict;
             entries.Add(entry);
         }
+        foreach (var partition in resumed.Select(e => e.PartitionKey).Distinct())
+            if (!await engine.FinishPendingAsync(partition, cancellationToken))
+                return new VodError(RestoreFailedCode, "Storage failed while restoring; the restore is journalled and is finished by a retry or the reconcile sweep.");
         var refused = new System.Collections.Concurrent.ConcurrentDictionary<string, VodError>();
         var outcome = await engine.RunAsync(entries.Select(e => RestoreJob(e, request, refused)), request, cancellationToken);
         if (!outcome.Ok) return outcome.Error!;
         if (!refused.IsEmpty) return refused.Values.First();
-        return new RestoreResult(entries.Select(e => e.EntryId).ToList());
+        return new RestoreResult(entryIds.Distinct().ToList());
     }
+
+    /// <summary>What the journal that marked <paramref name="entry"/> does: <see cref="BinOp.Restore"/>, <see cref="PurgeEvent"/>, or null when none is pending.</summary>
+    private async Task<string?> PendingOpAsync(BinEntryEntity entry, CancellationToken cancellationToken)
+    {
+        await foreach (var journal in journals.PendingAsync(entry.PartitionKey, cancellationToken))
+        {
+            var target = journal.ToTarget();
+            if (target.Bin is { Op: BinOp.Restore } restore && restore.EntryId == entry.EntryId) return BinOp.Restore;
+            if (target.Bin is null && target.Rows.Contains(entry.RowKey)) return PurgeEvent;
+        }
+        return null;
+    }
+
+    private const string PurgeEvent = BinMoves.PurgeEvent;
 
     /// <summary>What stops a restore of <paramref name="entry"/> now: a clear code, or null.</summary>
     private async Task<VodError?> ConflictAsync(BinEntryEntity entry, CancellationToken cancellationToken)
@@ -153,6 +178,9 @@ public sealed class RecycleBinStore(CatalogStore catalog, TableServiceClient tab
     public async Task<Result<PurgeResult>> PurgeEntriesAsync(IReadOnlyList<BinEntryEntity> entries, IReadOnlyList<string> missing, DeleteRequest request, CancellationToken cancellationToken = default)
     {
         var purged = new System.Collections.Concurrent.ConcurrentBag<string>();
+        // A purge of an entry that stopped part way (a retry after a fault) is finished by its job, and counts.
+        foreach (var entry in entries.Where(e => e.Deleting))
+            if (await PendingOpAsync(entry, cancellationToken) == PurgeEvent) purged.Add(entry.EntryId);
         var outcome = await engine.RunAsync(entries.Select(e => PurgeJob(e, request, purged)), request, cancellationToken);
         if (!outcome.Ok) return outcome.Error!;
         return new PurgeResult(purged.Order(StringComparer.Ordinal).ToList(), missing, outcome.Value!.Deleted ?? new DeletedFiles(0, 0));
