@@ -12,6 +12,16 @@ public sealed record DeletePlan
 
     /// <summary>Up to 100 sample paths.</summary>
     public IReadOnlyList<string> Paths { get; init; } = [];
+
+    /// <summary>Whether the real call moves it into the recycle bin (else it deletes it for good).</summary>
+    public bool ToRecycleBin { get; init; }
+}
+
+/// <summary>What a delete moved into the recycle bin: the entries that hold it, and when they are purged.</summary>
+public sealed record RecycleBinMove
+{
+    public IReadOnlyList<string> EntryIds { get; init; } = [];
+    public DateTimeOffset PurgeTime { get; init; }
 }
 
 /// <summary>What a delete removed: its files and their bytes.</summary>
@@ -26,6 +36,9 @@ public abstract record DeleteResponse : VodResponse
 {
     public DeletePlan? Plan { get; init; }
     public DeletedFiles? Deleted { get; init; }
+
+    /// <summary>With the recycle bin on and the delete not <c>Permanent</c>: where its <see cref="Deleted"/> files are held until purged.</summary>
+    public RecycleBinMove? RecycleBin { get; init; }
 }
 
 public sealed record DeleteVideoRequest
@@ -34,6 +47,9 @@ public sealed record DeleteVideoRequest
     public required IReadOnlyList<string> VideoIds { get; init; }
 
     public bool? DryRun { get; init; }
+
+    /// <summary>Deletes for good even when the recycle bin is on (else what it names moves into the bin).</summary>
+    public bool? Permanent { get; init; }
 }
 
 public sealed record DeleteVideoResponse : DeleteResponse
@@ -52,6 +68,9 @@ public sealed record DeleteStreamRequest
     public required IReadOnlyList<string> JobIds { get; init; }
 
     public bool? DryRun { get; init; }
+
+    /// <summary>Deletes for good even when the recycle bin is on (else what it names moves into the bin).</summary>
+    public bool? Permanent { get; init; }
 }
 
 /// <summary>The answer of a delete that reports nothing but its plan (dry run) and request ID.</summary>
@@ -66,6 +85,9 @@ public sealed record DeleteMezzaninesRequest
     public bool? Force { get; init; }
 
     public bool? DryRun { get; init; }
+
+    /// <summary>Deletes for good even when the recycle bin is on (else what it names moves into the bin).</summary>
+    public bool? Permanent { get; init; }
 }
 
 public sealed record DeleteMezzaninesResponse : DeleteResponse
@@ -113,6 +135,9 @@ public sealed record DeleteAttachedMediaRequest
     public required IReadOnlyList<string> MediaIds { get; init; }
 
     public bool? DryRun { get; init; }
+
+    /// <summary>Deletes for good even when the recycle bin is on (else what it names moves into the bin).</summary>
+    public bool? Permanent { get; init; }
 }
 
 public sealed record DeleteAttachedMediaResponse : DeleteResponse
