@@ -113,7 +113,7 @@ public static class DeleteBenchmark
     }
 
     /// <summary>A video registered through the API with real blobs: mezzanine, HLS streams (playlist + segments), snapshots.</summary>
-    private static async Task<string> SeedVideoAsync(AppProcess app, BlobContainerClient container, int streams, int segments, int snapshots)
+    internal static async Task<string> SeedVideoAsync(AppProcess app, BlobContainerClient container, int streams, int segments, int snapshots)
     {
         var created = await app.CallAsync("CreateUploadVideo", new { Title = "Benchmark", FileName = "source.mp4" });
         var videoId = created.GetProperty("VideoId").GetString()!;

@@ -11,10 +11,15 @@ namespace VodFunctions.Soak;
 /// contract's JSON error body (or, where the contract lists refused IDs in a 200 answer, list them), never 5xx, and
 /// change nothing: the blobs, the catalog's table rows (with their ETags) and the events queue are compared before and after.
 /// </summary>
-public static class CorpusPart
+public static partial class CorpusPart
 {
-    /// <summary>One request; <paramref name="Listed"/> names the answer field that may list what was refused in a 200 answer.</summary>
-    private sealed record Request(string Label, HttpMethod Method, string Path, object? Body, string? Key, string? Listed = null);
+    /// <summary>
+    /// One request; <paramref name="Listed"/> names the answer field that may list what was refused in a 200 answer. A signed VOD
+    /// request at <c>/</c> has its <paramref name="Headers"/> (V3) and may have a <paramref name="Form"/> body.
+    /// </summary>
+    private sealed record Request(
+        string Label, HttpMethod Method, string Path, object? Body, string? Key, string? Listed = null,
+        IReadOnlyDictionary<string, string>? Headers = null, string? Form = null);
 
     public static async Task<List<string>> RunAsync(Part part)
     {
@@ -30,17 +35,20 @@ public static class CorpusPart
         var otherAttached = await seeder.FileAsync("attached", 1, "corpus other attached");
         var policy = await part.Api.CallAsync("SetMediaPolicy", new { Name = "corpus policy", Action = "DeleteVideo", MinAge = "P3650D", AppId = AppUnderTest.Apps[1], Enabled = false });
         var world = new World(seeder, video, od, other, upload, image, attached, otherAttached, policy.Str("PolicyId"));
+        var originals = await SignedOriginalsAsync(part, world);
         await part.Events.DrainAsync();
 
         var before = await SnapshotAsync(part);
-        var corpus = Generate(world).ToList();
-        Log.Line($"{corpus.Count} requests over {corpus.Select(r => r.Label.Split(' ')[0]).Distinct().Count()} operations and paths");
+        var signed = Signed(world, part.Api.Base.Authority, originals).ToList();
+        var corpus = Generate(world).Concat(signed).ToList();
+        Log.Line($"{corpus.Count} requests over {corpus.Select(r => r.Label.Split(' ')[0]).Distinct().Count()} operations and paths, {signed.Count} of them signed VOD requests at /");
         var statuses = new ConcurrentDictionary<int, int>();
         var done = 0;
         await Parallel.ForEachAsync(corpus.Select((r, i) => (r, i)), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (entry, _) =>
         {
             var (request, index) = entry;
-            var answer = await part.Api.SendAsync(request.Method, request.Path, Api.Json(request.Body), request.Key, "corpus");
+            var content = request.Form is null ? Api.Json(request.Body) : Form(request.Form);
+            var answer = await part.Api.SendAsync(request.Method, request.Path, content, request.Key, "corpus", headers: request.Headers);
             statuses.AddOrUpdate(answer.Status, 1, (_, n) => n + 1);
             Judge(part.Violations, request, index, answer);
             if (Interlocked.Increment(ref done) % 50 == 0) Log.Status($"corpus {Log.Bar(done, corpus.Count)}");
@@ -54,7 +62,7 @@ public static class CorpusPart
         await part.CheckAsync(part.Catalog.Videos, part.Catalog.Files, Checks.TrialImages);
         var codes = string.Join(", ", statuses.OrderBy(s => s.Key).Select(s => $"{(s.Key == 0 ? "none" : s.Key)}: {s.Value}"));
         Log.Line($"statuses {codes}");
-        return [$"{corpus.Count} bad requests: {codes}"];
+        return [$"{corpus.Count} bad requests ({signed.Count} signed at /): {codes}"];
     }
 
     private static void Judge(Violations violations, Request request, int index, Answer answer)

@@ -146,6 +146,11 @@ public sealed class AppUnderTest(string dll, Azurite storage, string part) : IAs
     public const string ReadOnlyKey = "soak-readonly-key";
     public static string FullKey(int app) => $"soak-full-key-{app}";
 
+    /// <summary>The keys' AccessKeyIds, for VOD's signed requests at <c>/</c>.</summary>
+    public const string AdminId = "LTAIsoakadmin";
+    public const string ReadOnlyId = "LTAIsoakreadonly";
+    public static string FullId(int app) => $"LTAIsoakfull{app}";
+
     private AppProcess? _process;
 
     public string Container { get; } = $"soak-{part}";
@@ -162,6 +167,7 @@ public sealed class AppUnderTest(string dll, Azurite storage, string part) : IAs
         {
             ["Vod__MediaContainer"] = Container, ["Vod__TablePrefix"] = TablePrefix, ["Vod__EventsQueue"] = Queue,
             ["Vod__Keys__1__Secret"] = ReadOnlyKey, ["Vod__Keys__1__Role"] = "ReadOnly", ["Vod__Keys__1__AppIds"] = "*",
+            ["Vod__Keys__0__Id"] = AdminId, ["Vod__Keys__1__Id"] = ReadOnlyId,
             ["AzureWebJobs__ApplyMediaPolicies__Disabled"] = "true", ["AzureWebJobs__ReconcileStorage__Disabled"] = "true",
             // Short runs: recovery runs come often, and a storage walk of the whole container would crowd out the trials.
             // 15 s still finishes a killed five-video batch in one or two runs (the default, 9 minutes, in one).
@@ -174,6 +180,7 @@ public sealed class AppUnderTest(string dll, Azurite storage, string part) : IAs
             settings[$"Vod__Keys__{app + 2}__Secret"] = FullKey(app);
             settings[$"Vod__Keys__{app + 2}__Role"] = "Full";
             settings[$"Vod__Keys__{app + 2}__AppIds"] = Apps[app];
+            settings[$"Vod__Keys__{app + 2}__Id"] = FullId(app);
         }
         _process = await AppProcess.StartAsync(storage.ConnectionString, settings, dll, line => Log.File("app", line));
         Api.Base = _process.Client.BaseAddress!;
@@ -240,11 +247,19 @@ public sealed class Api
     };
 
     /// <summary>Any request, its path sent exactly as given (no dot-segment or escape normalisation).</summary>
-    public async Task<Answer> SendAsync(HttpMethod method, string path, HttpContent? content, string? key, string label, CancellationToken cancellationToken = default)
+    public async Task<Answer> SendAsync(
+        HttpMethod method, string path, HttpContent? content, string? key, string label, CancellationToken cancellationToken = default,
+        IReadOnlyDictionary<string, string>? headers = null)
     {
         var uri = new Uri(Base.AbsoluteUri + path, new UriCreationOptions { DangerousDisablePathAndQueryCanonicalization = true });
         using var request = new HttpRequestMessage(method, uri) { Content = content };
         if (key is not null) request.Headers.TryAddWithoutValidation("x-functions-key", key);
+        foreach (var (name, value) in headers ?? new Dictionary<string, string>())
+        {
+            if (name.Equals("host", StringComparison.OrdinalIgnoreCase)) request.Headers.Host = value;
+            else if (name.Equals("content-type", StringComparison.OrdinalIgnoreCase)) continue; // the content's own
+            else request.Headers.TryAddWithoutValidation(name, value);
+        }
         var start = Stopwatch.GetTimestamp();
         try
         {

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Azure.Functions.Worker.Builder;
+using Microsoft.Extensions.Options;
 using VodFunctions.Core;
 using VodFunctions.Functions.Hosting;
 using VodFunctions.Functions.Queues;
@@ -45,10 +46,13 @@ public static class VodApp
 
     private static void AddServices(IServiceCollection services, IConfiguration configuration)
     {
-        services.Configure<KeysOptions>(configuration.GetSection(VodOptions.Section));
+        services.AddOptions<KeysOptions>().Bind(configuration.GetSection(VodOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<KeysOptions>, KeyIdsValidation>();
         services.AddVodCore(configuration);
         services.AddSingleton<KeyStore>();
         services.AddSingleton<Throttle>();
+        services.AddSingleton<Alibaba.NonceStore>();
+        services.AddSingleton<Alibaba.Signatures>();
         services.AddSingleton<StorageInitializer>();
         services.AddHostedService(sp => sp.GetRequiredService<StorageInitializer>());
         services.AddTimerFunctions(configuration);

@@ -45,7 +45,7 @@ public sealed class FunctionMetadataTests
             var trigger = Trigger(name);
             trigger.GetProperty("type").GetString().Should().Be("httpTrigger", name);
             Methods(trigger).Should().Equal(["post"], name);
-            Route(trigger).Should().BeNull("{0} is routed by its name", name);
+            Route(trigger).Should().Be($"api/{name}", "{0} is routed by its name under /api", name);
             trigger.GetProperty("authLevel").GetString().Should().BeEquivalentTo("anonymous", "the app checks its own keys, roles and applications");
             Metadata[name].GetProperty("bindings").EnumerateArray().Should().ContainSingle(b => b.GetProperty("type").GetString() == "http"
                 && b.GetProperty("direction").GetString() == "Out", name);
@@ -53,12 +53,13 @@ public sealed class FunctionMetadataTests
     }
 
     [Theory]
-    [InlineData("health", null, new[] { "get" })]
-    [InlineData("console", "console/{*path}", new[] { "get" })]
-    [InlineData("reference", "reference/{*path}", new[] { "get" })]
-    [InlineData("openapi", "openapi.json", new[] { "get" })]
-    [InlineData("GetThumbnail", null, new[] { "get", "post" })]
-    [InlineData("UnknownRoute", "{*path}", new[] { "get", "post", "put", "patch", "delete", "head", "options" })]
+    [InlineData("health", "api/health", new[] { "get" })]
+    [InlineData("console", "api/console/{*path}", new[] { "get" })]
+    [InlineData("reference", "api/reference/{*path}", new[] { "get" })]
+    [InlineData("openapi", "api/openapi.json", new[] { "get" })]
+    [InlineData("GetThumbnail", "api/GetThumbnail", new[] { "get", "post" })]
+    [InlineData("UnknownRoute", "api/{*path}", new[] { "get", "post", "put", "patch", "delete", "head", "options" })]
+    [InlineData("Root", "{*path}", new[] { "get", "post", "put", "patch", "delete", "head", "options" })]
     public void TheOtherHttpFunctionsHaveTheirRoutesAndMethods(string name, string? route, string[] methods)
     {
         var trigger = Trigger(name);
@@ -116,17 +117,21 @@ public sealed class FunctionMetadataTests
         {
             var trigger = Trigger(function.Name);
             var endpoint = endpoints.Should().ContainSingle(e => e.DisplayName == function.Name).Subject;
-            endpoint.RoutePattern.RawText.Should().Be($"api/{Route(trigger) ?? function.Name}");
+            endpoint.RoutePattern.RawText.Should().Be(Route(trigger));
             endpoint.Metadata.GetMetadata<HttpMethodMetadata>()!.HttpMethods.Should().BeEquivalentTo(Methods(trigger).Select(m => m.ToUpperInvariant()));
         }
     }
 
     [Fact]
-    public void TheHostRoutePrefixIsTheAppsOwnAndTheHostRunsAnIsolatedWorker()
+    public void TheHostRoutePrefixIsEmptySoThatTheRootReachesTheAppAndEveryOtherRouteIsUnderApi()
     {
         var host = JsonDocument.Parse(File.ReadAllText(Path.Combine(Repository.Root, "host.json"))).RootElement;
 
-        host.GetProperty("extensions").GetProperty("http").GetProperty("routePrefix").GetString().Should().Be(Api.RoutePrefix);
+        host.GetProperty("extensions").GetProperty("http").GetProperty("routePrefix").GetString().Should().BeEmpty();
+        Metadata.Values.Select(f => f.GetProperty("bindings").EnumerateArray().FirstOrDefault(b => b.GetProperty("type").GetString() == "httpTrigger"))
+            .Where(t => t.ValueKind == JsonValueKind.Object).Select(Route)
+            .Should().OnlyContain(route => route!.StartsWith(Api.RoutePrefix + "/", StringComparison.Ordinal) || route == "{*path}")
+            .And.ContainSingle(route => route == "{*path}", "only the root's catch-all is outside /api");
         host.TryGetProperty("customHandler", out _).Should().BeFalse();
         host.TryGetProperty("extensionBundle", out _).Should().BeFalse(".NET isolated apps take their extensions from NuGet");
         Metadata.Values.Should().AllSatisfy(f => f.GetProperty("language").GetString().Should().Be("dotnet-isolated"));

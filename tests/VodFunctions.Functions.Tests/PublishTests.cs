@@ -29,7 +29,7 @@ public sealed class PublishTests : IDisposable
         File.Exists(Path.Combine(unpacked, "VodFunctions.Functions.dll")).Should().BeTrue();
         Directory.EnumerateFiles(Path.Combine(unpacked, ".azurefunctions")).Should().NotBeEmpty("the host loads the worker's metadata through it");
         Directory.EnumerateFiles(unpacked, "function.json", SearchOption.AllDirectories).Should().BeEmpty("functions.metadata lists the functions");
-        Read("host.json")["extensions"]!["http"]!["routePrefix"]!.GetValue<string>().Should().Be("api");
+        Read("host.json")["extensions"]!["http"]!["routePrefix"]!.GetValue<string>().Should().BeEmpty("the root is routed to the app");
         var worker = Read("worker.config.json")["description"]!;
         (worker["language"]!.GetValue<string>(), worker["defaultWorkerPath"]!.GetValue<string>()).Should().Be(("dotnet-isolated", "VodFunctions.Functions.dll"));
         Read("extensions.json")["extensions"]!.AsArray().Should().NotBeEmpty();

@@ -4,6 +4,7 @@ using System.Text.Json.Serialization;
 using VodFunctions.Core;
 using VodFunctions.Core.Deletion;
 using VodFunctions.Core.Events;
+using VodFunctions.Functions.Alibaba;
 
 namespace VodFunctions.Functions.Hosting;
 
@@ -54,7 +55,8 @@ public static class Api
     public static async Task<IActionResult> RunAsync(HttpRequest request, string function, Body body)
     {
         var http = request.HttpContext;
-        var requestId = Guid.NewGuid().ToString();
+        var rpc = http.Features.Get<RpcCall>(); // a signed request at /: its key and parameters are already taken
+        var requestId = rpc?.RequestId ?? Guid.NewGuid().ToString();
         var logger = http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("VodFunctions.Http");
         object result;
         string? failedCode = null;
@@ -62,8 +64,9 @@ public static class Api
         {
             var operation = WorkerFunction.Named(function).Operation!;
             failedCode = operation.FailedCode;
-            var caller = operation.Anonymous ? Anonymous : Authenticate(http, function);
-            var parameters = operation.IgnoresQuery ? Parameters.None : Parameters.Parse(request.Query, await ReadBodyAsync(request, http.RequestAborted));
+            var caller = operation.Anonymous ? Anonymous : Authorize(http, function, rpc is null ? FindCaller(http) : rpc.Caller!);
+            var parameters = rpc?.Parameters
+                ?? (operation.IgnoresQuery ? Parameters.None : Parameters.Parse(request.Query, await ReadBodyAsync(request, http.RequestAborted)));
             operation.Check(function, parameters);
             result = await body(new ApiRequest(http, requestId, caller, function, operation, parameters), http.RequestAborted);
         }
@@ -88,11 +91,13 @@ public static class Api
         return new ApiResult(requestId, result);
     }
 
-    private static Caller Authenticate(HttpContext http, string function)
+    private static Caller FindCaller(HttpContext http) => http.RequestServices.GetRequiredService<KeyStore>().Find(SecretOf(http.Request))
+        ?? throw new ApiException(new VodError("Unauthorized", "A valid key is required in the x-functions-key header or the code query parameter."));
+
+    /// <summary>The caller's throttle and role.</summary>
+    private static Caller Authorize(HttpContext http, string function, Caller caller)
     {
         var services = http.RequestServices;
-        var caller = services.GetRequiredService<KeyStore>().Find(SecretOf(http.Request))
-            ?? throw new ApiException(new VodError("Unauthorized", "A valid key is required in the x-functions-key header or the code query parameter."));
         if (!services.GetRequiredService<Throttle>().TryAcquire(caller, out var retryAfter))
         {
             http.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -144,8 +149,11 @@ public sealed class ApiResult(string requestId, object result) : IActionResult
         if (result is VodError error)
         {
             status = ErrorStatus.Of(error);
+            var rpc = http.Features.Get<RpcCall>();
+            if (rpc is not null) body["HostId"] = rpc.HostId;
             body["Code"] = error.Code;
             body["Message"] = error.Message;
+            if (rpc is not null) body["Recommend"] = rpc.Recommend;
         }
         else if (JsonSerializer.SerializeToNode(result, Api.Json) is JsonObject fields)
         {

@@ -50,6 +50,12 @@ public static partial class ApiReference
         HTTP status of its code; 500 `InternalError`, 503 `ServiceUnavailable` and the `*Failed` codes are server or storage faults and
         safe to retry. An unknown operation is 404 `InvalidAction.NotFound` (its message names the operations), a known one called with
         another method 405 `InvalidParameter`, a body over 1 MiB 413 `InvalidParameter`.
+
+        The same operations also answer ApsaraVideo VOD's own request syntax at the app's root `/`: `Action`, `Version` `2017-03-21` and the
+        parameters in the query string or a form body, signed with a key's AccessKeyId and secret (V1 HMAC-SHA1 or V3 ACS3-HMAC-SHA256), so that
+        Alibaba Cloud's SDKs work with only their endpoint and AccessKey pair changed; errors there add VOD's `HostId` and `Recommend`
+        (docs/alibaba.md). Under the Functions host, `/` reaches the app because host.json's route prefix is empty: the operations' routes
+        start with `api/` themselves, and one function (`Root`, route `{"{*path}"}`) takes `/` and every other address outside `/api`.
         """;
 
     /// <summary>The operations the reference lists, by area, then by name.</summary>
@@ -58,8 +64,8 @@ public static partial class ApiReference
         .OrderBy(f => Areas.Select(a => a.Name).ToList().IndexOf(f.Operation!.Area))
         .ThenBy(f => f.Name, StringComparer.Ordinal);
 
-    /// <summary>The path of a function under the route prefix, its route's parameters in OpenAPI's form (<c>{*path}</c> as <c>{path}</c>).</summary>
-    public static string PathOf(WorkerFunction function) => $"/{Api.RoutePrefix}/" + RouteParameter().Replace(function.Route, "{$1}");
+    /// <summary>The path of a function, its route's parameters in OpenAPI's form (<c>{*path}</c> as <c>{path}</c>).</summary>
+    public static string PathOf(WorkerFunction function) => "/" + RouteParameter().Replace(function.Route, "{$1}");
 
     private static IEnumerable<string> RouteParameters(WorkerFunction function) => RouteParameter().Matches(function.Route).Select(m => m.Groups[1].Value);
 

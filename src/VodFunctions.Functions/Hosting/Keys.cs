@@ -8,14 +8,18 @@ namespace VodFunctions.Functions.Hosting;
 
 public enum KeyRole { ReadOnly, Full, Admin }
 
-/// <summary>One configured key: <c>Vod__Keys__{n}__Secret</c>, <c>__Role</c>, <c>__AppIds</c> (comma-separated or <c>*</c>).</summary>
+/// <summary>
+/// One configured key: <c>Vod__Keys__{n}__Secret</c>, <c>__Role</c>, <c>__AppIds</c> (comma-separated or <c>*</c>), and
+/// optionally <c>__Id</c>: an AccessKeyId, with which the secret is also an AccessKeySecret that signs VOD's requests at <c>/</c>.
+/// </summary>
 public sealed class KeyOptions
 {
+    public string? Id { get; set; }
     public string Secret { get; set; } = "";
     public KeyRole Role { get; set; } = KeyRole.ReadOnly;
     public string AppIds { get; set; } = "";
 
-    /// <summary>Who the key is, in the recycle bin's <c>DeletedBy</c>; its role when none is given.</summary>
+    /// <summary>Who the key is, in the recycle bin's <c>DeletedBy</c> (else its <see cref="Id"/>, else its role).</summary>
     public string? Name { get; set; }
 }
 
@@ -30,7 +34,7 @@ public sealed class KeysOptions
 /// <summary>An authenticated caller: its role and the applications it may touch.</summary>
 public sealed record Caller(KeyRole Role, AppScope Scope)
 {
-    /// <summary>The key's name (<c>Vod__Keys__{n}__Name</c>), else its role's.</summary>
+    /// <summary>Who the key is (<c>Vod__Keys__{n}__Name</c>, else its AccessKeyId, else its role).</summary>
     public string Name { get; init; } = $"{Role} key";
 
     public bool IsAdmin => Role == KeyRole.Admin;
@@ -44,12 +48,24 @@ public sealed record Caller(KeyRole Role, AppScope Scope)
 }
 
 /// <summary>Finds the caller of a key. Secrets are compared as SHA-256 digests in constant time and never logged.</summary>
-public sealed class KeyStore(IOptions<KeysOptions> options)
+public sealed class KeyStore
 {
-    private readonly (byte[] Digest, Caller Caller)[] _keys = options.Value.Keys
-        .Where(k => !string.IsNullOrEmpty(k.Secret))
-        .Select(k => (Digest(k.Secret), new Caller(k.Role, ScopeOf(k)) { Name = k.Name is { Length: > 0 } name ? name : $"{k.Role} key" }))
-        .ToArray();
+    private readonly (byte[] Digest, Caller Caller)[] _keys;
+    private readonly Dictionary<string, SigningKey> _signing = new(StringComparer.Ordinal);
+
+    public KeyStore(IOptions<KeysOptions> options)
+    {
+        var keys = options.Value.Keys.Where(k => !string.IsNullOrEmpty(k.Secret)).Select(k => (Options: k, Caller: new Caller(k.Role, ScopeOf(k)) { Name = NameOf(k) })).ToList();
+        _keys = keys.Select(k => (Digest(k.Options.Secret), k.Caller)).ToArray();
+        foreach (var (key, caller) in keys.Where(k => !string.IsNullOrEmpty(k.Options.Id)))
+            _signing[key.Id!] = new SigningKey(key.Id!, Encoding.UTF8.GetBytes(key.Secret), caller);
+    }
+
+    /// <summary>The key whose AccessKeyId this is (the same caller as its secret in <c>x-functions-key</c>), or null.</summary>
+    public SigningKey? FindSigning(string accessKeyId) => _signing.GetValueOrDefault(accessKeyId);
+
+    /// <summary>Who a key is in the recycle bin's <c>DeletedBy</c>: its name, else its AccessKeyId, else its role's.</summary>
+    private static string NameOf(KeyOptions key) => key.Name is { Length: > 0 } name ? name : key.Id is { Length: > 0 } id ? id : $"{key.Role} key";
 
     public Caller? Find(string? secret)
     {
@@ -68,6 +84,39 @@ public sealed class KeyStore(IOptions<KeysOptions> options)
     }
 
     private static byte[] Digest(string secret) => SHA256.HashData(Encoding.UTF8.GetBytes(secret));
+}
+
+/// <summary>A key with an AccessKeyId: its secret signs VOD's requests (<see cref="Alibaba.Signatures"/>).</summary>
+public sealed record SigningKey(string Id, byte[] Secret, Caller Caller);
+
+/// <summary>
+/// Stops the app at start when a key's AccessKeyId (<c>Vod__Keys__{n}__Id</c>) is malformed, has no secret, or is another
+/// key's too, naming the setting.
+/// </summary>
+public sealed class KeyIdsValidation(IConfiguration configuration) : IValidateOptions<KeysOptions>
+{
+    public const int MaxIdLength = 64;
+
+    public ValidateOptionsResult Validate(string? name, KeysOptions options)
+    {
+        var seen = new Dictionary<string, string>(StringComparer.Ordinal);
+        var failures = new List<string>();
+        foreach (var key in configuration.GetSection($"{Core.VodOptions.Section}:Keys").GetChildren())
+        {
+            var id = key["Id"];
+            var setting = $"{Core.VodOptions.Section}__Keys__{key.Key}__Id";
+            if (id is null) continue;
+            if (id.Length is 0 or > MaxIdLength || !id.All(char.IsAsciiLetterOrDigit))
+                failures.Add($"{setting} is not an AccessKeyId: it is 1 to {MaxIdLength} letters and digits.");
+            else if (string.IsNullOrEmpty(key["Secret"]))
+                failures.Add($"{setting} names a key without a secret ({Core.VodOptions.Section}__Keys__{key.Key}__Secret), which would be its AccessKeySecret.");
+            else if (seen.TryGetValue(id, out var first))
+                failures.Add($"{setting} is the AccessKeyId of {first} too; each key's Id is its own.");
+            else
+                seen[id] = setting;
+        }
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
 }
 
 /// <summary>

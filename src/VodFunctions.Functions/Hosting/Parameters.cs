@@ -16,6 +16,14 @@ public sealed class Parameters
     /// <summary>No parameters (an operation that does not read the request).</summary>
     public static Parameters None { get; } = new(new Dictionary<string, JsonElement>());
 
+    /// <summary>Values already taken from another syntax (VOD's RPC encodings at <c>/</c>), checked the same way.</summary>
+    public static Parameters Of(IEnumerable<KeyValuePair<string, JsonElement>> given)
+    {
+        var values = new Dictionary<string, JsonElement>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, value) in given) Add(values, name, value);
+        return new Parameters(values);
+    }
+
     public static Parameters Parse(IQueryCollection query, ReadOnlySpan<byte> body)
     {
         var values = new Dictionary<string, JsonElement>(StringComparer.OrdinalIgnoreCase);

@@ -11,37 +11,21 @@ namespace VodFunctions.Functions.Hosting;
 
 /// <summary>
 /// The app without the Azure Functions host (no Core Tools): every <c>[HttpTrigger]</c> function mapped to
-/// <c>/api/{route}</c> with its methods, called as the worker calls it, and what the host would otherwise answer:
+/// its route with its methods (as host.json's empty route prefix has the host map them), called as the worker calls it, and what the host would otherwise answer:
 /// <c>POST /admin/functions/{FunctionName}</c> runs a timer function now. The timers are triggered by <see cref="TimerScheduler"/>.
 /// </summary>
-public static partial class Standalone
+public static class Standalone
 {
     public static void MapFunctions(this WebApplication app)
     {
         foreach (var function in WorkerFunction.HttpFunctions)
         {
-            var route = RoutePatternFactory.Parse($"{Api.RoutePrefix}/{function.Route}");
+            var route = RoutePatternFactory.Parse(function.Route);
             var bind = Binder(function, route);
             app.MapMethods(route.RawText!, function.Methods, http => InvokeAsync(function, http, bind)).WithDisplayName(function.Name);
         }
-        app.MapGet("/", () => Results.Redirect($"/{Api.RoutePrefix}/console/"));
         app.MapPost("/admin/functions/{name}", RunNowAsync);
-        // Outside /api (where UnknownRoute answers): the contract's JSON too, never an empty 404 or 405.
-        app.MapFallback("{*path}", NotFoundAsync);
     }
-
-    private static Task NotFoundAsync(HttpContext http)
-    {
-        var path = http.Request.Path.Value ?? "/";
-        var allowed = path == "/" ? "GET" : AdminRoute().IsMatch(path) ? "POST" : null;
-        if (allowed is not null) http.Response.Headers.Allow = allowed;
-        return ApiResult.WriteAsync(http, Guid.NewGuid().ToString(), allowed is null
-            ? new VodError("InvalidAction.NotFound", $"There is nothing at {path}. The operations are under /{Api.RoutePrefix}/ (the reference: /{Api.RoutePrefix}/reference/), the console at /{Api.RoutePrefix}/console/.")
-            : new VodError("InvalidParameter", $"{path} is called with {allowed}, not {http.Request.Method}.", StatusCodes.Status405MethodNotAllowed));
-    }
-
-    [System.Text.RegularExpressions.GeneratedRegex("^/admin/functions/[^/]+$", System.Text.RegularExpressions.RegexOptions.IgnoreCase)]
-    private static partial System.Text.RegularExpressions.Regex AdminRoute();
 
     /// <summary>Binds a function's parameters as the worker does: the request, the cancellation token, route values by name.</summary>
     private static Func<ParameterInfo, HttpContext, object?> Binder(WorkerFunction function, RoutePattern route)

@@ -27,7 +27,10 @@ public sealed record WorkerFunction(string Name, MethodInfo Method, HttpTriggerA
     /// <summary>A queue function's trigger (its queue's name, maybe a <c>%Setting%</c>); null for the others.</summary>
     public QueueTriggerAttribute? Queue { get; private init; }
 
-    /// <summary>The route below the <c>api</c> prefix: the function's name unless its trigger sets one, as under the host.</summary>
+    /// <summary>
+    /// The route, as the host maps it under host.json's empty route prefix: every operation's starts with <c>api/</c>, only
+    /// <see cref="Http.Root"/>'s <c>{*path}</c> is at the root (so that <c>/</c> reaches the app).
+    /// </summary>
     public string Route => Http?.Route ?? Name;
 
     public IReadOnlyList<string> Methods => Http?.Methods?.Select(m => m.ToUpperInvariant()).ToArray() ?? [];

@@ -20,7 +20,7 @@ public sealed class ConsoleFiles : IApiFunction
         + "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"));
 
     [Function("console")]
-    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "console/{*path}")] HttpRequest req) =>
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/console/{*path}")] HttpRequest req) =>
         Api.RunAsync(req, "console", RunAsync);
 
     private static Task<object> RunAsync(ApiRequest request, CancellationToken cancellationToken) => Task.FromResult(Files.Value.Serve(request));

@@ -26,7 +26,7 @@ public sealed class DeleteVideo(DeleteVideos delete) : IApiFunction
     };
 
     [Function(nameof(DeleteVideo))]
-    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post")] HttpRequest req) =>
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/DeleteVideo")] HttpRequest req) =>
         Api.RunAsync(req, nameof(DeleteVideo), RunAsync);
 
     private async Task<object> RunAsync(ApiRequest request, CancellationToken cancellationToken) =>
@@ -57,7 +57,7 @@ public sealed class DeleteStream(DeleteStreams delete) : IApiFunction
     };
 
     [Function(nameof(DeleteStream))]
-    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post")] HttpRequest req) =>
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/DeleteStream")] HttpRequest req) =>
         Api.RunAsync(req, nameof(DeleteStream), RunAsync);
 
     private async Task<object> RunAsync(ApiRequest request, CancellationToken cancellationToken)
@@ -93,7 +93,7 @@ public sealed class DeleteMezzaninesFunction(DeleteMezzanines delete) : IApiFunc
     };
 
     [Function("DeleteMezzanines")]
-    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post")] HttpRequest req) =>
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/DeleteMezzanines")] HttpRequest req) =>
         Api.RunAsync(req, "DeleteMezzanines", RunAsync);
 
     private async Task<object> RunAsync(ApiRequest request, CancellationToken cancellationToken)
@@ -134,7 +134,7 @@ public sealed class DeleteImage(DeleteImages delete) : IApiFunction
     };
 
     [Function(nameof(DeleteImage))]
-    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post")] HttpRequest req) =>
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/DeleteImage")] HttpRequest req) =>
         Api.RunAsync(req, nameof(DeleteImage), RunAsync);
 
     private async Task<object> RunAsync(ApiRequest request, CancellationToken cancellationToken)
@@ -175,7 +175,7 @@ public sealed class DeleteAttachedMediaFunction(DeleteAttachedMedia delete) : IA
     };
 
     [Function("DeleteAttachedMedia")]
-    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post")] HttpRequest req) =>
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/DeleteAttachedMedia")] HttpRequest req) =>
         Api.RunAsync(req, "DeleteAttachedMedia", RunAsync);
 
     private async Task<object> RunAsync(ApiRequest request, CancellationToken cancellationToken) =>
@@ -202,7 +202,7 @@ public sealed class DeleteMultipartUploadFunction(DeleteMultipartUpload delete) 
     };
 
     [Function("DeleteMultipartUpload")]
-    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post")] HttpRequest req) =>
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/DeleteMultipartUpload")] HttpRequest req) =>
         Api.RunAsync(req, "DeleteMultipartUpload", RunAsync);
 
     private async Task<object> RunAsync(ApiRequest request, CancellationToken cancellationToken)

@@ -32,7 +32,7 @@ public sealed class GetThumbnail(CatalogStore catalog, MediaReader reader, Media
     };
 
     [Function(nameof(GetThumbnail))]
-    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "get", "post")] HttpRequest req) =>
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "get", "post", Route = "api/GetThumbnail")] HttpRequest req) =>
         Api.RunAsync(req, nameof(GetThumbnail), RunAsync);
 
     public const long MaxBytes = 8 * 1024 * 1024;

@@ -16,7 +16,7 @@ public sealed class Health(CatalogStore catalog, MediaStorage storage, ILogger<H
     };
 
     [Function("health")]
-    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "get")] HttpRequest req) =>
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/health")] HttpRequest req) =>
         Api.RunAsync(req, "health", RunAsync);
 
     private async Task<object> RunAsync(ApiRequest request, CancellationToken cancellationToken)

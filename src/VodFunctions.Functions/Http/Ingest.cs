@@ -31,7 +31,7 @@ public sealed class CreateUploadVideo(MediaIngest ingest, MediaStorage storage, 
     };
 
     [Function(nameof(CreateUploadVideo))]
-    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post")] HttpRequest req) =>
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/CreateUploadVideo")] HttpRequest req) =>
         Api.RunAsync(req, nameof(CreateUploadVideo), RunAsync);
 
     private async Task<object> RunAsync(ApiRequest request, CancellationToken cancellationToken)
@@ -66,7 +66,7 @@ public sealed class CreateUploadImage(MediaIngest ingest, IOptions<VodOptions> o
     };
 
     [Function(nameof(CreateUploadImage))]
-    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post")] HttpRequest req) =>
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/CreateUploadImage")] HttpRequest req) =>
         Api.RunAsync(req, nameof(CreateUploadImage), RunAsync);
 
     private async Task<object> RunAsync(ApiRequest request, CancellationToken cancellationToken)
@@ -99,7 +99,7 @@ public sealed class CreateUploadAttachedMedia(MediaIngest ingest, IOptions<VodOp
     };
 
     [Function(nameof(CreateUploadAttachedMedia))]
-    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post")] HttpRequest req) =>
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/CreateUploadAttachedMedia")] HttpRequest req) =>
         Api.RunAsync(req, nameof(CreateUploadAttachedMedia), RunAsync);
 
     private async Task<object> RunAsync(ApiRequest request, CancellationToken cancellationToken)
@@ -131,7 +131,7 @@ public sealed class CompleteUpload(MediaIngest ingest) : IApiFunction
     };
 
     [Function(nameof(CompleteUpload))]
-    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post")] HttpRequest req) =>
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/CompleteUpload")] HttpRequest req) =>
         Api.RunAsync(req, nameof(CompleteUpload), RunAsync);
 
     private async Task<object> RunAsync(ApiRequest request, CancellationToken cancellationToken)
@@ -182,7 +182,7 @@ public sealed class RegisterMediaFiles(MediaIngest ingest) : IApiFunction
     };
 
     [Function(nameof(RegisterMediaFiles))]
-    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post")] HttpRequest req) =>
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/RegisterMediaFiles")] HttpRequest req) =>
         Api.RunAsync(req, nameof(RegisterMediaFiles), RunAsync);
 
     private async Task<object> RunAsync(ApiRequest request, CancellationToken cancellationToken)

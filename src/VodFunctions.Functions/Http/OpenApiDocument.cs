@@ -13,7 +13,7 @@ public sealed class OpenApiDocument : IApiFunction
     };
 
     [Function("openapi")]
-    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "openapi.json")] HttpRequest req) =>
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/openapi.json")] HttpRequest req) =>
         Api.RunAsync(req, "openapi", RunAsync);
 
     private static Task<object> RunAsync(ApiRequest request, CancellationToken cancellationToken)

@@ -30,7 +30,7 @@ public sealed class SetMediaPolicy(MediaPolicies policies) : IApiFunction
     private static readonly Parameter<int> Priority = Param.Int("Priority",
         "Higher wins: an asset is handled by the single highest-priority enabled policy that matches it.", 0, 0, MediaPolicy.MaxPriority);
     private static readonly Parameter<string> Action = Param.OneOf("Action",
-        "What it does to a matching video (here `Action` is the policy's, not the common request parameter).", PolicyActions.All);
+        "What it does to a matching video (here `Action` is the policy's, not the common request parameter; at `/`, VOD's request syntax, it is given as `PolicyAction`).", PolicyActions.All);
     private static readonly Parameter<IReadOnlyList<string>> Definitions = Param.List("Definitions",
         "With `Action: DeleteStreams` (required then): the definitions whose streams it deletes.", required: false,
         max: Core.Media.Definitions.All.Length, values: Core.Media.Definitions.All);
@@ -59,7 +59,7 @@ public sealed class SetMediaPolicy(MediaPolicies policies) : IApiFunction
     };
 
     [Function(nameof(SetMediaPolicy))]
-    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post")] HttpRequest req) =>
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/SetMediaPolicy")] HttpRequest req) =>
         Api.RunAsync(req, nameof(SetMediaPolicy), RunAsync);
 
     private async Task<object> RunAsync(ApiRequest request, CancellationToken cancellationToken)
@@ -91,7 +91,7 @@ public sealed class ListMediaPolicies(MediaPolicies policies, TimeProvider time)
     };
 
     [Function(nameof(ListMediaPolicies))]
-    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post")] HttpRequest req) =>
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/ListMediaPolicies")] HttpRequest req) =>
         Api.RunAsync(req, nameof(ListMediaPolicies), RunAsync);
 
     private async Task<object> RunAsync(ApiRequest request, CancellationToken cancellationToken)
@@ -113,7 +113,7 @@ public sealed class DeleteMediaPolicy(MediaPolicies policies) : IApiFunction
     };
 
     [Function(nameof(DeleteMediaPolicy))]
-    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post")] HttpRequest req) =>
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/DeleteMediaPolicy")] HttpRequest req) =>
         Api.RunAsync(req, nameof(DeleteMediaPolicy), RunAsync);
 
     private async Task<object> RunAsync(ApiRequest request, CancellationToken cancellationToken) =>
@@ -137,7 +137,7 @@ public sealed class PreviewMediaPolicy(MediaPolicies policies, PolicySweep sweep
     };
 
     [Function(nameof(PreviewMediaPolicy))]
-    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post")] HttpRequest req) =>
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/PreviewMediaPolicy")] HttpRequest req) =>
         Api.RunAsync(req, nameof(PreviewMediaPolicy), RunAsync);
 
     private async Task<object> RunAsync(ApiRequest request, CancellationToken cancellationToken)
@@ -166,7 +166,7 @@ public sealed class ListMediaPolicyRuns(RunStore runs) : IApiFunction
     };
 
     [Function(nameof(ListMediaPolicyRuns))]
-    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post")] HttpRequest req) =>
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/ListMediaPolicyRuns")] HttpRequest req) =>
         Api.RunAsync(req, nameof(ListMediaPolicyRuns), RunAsync);
 
     private async Task<object> RunAsync(ApiRequest request, CancellationToken cancellationToken)

@@ -23,7 +23,7 @@ public sealed class GetVideoInfo(MediaReader reader) : IApiFunction
     };
 
     [Function(nameof(GetVideoInfo))]
-    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post")] HttpRequest req) =>
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/GetVideoInfo")] HttpRequest req) =>
         Api.RunAsync(req, nameof(GetVideoInfo), RunAsync);
 
     private async Task<object> RunAsync(ApiRequest request, CancellationToken cancellationToken) =>
@@ -42,7 +42,7 @@ public sealed class GetPlayInfo(MediaReader reader) : IApiFunction
     };
 
     [Function(nameof(GetPlayInfo))]
-    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post")] HttpRequest req) =>
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/GetPlayInfo")] HttpRequest req) =>
         Api.RunAsync(req, nameof(GetPlayInfo), RunAsync);
 
     private async Task<object> RunAsync(ApiRequest request, CancellationToken cancellationToken) =>
@@ -60,7 +60,7 @@ public sealed class GetMezzanineInfo(MediaReader reader) : IApiFunction
     };
 
     [Function(nameof(GetMezzanineInfo))]
-    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post")] HttpRequest req) =>
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/GetMezzanineInfo")] HttpRequest req) =>
         Api.RunAsync(req, nameof(GetMezzanineInfo), RunAsync);
 
     private async Task<object> RunAsync(ApiRequest request, CancellationToken cancellationToken) =>
@@ -80,7 +80,7 @@ public sealed class GetImageInfo(MediaReader reader) : IApiFunction
     };
 
     [Function(nameof(GetImageInfo))]
-    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post")] HttpRequest req) =>
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/GetImageInfo")] HttpRequest req) =>
         Api.RunAsync(req, nameof(GetImageInfo), RunAsync);
 
     private async Task<object> RunAsync(ApiRequest request, CancellationToken cancellationToken) =>
@@ -100,7 +100,7 @@ public sealed class ListSnapshots(MediaReader reader) : IApiFunction
     };
 
     [Function(nameof(ListSnapshots))]
-    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post")] HttpRequest req) =>
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/ListSnapshots")] HttpRequest req) =>
         Api.RunAsync(req, nameof(ListSnapshots), RunAsync);
 
     private async Task<object> RunAsync(ApiRequest request, CancellationToken cancellationToken)
@@ -126,7 +126,7 @@ public sealed class GetAttachedMediaInfo(MediaReader reader) : IApiFunction
     };
 
     [Function(nameof(GetAttachedMediaInfo))]
-    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post")] HttpRequest req) =>
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/GetAttachedMediaInfo")] HttpRequest req) =>
         Api.RunAsync(req, nameof(GetAttachedMediaInfo), RunAsync);
 
     private async Task<object> RunAsync(ApiRequest request, CancellationToken cancellationToken) =>
@@ -158,7 +158,7 @@ public sealed class SearchMedia(MediaReader reader) : IApiFunction
     };
 
     [Function(nameof(SearchMedia))]
-    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post")] HttpRequest req) =>
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/SearchMedia")] HttpRequest req) =>
         Api.RunAsync(req, nameof(SearchMedia), RunAsync);
 
     private async Task<object> RunAsync(ApiRequest request, CancellationToken cancellationToken)

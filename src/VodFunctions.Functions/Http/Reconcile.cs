@@ -31,7 +31,7 @@ public sealed class GetReconcileReport(ReconcileStore reconcile) : IApiFunction
     };
 
     [Function(nameof(GetReconcileReport))]
-    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post")] HttpRequest req) =>
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/GetReconcileReport")] HttpRequest req) =>
         Api.RunAsync(req, nameof(GetReconcileReport), RunAsync);
 
     public const int MaxItems = 1000;

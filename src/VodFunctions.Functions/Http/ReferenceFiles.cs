@@ -35,7 +35,7 @@ public sealed class ReferenceFiles : IApiFunction
     }
 
     [Function("reference")]
-    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "reference/{*path}")] HttpRequest req) =>
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/reference/{*path}")] HttpRequest req) =>
         Api.RunAsync(req, "reference", RunAsync);
 
     private static Task<object> RunAsync(ApiRequest request, CancellationToken cancellationToken) => Task.FromResult(Files.Value.Serve(request));

@@ -40,7 +40,7 @@ public sealed class ListFunctionRuns(RunStore runs) : IApiFunction
     private static readonly HashSet<string> SystemProperties = ["PartitionKey", "RowKey", "Timestamp", "odata.etag"];
 
     [Function(nameof(ListFunctionRuns))]
-    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post")] HttpRequest req) =>
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/ListFunctionRuns")] HttpRequest req) =>
         Api.RunAsync(req, nameof(ListFunctionRuns), RunAsync);
 
     private async Task<object> RunAsync(ApiRequest request, CancellationToken cancellationToken)

@@ -21,7 +21,7 @@ public sealed class UnknownRoute : IApiFunction
 
     // Made on first use: this class is made while the list of functions is.
     private static readonly Lazy<(TemplateMatcher Matcher, WorkerFunction Function)[]> Routes = new(() => WorkerFunction.HttpFunctions
-        .Where(f => f.Method.DeclaringType != typeof(UnknownRoute))
+        .Where(f => f.Operation!.Listed)
         .Select(f => (new TemplateMatcher(TemplateParser.Parse(f.Route), new RouteValueDictionary()), f))
         .ToArray());
 
@@ -30,14 +30,14 @@ public sealed class UnknownRoute : IApiFunction
 
     [Function(nameof(UnknownRoute))]
     public Task<IActionResult> Run(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", "post", "put", "patch", "delete", "head", "options", Route = "{*path}")] HttpRequest req) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", "post", "put", "patch", "delete", "head", "options", Route = "api/{*path}")] HttpRequest req) =>
         Api.RunAsync(req, nameof(UnknownRoute), RunAsync);
 
     private static Task<object> RunAsync(ApiRequest request, CancellationToken cancellationToken)
     {
         var http = request.Http;
         var path = (http.GetRouteValue("path") as string ?? "").Trim('/');
-        var known = Routes.Value.FirstOrDefault(r => r.Matcher.TryMatch("/" + path, new RouteValueDictionary())).Function;
+        var known = Routes.Value.FirstOrDefault(r => r.Matcher.TryMatch($"/{Api.RoutePrefix}/{path}", new RouteValueDictionary())).Function;
         if (known is null)
             return Task.FromResult<object>(new VodError("InvalidAction.NotFound", $"There is no operation '{path}'. The operations are: {Operations.Value}; the reference is /api/openapi.json."));
         http.Response.Headers.Allow = string.Join(", ", known.Methods);

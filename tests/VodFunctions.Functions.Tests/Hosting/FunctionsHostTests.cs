@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using VodFunctions.Functions.Hosting;
+using VodFunctions.Functions.Tests.Alibaba;
 
 namespace VodFunctions.Functions.Tests.Hosting;
 
@@ -31,7 +32,7 @@ public sealed class FunctionsHostTests(FunctionsHostTests.Hostings hostings) : I
         public async Task InitializeAsync()
         {
             Proxy = await TableFaultProxy.StartAsync(TestStorage.ConnectionString);
-            Standalone = await TestApp.StartAsync(new Dictionary<string, string?> { ["AzureWebJobsStorage"] = Proxy.ConnectionString });
+            Standalone = await TestApp.StartAsync(new Dictionary<string, string?>(AlibabaClients.KeyIds) { ["AzureWebJobsStorage"] = Proxy.ConnectionString });
             Settings = Standalone.Settings.Where(s => s.Value is not null).ToDictionary(s => s.Key.Replace(":", "__"), s => s.Value!);
             Settings["Logging__LogLevel__Default"] = "Warning";
             Host = await FunctionsHost.StartAsync(WorkerDll, Settings);
@@ -93,7 +94,7 @@ public sealed class FunctionsHostTests(FunctionsHostTests.Hostings hostings) : I
                 : "");
 
         var reported = Host.Functions.Select(f => f.IsHttp
-            ? $"{f.Name} httpTrigger {Host.RoutePrefix}/{f.Route} {string.Join(",", f.Methods)}"
+            ? $"{f.Name} httpTrigger {string.Join("/", new[] { Host.RoutePrefix, f.Route }.Where(p => p!.Length > 0))} {string.Join(",", f.Methods)}"
             : $"{f.Name} {f.Trigger.Type} {f.Trigger.Property("schedule") ?? f.Trigger.Property("queueName")}");
 
         reported.Should().BeEquivalentTo(standalone);
@@ -240,5 +241,32 @@ public sealed class FunctionsHostTests(FunctionsHostTests.Hostings hostings) : I
         var run = runs["Runs"].EnumerateArray().Should().ContainSingle().Subject;
         (run.Prop("Trigger"), run.GetProperty("IsPastDue").GetBoolean(), run.Prop("Status")).Should().Be(("Schedule", true, "Completed"));
         run.TryGetProperty("EndTime", out _).Should().BeTrue("the invocation ended when the run did");
+    }
+
+    [Fact]
+    public async Task TheRootReachesTheWorkerThroughTheHostAsVodsSignedEndpointAndStillLeadsPeopleToTheConsole()
+    {
+        await using var door = await HostFrontDoor.StartAsync(Host);
+        var (doomed, other, kept) = (await Standalone.SeedVideoAsync(), await Standalone.SeedVideoAsync(appId: TestApp.OtherApp), await Standalone.SeedVideoAsync());
+        var blobs = (await Standalone.ListBlobsAsync(kept.Folder)).Count;
+        AlibabaCall Full(string action, object parameters) => new(action, parameters) { AccessKeyId = AlibabaClients.FullId, AccessKeySecret = TestApp.FullKey };
+
+        var answers = await AlibabaClients.CallAllAsync(door.Address,
+            Full("GetVideoInfo", new { doomed.VideoId }) with { Client = "openapi" },
+            Full("DeleteVideo", new { VideoIds = $"{doomed.VideoId},{other.VideoId}" }) with { Method = "POST", Replay = true },
+            Full("DeleteVideo", new { VideoIds = kept.VideoId }) with { AccessKeySecret = TestApp.AdminKey });
+        using var redirect = await Host.SendAsync(new HttpRequestMessage(HttpMethod.Get, "/"));
+
+        answers[0].Status.Should().Be(200, answers[0].ToString());
+        answers[0].Body.GetProperty("Video").GetProperty("VideoId").GetString().Should().Be(doomed.VideoId);
+        answers[1].Status.Should().Be(200, answers[1].ToString());
+        answers[1].Body.GetProperty("ForbiddenVideoIds").EnumerateArray().Select(e => e.GetString()).Should().Equal(other.VideoId);
+        (answers[1].Replayed!.Status, answers[1].Replayed!.Code).Should().Be((400, "SignatureNonceUsed"));
+        (answers[2].Status, answers[2].Code).Should().Be((400, "SignatureDoesNotMatch"), answers[2].ToString());
+        answers[2].Body.GetProperty("HostId").GetString().Should().Be(door.Address.Authority, "the host forwards the address the caller used");
+        (await Standalone.ListBlobsAsync(doomed.Folder)).Should().BeEmpty();
+        (await Standalone.ListBlobsAsync(other.Folder)).Should().HaveCount(blobs);
+        (await Standalone.ListBlobsAsync(kept.Folder)).Should().HaveCount(blobs);
+        ((int)redirect.Response.StatusCode, redirect.Response.Headers.Location?.OriginalString).Should().Be((302, "/api/console/"), redirect.Invocation?.ToString());
     }
 }
