@@ -27,7 +27,7 @@ public sealed class ListRecycleBin(RecycleBinStore bin) : IApiFunction
     };
 
     [Function(nameof(ListRecycleBin))]
-    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post")] HttpRequest req) =>
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/ListRecycleBin")] HttpRequest req) =>
         Api.RunAsync(req, nameof(ListRecycleBin), RunAsync);
 
     private async Task<object> RunAsync(ApiRequest request, CancellationToken cancellationToken)
@@ -61,7 +61,7 @@ public sealed class RestoreMedia(RecycleBinStore bin) : IApiFunction
     };
 
     [Function(nameof(RestoreMedia))]
-    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post")] HttpRequest req) =>
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/RestoreMedia")] HttpRequest req) =>
         Api.RunAsync(req, nameof(RestoreMedia), RunAsync);
 
     private async Task<object> RunAsync(ApiRequest request, CancellationToken cancellationToken) =>
@@ -92,7 +92,7 @@ public sealed class PurgeRecycleBin(RecycleBinStore bin) : IApiFunction
     };
 
     [Function(nameof(PurgeRecycleBin))]
-    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post")] HttpRequest req) =>
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/PurgeRecycleBin")] HttpRequest req) =>
         Api.RunAsync(req, nameof(PurgeRecycleBin), RunAsync);
 
     private async Task<object> RunAsync(ApiRequest request, CancellationToken cancellationToken)
