@@ -15,6 +15,9 @@ public sealed record DeletePlan
 
     /// <summary>Whether the real call moves it into the recycle bin (else it deletes it for good).</summary>
     public bool ToRecycleBin { get; init; }
+
+    /// <summary>With <see cref="ToRecycleBin"/>: when it would be purged, were the real call made now.</summary>
+    public DateTimeOffset? PurgeTime { get; init; }
 }
 
 /// <summary>What a delete moved into the recycle bin: the entries that hold it, and when they are purged.</summary>

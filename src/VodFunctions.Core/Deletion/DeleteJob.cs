@@ -66,6 +66,9 @@ public sealed record DeletePlan(int Files, long Bytes, int Records, IReadOnlyLis
 {
     /// <summary>Whether the real call moves it into the recycle bin (else it deletes it permanently).</summary>
     public bool ToRecycleBin { get; init; }
+
+    /// <summary>With <see cref="ToRecycleBin"/>: when it would be purged, were the real call made now.</summary>
+    public string? PurgeTime { get; init; }
 }
 
 /// <summary>What a call moved into the recycle bin: its entries, and when they are purged.</summary>

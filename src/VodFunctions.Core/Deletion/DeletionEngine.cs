@@ -57,7 +57,7 @@ public sealed class DeletionEngine(
     public async Task<Result<DeleteResult>> RunAsync(IEnumerable<DeleteJob> jobs, DeleteRequest request, CancellationToken cancellationToken = default)
     {
         var all = jobs.ToList();
-        if (request.DryRun) return DeleteResult.Of(await PlanAsync(all, cancellationToken) with { ToRecycleBin = bin.Moves(request) });
+        if (request.DryRun) return DeleteResult.Of(bin.Plan(await PlanAsync(all, cancellationToken), request));
         using var gate = NewGate();
         var outcomes = await Task.WhenAll(all.Select(job => DeleteAsync(job, gate, cancellationToken)));
         if (all.Where((_, i) => !outcomes[i].Ok).FirstOrDefault() is { } failed)

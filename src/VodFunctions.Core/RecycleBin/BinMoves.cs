@@ -19,6 +19,11 @@ public sealed class BinMoves(
     /// <summary>Whether a delete asked this way goes into the bin.</summary>
     public bool Moves(DeleteRequest request) => !request.Permanent && binOptions.Value.Enabled;
 
+    /// <summary>A dry run's plan, saying whether the real call would move it into the bin, and until when.</summary>
+    public DeletePlan Plan(DeletePlan plan, DeleteRequest request) => Moves(request)
+        ? plan with { ToRecycleBin = true, PurgeTime = Times.Format(binOptions.Value.PurgeTimeOf(time.GetUtcNow())) }
+        : plan;
+
     /// <summary>The target as a move into the bin when <paramref name="request"/> goes there; else unchanged.</summary>
     public DeleteTarget Into(DeleteTarget target, CatalogEntity owner, DeleteRequest request)
     {
