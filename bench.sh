@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs a benchmark against a fresh in-memory Azurite: ./bench.sh [delete [rounds]] or ./bench.sh sweep [rounds [sizes...]]
+# Runs a benchmark against a fresh in-memory Azurite: ./bench.sh [delete [rounds]], ./bench.sh trace (one DeleteVideo's storage requests) or ./bench.sh sweep [rounds [sizes...]]
 set -euo pipefail
 cd "$(dirname "$0")"
 source scripts/lib.sh

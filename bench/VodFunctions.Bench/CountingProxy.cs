@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -11,7 +12,8 @@ namespace VodFunctions.Bench;
 /// <summary>
 /// A loopback forwarder in front of the storage endpoints of a connection string, counting the requests that
 /// pass by service and kind (table queries apart from point reads), so a benchmark can show what an app sends
-/// whatever the storage's speed. Requests are forwarded unchanged: the shared-key signatures stay valid.
+/// whatever the storage's speed, and, while <see cref="Tracing"/>, when each one began and ended. Requests are
+/// forwarded unchanged: the shared-key signatures stay valid.
 /// </summary>
 public sealed partial class CountingProxy : IAsyncDisposable
 {
@@ -21,6 +23,11 @@ public sealed partial class CountingProxy : IAsyncDisposable
     private readonly ConcurrentDictionary<string, int> _counts = new();
 
     private readonly Dictionary<int, (string Service, Uri Target)> _targets = [];
+    private readonly List<TracedRequest> _trace = [];
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+
+    /// <summary>One request seen while tracing: when it began and ended (ms since the trace began), what it was, its answer.</summary>
+    public sealed record TracedRequest(double Start, double End, string Service, string What, int Status);
 
     private CountingProxy(WebApplication web) => _web = web;
 
@@ -31,6 +38,33 @@ public sealed partial class CountingProxy : IAsyncDisposable
     public IReadOnlyDictionary<string, int> Counts => new SortedDictionary<string, int>(_counts);
 
     public void Reset() => _counts.Clear();
+
+    /// <summary>Whether requests are traced; setting it true starts a fresh trace.</summary>
+    public bool Tracing
+    {
+        get;
+        set
+        {
+            lock (_trace)
+            {
+                if (value && !field)
+                {
+                    _trace.Clear();
+                    _clock.Restart();
+                }
+                field = value;
+            }
+        }
+    }
+
+    /// <summary>The requests traced, in the order they began.</summary>
+    public IReadOnlyList<TracedRequest> Trace
+    {
+        get
+        {
+            lock (_trace) return [.. _trace.OrderBy(r => r.Start)];
+        }
+    }
 
     public static async Task<CountingProxy> StartAsync(string connectionString)
     {
@@ -55,6 +89,7 @@ public sealed partial class CountingProxy : IAsyncDisposable
         var request = context.Request;
         var kind = to.Service == "table" && request.Method == "GET" && request.Query.ContainsKey("$filter") ? "query" : request.Method;
         _counts.AddOrUpdate($"{to.Service} {kind}", 1, (_, n) => n + 1);
+        var (traced, start) = (Tracing, _clock.Elapsed.TotalMilliseconds);
 
         using var message = new HttpRequestMessage(new HttpMethod(request.Method), new Uri(to.Target.GetLeftPart(UriPartial.Authority) + context.Features.Get<IHttpRequestFeature>()!.RawTarget));
         if (request.ContentLength is not null || request.ContentType is not null) message.Content = new StreamContent(request.Body);
@@ -68,6 +103,30 @@ public sealed partial class CountingProxy : IAsyncDisposable
         foreach (var (name, values) in response.Headers.Concat(response.Content.Headers))
             if (!HopHeaders.Contains(name)) context.Response.Headers[name] = values.ToArray();
         await response.Content.CopyToAsync(context.Response.Body, context.RequestAborted);
+        lock (_trace)
+            if (traced && Tracing) _trace.Add(new TracedRequest(start, _clock.Elapsed.TotalMilliseconds, to.Service, Describe(to.Service, request), (int)response.StatusCode));
+    }
+
+    /// <summary>A request in a few words: the table and the kind of table operation, the blob or queue operation.</summary>
+    private static string Describe(string service, HttpRequest request)
+    {
+        var path = Uri.UnescapeDataString(request.Path.Value ?? "");
+        var last = path[(path.LastIndexOf('/') + 1)..];
+        var table = last.Split('(')[0];
+        return (service, request.Method) switch
+        {
+            ("table", _) when last == "$batch" => "transaction",
+            ("table", "GET") when request.Query.ContainsKey("$filter") => $"query {table}",
+            ("table", "GET") => $"point read {table}",
+            ("table", "PUT") => $"upsert {table}",
+            ("table", "MERGE" or "PATCH") => $"merge {table}",
+            ("table", "DELETE") => $"delete {table}",
+            ("table", "POST") => $"insert {table}",
+            ("blob", "GET") when request.Query["comp"] == "list" => "list blobs",
+            ("blob", "POST") when request.Query["comp"] == "batch" => $"Blob Batch ({request.ContentLength / 1024} KiB)",
+            ("queue", "POST") => $"put message {path.Split('/')[^2]}",
+            _ => $"{request.Method} {last}",
+        };
     }
 
     public async ValueTask DisposeAsync()

@@ -11,22 +11,30 @@ namespace VodFunctions.Bench;
 /// the same blobs deleted in Blob Batch requests as the app sends them (256 per batch, 4 in flight), with
 /// no listing and no catalog. The four take turns within each round on fresh folders of one container,
 /// and only same-run ratios are reported: (c)/(d) bounds the (c)/(a) any implementation can reach on this
-/// storage. Then the app's peak working set while deleting a 2,000-blob and a 10,000-blob video.
+/// storage. Then where one DeleteVideo's time goes: its storage requests, traced through a proxy. Then the app's peak
+/// working set while deleting a 2,000-blob and a 10,000-blob video.
 /// </summary>
 public static class DeleteBenchmark
 {
     private const int Streams = 6, Segments = 100, Snapshots = 24; // 1 + 6 * 101 + 24 = 631 blobs
     private static readonly string[] SnapshotTypes = ["CoverSnapshot", "NormalSnapshot", "SpriteSnapshot", "SpriteOriginSnapshot"];
 
-    public static async Task RunAsync(string storage, int rounds)
+    /// <param name="baseline">
+    /// Another build of the app (its <c>VodFunctions.Functions.dll</c>; <c>VOD_BENCH_BASELINE</c>): its DeleteVideo joins the
+    /// rounds as (e), so two builds are compared in the same run, under the same load.
+    /// </param>
+    public static async Task RunAsync(string storage, int rounds, string? baseline = null)
     {
         await using var app = await AppProcess.StartAsync(storage);
         var container = new BlobContainerClient(storage, app.Container);
-        var times = new Dictionary<char, List<double>> { ['a'] = [], ['b'] = [], ['c'] = [], ['d'] = [] };
-        Console.WriteLine($"Delete benchmark: {rounds} rounds of a 631-blob video (+1 warm-up round), (a)/(b)/(c)/(d) taking turns");
+        await using var other = baseline is null ? null : await AppProcess.StartAsync(storage, dll: baseline);
+        var otherContainer = other is null ? null : new BlobContainerClient(storage, other.Container);
+        var variants = other is null ? "abcd" : "abcde";
+        var times = variants.ToDictionary(v => v, _ => new List<double>());
+        Console.WriteLine($"Delete benchmark: {rounds} rounds of a 631-blob video (+1 warm-up round), {string.Join("/", variants.Select(v => $"({v})"))} taking turns");
         for (var round = 0; round <= rounds; round++)
         {
-            var order = "abcd".Skip(round % 4).Concat("abcd".Take(round % 4)).ToArray();
+            var order = variants.Skip(round % variants.Length).Concat(variants.Take(round % variants.Length)).ToArray();
             var line = new List<string>();
             foreach (var which in order)
             {
@@ -35,6 +43,7 @@ public static class DeleteBenchmark
                     'a' => await ApiDeleteAsync(app, container),
                     'b' => await BareLoopAsync(container),
                     'c' => await NaiveAsync(container),
+                    'e' => await ApiDeleteAsync(other!, otherContainer!),
                     _ => await BatchFloorAsync(container),
                 };
                 if (round > 0) times[which].Add(ms);
@@ -53,6 +62,17 @@ public static class DeleteBenchmark
         Console.WriteLine($"(c)/(b) = {c / b:F2}   (one at a time against 32 in flight on this storage)");
         Console.WriteLine($"(c)/(d) = {c / d:F2}   (the highest (c)/(a) any delete reaches on this storage)");
         Console.WriteLine($"(a)/(d) = {a / d:F2}   (the app against the storage's floor)");
+        if (other is not null)
+        {
+            var e = Median(times['e']);
+            Console.WriteLine($"(e) DeleteVideo, baseline build median {e,6:F0} ms");
+            Console.WriteLine($"(e)/(d) = {e / d:F2}   (the baseline against the storage's floor)");
+            Console.WriteLine($"(a)/(e) = {a / e:F2}   (this build against the baseline)");
+            return;
+        }
+
+        Console.WriteLine();
+        await TraceAsync(storage);
 
         Console.WriteLine();
         Console.WriteLine("Peak working set of the app while deleting one video:");
@@ -69,6 +89,32 @@ public static class DeleteBenchmark
         var watch = Stopwatch.StartNew();
         await app.CallAsync("DeleteVideo", new { VideoIds = videoId });
         return watch.Elapsed.TotalMilliseconds;
+    }
+
+    /// <summary>
+    /// One DeleteVideo of a 631-blob video by an app whose storage goes through a tracing proxy (after one untraced delete
+    /// that warms the app up): each storage request, when it began and ended from the call's start. The proxy adds its own
+    /// hop to each request, so the trace shows the order and overlap of the requests more than their exact cost.
+    /// </summary>
+    public static async Task TraceAsync(string storage)
+    {
+        await using var proxy = await CountingProxy.StartAsync(storage);
+        await using var app = await AppProcess.StartAsync(proxy.ConnectionString);
+        var container = new BlobContainerClient(proxy.ConnectionString, app.Container); // the URLs the app registers are the proxy's
+        await ApiDeleteAsync(app, container);
+        var videoId = await SeedVideoAsync(app, container, Streams, Segments, Snapshots);
+        proxy.Tracing = true;
+        var watch = Stopwatch.StartNew();
+        await app.CallAsync("DeleteVideo", new { VideoIds = videoId });
+        var total = watch.Elapsed.TotalMilliseconds;
+        proxy.Tracing = false;
+        Console.WriteLine($"Trace of one DeleteVideo (631 blobs) through a proxy: {total:F0} ms in all; its storage requests, ms from the call's start:");
+        foreach (var r in proxy.Trace)
+            Console.WriteLine($"  {r.Start,7:F1} .. {r.End,7:F1}  {r.End - r.Start,6:F1} ms  {r.Service,-5} {r.What} -> {r.Status}");
+        var blobs = proxy.Trace.Where(r => r.What.StartsWith("Blob Batch", StringComparison.Ordinal)).ToList();
+        if (blobs.Count == 0) return;
+        var (first, last) = (blobs.Min(r => r.Start), blobs.Max(r => r.End));
+        Console.WriteLine($"  before the first Blob Batch {first,6:F0} ms, Blob Batches {last - first,6:F0} ms, after the last {total - last,6:F0} ms");
     }
 
     private static async Task<double> BareLoopAsync(BlobContainerClient container)

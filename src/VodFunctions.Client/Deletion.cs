@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace VodFunctions.Client;
 
 // Requests and responses of the delete operations (API.md section 6). Every delete takes DryRun:
@@ -53,6 +55,14 @@ public sealed record DeleteVideoRequest
 
     /// <summary>Deletes for good even when the recycle bin is on (else what it names moves into the bin).</summary>
     public bool? Permanent { get; init; }
+
+    /// <summary>
+    /// The call's idempotency key (the <c>Idempotency-Key</c> header, up to 64 printable ASCII characters): a repeat with the
+    /// same key and request within 24 hours answers the first answer again and deletes nothing. When null the client makes a
+    /// new one per call, which its own retries reuse.
+    /// </summary>
+    [JsonIgnore]
+    public string? IdempotencyKey { get; init; }
 }
 
 public sealed record DeleteVideoResponse : DeleteResponse
@@ -74,6 +84,14 @@ public sealed record DeleteStreamRequest
 
     /// <summary>Deletes for good even when the recycle bin is on (else what it names moves into the bin).</summary>
     public bool? Permanent { get; init; }
+
+    /// <summary>
+    /// The call's idempotency key (the <c>Idempotency-Key</c> header, up to 64 printable ASCII characters): a repeat with the
+    /// same key and request within 24 hours answers the first answer again and deletes nothing. When null the client makes a
+    /// new one per call, which its own retries reuse.
+    /// </summary>
+    [JsonIgnore]
+    public string? IdempotencyKey { get; init; }
 }
 
 /// <summary>The answer of a delete that reports nothing but its plan (dry run) and request ID.</summary>
@@ -91,6 +109,14 @@ public sealed record DeleteMezzaninesRequest
 
     /// <summary>Deletes for good even when the recycle bin is on (else what it names moves into the bin).</summary>
     public bool? Permanent { get; init; }
+
+    /// <summary>
+    /// The call's idempotency key (the <c>Idempotency-Key</c> header, up to 64 printable ASCII characters): a repeat with the
+    /// same key and request within 24 hours answers the first answer again and deletes nothing. When null the client makes a
+    /// new one per call, which its own retries reuse.
+    /// </summary>
+    [JsonIgnore]
+    public string? IdempotencyKey { get; init; }
 }
 
 public sealed record DeleteMezzaninesResponse : DeleteResponse
@@ -119,6 +145,14 @@ public sealed record DeleteImageRequest
 
     public bool? DryRun { get; init; }
 
+    /// <summary>
+    /// The call's idempotency key (the <c>Idempotency-Key</c> header, up to 64 printable ASCII characters): a repeat with the
+    /// same key and request within 24 hours answers the first answer again and deletes nothing. When null the client makes a
+    /// new one per call, which its own retries reuse.
+    /// </summary>
+    [JsonIgnore]
+    public string? IdempotencyKey { get; init; }
+
     /// <summary>Deletes the catalog images at these URLs (at most 20; the query string is ignored).</summary>
     public static DeleteImageRequest ByUrls(IReadOnlyList<string> imageUrls, bool? dryRun = null) =>
         new() { DeleteImageType = "ImageURL", ImageURLs = imageUrls, DryRun = dryRun };
@@ -141,6 +175,14 @@ public sealed record DeleteAttachedMediaRequest
 
     /// <summary>Deletes for good even when the recycle bin is on (else what it names moves into the bin).</summary>
     public bool? Permanent { get; init; }
+
+    /// <summary>
+    /// The call's idempotency key (the <c>Idempotency-Key</c> header, up to 64 printable ASCII characters): a repeat with the
+    /// same key and request within 24 hours answers the first answer again and deletes nothing. When null the client makes a
+    /// new one per call, which its own retries reuse.
+    /// </summary>
+    [JsonIgnore]
+    public string? IdempotencyKey { get; init; }
 }
 
 public sealed record DeleteAttachedMediaResponse : DeleteResponse
@@ -156,4 +198,12 @@ public sealed record DeleteMultipartUploadRequest
     public string MediaType { get; init; } = "video";
 
     public bool? DryRun { get; init; }
+
+    /// <summary>
+    /// The call's idempotency key (the <c>Idempotency-Key</c> header, up to 64 printable ASCII characters): a repeat with the
+    /// same key and request within 24 hours answers the first answer again and deletes nothing. When null the client makes a
+    /// new one per call, which its own retries reuse.
+    /// </summary>
+    [JsonIgnore]
+    public string? IdempotencyKey { get; init; }
 }

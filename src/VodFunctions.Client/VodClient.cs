@@ -9,7 +9,8 @@ namespace VodFunctions.Client;
 /// <summary>
 /// Client of a VodFunctions app: one typed method per operation of its HTTP API (<c>POST /api/{Operation}</c>
 /// with a JSON body), the key sent in <c>x-functions-key</c>, failures thrown as <see cref="VodException"/>,
-/// and calls answered 500, 503 or 429 retried with exponential backoff (<see cref="VodClientOptions"/>).
+/// and calls answered 500, 503 or 429 retried with exponential backoff (<see cref="VodClientOptions"/>); deletes send an
+/// <c>Idempotency-Key</c> (a new one per call unless given), so their retries never delete twice.
 /// </summary>
 public sealed class VodClient : IDisposable
 {
@@ -34,6 +35,9 @@ public sealed class VodClient : IDisposable
         options.MakeReadOnly(populateMissingResolver: true);
         return options;
     }
+
+    /// <summary>The header of a delete's idempotency key.</summary>
+    public const string IdempotencyKeyHeader = "Idempotency-Key";
 
     private readonly HttpClient _http;
     private readonly bool _ownsHttp;
@@ -173,23 +177,23 @@ public sealed class VodClient : IDisposable
     // ---- Delete (API.md section 6) ----
 
     public Task<DeleteVideoResponse> DeleteVideoAsync(DeleteVideoRequest request, CancellationToken cancellationToken = default) =>
-        CallAsync<DeleteVideoResponse>("DeleteVideo", request, cancellationToken);
+        CallAsync<DeleteVideoResponse>("DeleteVideo", request, cancellationToken, KeyOf(request?.IdempotencyKey));
 
     public Task<DeleteCompletedResponse> DeleteStreamAsync(DeleteStreamRequest request, CancellationToken cancellationToken = default) =>
-        CallAsync<DeleteCompletedResponse>("DeleteStream", request, cancellationToken);
+        CallAsync<DeleteCompletedResponse>("DeleteStream", request, cancellationToken, KeyOf(request?.IdempotencyKey));
 
     public Task<DeleteMezzaninesResponse> DeleteMezzaninesAsync(DeleteMezzaninesRequest request, CancellationToken cancellationToken = default) =>
-        CallAsync<DeleteMezzaninesResponse>("DeleteMezzanines", request, cancellationToken);
+        CallAsync<DeleteMezzaninesResponse>("DeleteMezzanines", request, cancellationToken, KeyOf(request?.IdempotencyKey));
 
     /// <summary>Deletes images by URL, by ID or by video and type: see <see cref="DeleteImageRequest.ByUrls"/>, <see cref="DeleteImageRequest.ByIds"/>, <see cref="DeleteImageRequest.ByVideo"/>.</summary>
     public Task<DeleteCompletedResponse> DeleteImageAsync(DeleteImageRequest request, CancellationToken cancellationToken = default) =>
-        CallAsync<DeleteCompletedResponse>("DeleteImage", request, cancellationToken);
+        CallAsync<DeleteCompletedResponse>("DeleteImage", request, cancellationToken, KeyOf(request?.IdempotencyKey));
 
     public Task<DeleteAttachedMediaResponse> DeleteAttachedMediaAsync(DeleteAttachedMediaRequest request, CancellationToken cancellationToken = default) =>
-        CallAsync<DeleteAttachedMediaResponse>("DeleteAttachedMedia", request, cancellationToken);
+        CallAsync<DeleteAttachedMediaResponse>("DeleteAttachedMedia", request, cancellationToken, KeyOf(request?.IdempotencyKey));
 
     public Task<DeleteCompletedResponse> DeleteMultipartUploadAsync(DeleteMultipartUploadRequest request, CancellationToken cancellationToken = default) =>
-        CallAsync<DeleteCompletedResponse>("DeleteMultipartUpload", request, cancellationToken);
+        CallAsync<DeleteCompletedResponse>("DeleteMultipartUpload", request, cancellationToken, KeyOf(request?.IdempotencyKey));
 
     // ---- The recycle bin ----
 
@@ -282,9 +286,9 @@ public sealed class VodClient : IDisposable
 
     // ---- transport ----
 
-    private async Task<T> CallAsync<T>(string operation, object? body, CancellationToken cancellationToken) where T : VodResponse
+    private async Task<T> CallAsync<T>(string operation, object? body, CancellationToken cancellationToken, string? idempotencyKey = null) where T : VodResponse
     {
-        using var response = await SendAsync("api/" + operation, body, cancellationToken).ConfigureAwait(false);
+        using var response = await SendAsync("api/" + operation, body, cancellationToken, idempotencyKey).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode) throw await ErrorAsync(response, cancellationToken).ConfigureAwait(false);
         return await ReadAsync<T>(operation, response, cancellationToken).ConfigureAwait(false);
     }
@@ -308,18 +312,36 @@ public sealed class VodClient : IDisposable
         }
     }
 
-    /// <summary>POSTs the body, sending it again after a backoff while the answer is 500, 503 or 429 and retries are left.</summary>
-    private async Task<HttpResponseMessage> SendAsync(string path, object? body, CancellationToken cancellationToken)
+    /// <summary>A delete's idempotency key: the caller's, else a new one for this call (its retries reuse it).</summary>
+    private static string KeyOf(string? given) => given ?? Guid.NewGuid().ToString("N");
+
+    /// <summary>
+    /// POSTs the body, sending it again after a backoff while the answer is 500, 503 or 429 and retries are left. With an
+    /// idempotency key (a delete) a retry is safe whatever happened to the first answer, so a lost answer (a network
+    /// failure) and a 409 <c>IdempotencyKey.InUse</c> (the first call still running) are retried too.
+    /// </summary>
+    private async Task<HttpResponseMessage> SendAsync(string path, object? body, CancellationToken cancellationToken, string? idempotencyKey = null)
     {
         var content = body is null ? null : JsonSerializer.SerializeToUtf8Bytes(body, body.GetType(), Json);
         for (var attempt = 0; ; attempt++)
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_endpoint, path));
             if (_key is not null) request.Headers.Add("x-functions-key", _key);
+            if (idempotencyKey is not null) request.Headers.Add(IdempotencyKeyHeader, idempotencyKey);
             if (content is not null)
                 request.Content = new ByteArrayContent(content) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } };
-            var response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
-            if (attempt >= _options.MaxRetries || response.StatusCode is not (HttpStatusCode.InternalServerError or HttpStatusCode.ServiceUnavailable or HttpStatusCode.TooManyRequests))
+            HttpResponseMessage response;
+            try
+            {
+                response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            }
+            catch (HttpRequestException) when (idempotencyKey is not null && attempt < _options.MaxRetries)
+            {
+                await Task.Delay(DelayBefore(attempt + 1, null), cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+            if (attempt >= _options.MaxRetries || !(response.StatusCode is HttpStatusCode.InternalServerError or HttpStatusCode.ServiceUnavailable or HttpStatusCode.TooManyRequests
+                    || (idempotencyKey is not null && response.StatusCode == HttpStatusCode.Conflict)))
                 return response;
             var delay = DelayBefore(attempt + 1, response.Headers.RetryAfter);
             response.Dispose();

@@ -52,6 +52,7 @@ public static class VodApp
         services.AddSingleton<KeyStore>();
         services.AddSingleton<Throttle>();
         services.AddSingleton<Alibaba.NonceStore>();
+        services.AddSingleton<IdempotencyStore>();
         services.AddSingleton<Alibaba.Signatures>();
         services.AddSingleton<StorageInitializer>();
         services.AddHostedService(sp => sp.GetRequiredService<StorageInitializer>());

@@ -77,7 +77,9 @@ public sealed class ApiReferenceTests
         document.Components!.SecuritySchemes!.Values.Select(s => (s.In, s.Name)).Should().BeEquivalentTo(
             [(ParameterLocation.Header, "x-functions-key"), (ParameterLocation.Query, "code")]);
         document.Components.Schemas!["Error"].Required.Should().BeEquivalentTo(["RequestId", "Code", "Message"]);
-        document.Paths!["/api/DeleteMezzanines"].Operations![HttpMethod.Post].Parameters!.Select(p => p.Name).Should().Equal("VideoIds", "Force", "DryRun", "Permanent");
+        document.Paths!["/api/DeleteMezzanines"].Operations![HttpMethod.Post].Parameters!.Select(p => (p.Name, p.In)).Should().Equal(
+            ("VideoIds", ParameterLocation.Query), ("Force", ParameterLocation.Query), ("DryRun", ParameterLocation.Query), ("Permanent", ParameterLocation.Query),
+            ("ClientToken", ParameterLocation.Query), ("Idempotency-Key", ParameterLocation.Header));
         document.Components.Schemas.Should().ContainKeys("Video", "PlayInfo", "ImageInfo", "Mezzanine", "AttachedMedia", "DeletePlan", "StreamFile", "PolicyView");
     }
 

@@ -43,6 +43,13 @@ internal static class Arguments
         Description = "Delete without asking (for scripts). Without it a real delete shows its plan and asks at a terminal, and is refused elsewhere.",
     };
 
+    public static Option<string> IdempotencyKey() => new("--idempotency-key")
+    {
+        Description = "The delete's idempotency key (up to 64 printable ASCII characters; a delete in several calls sends KEY-1, KEY-2, ...): "
+            + "run again with the same key within 24 hours, it answers the first answer and deletes nothing. By default each call gets a new one.",
+        HelpName = "key",
+    };
+
     /// <summary>An option that takes several values, given as <c>--x a b</c> or <c>--x a --x b</c>.</summary>
     public static Option<string[]> Many(string name, string description, string helpName) => new(name)
     {

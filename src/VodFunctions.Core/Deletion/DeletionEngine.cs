@@ -77,15 +77,27 @@ public sealed class DeletionEngine(
     {
         for (var attempt = 0; attempt < 20; attempt++)
         {
-            if (!await FinishPendingAsync(job.Partition, gate, cancellationToken)) return new DeleteOutcome(false, null);
-            switch (await job.Prepare(cancellationToken))
+            // Both read-only, so side by side: the deletes pending in the partition are looked for (and finished) while the job
+            // reads what it would delete. A job prepared while a pending delete was being finished is prepared again: its records
+            // may have changed. (Marks carry ETags, so a delete begun after either read still makes the journal's transaction fail.)
+            var pending = FinishPendingAsync(job.Partition, gate, cancellationToken);
+            var prepared = job.Prepare(cancellationToken);
+            await Task.WhenAll(pending, prepared);
+            if (pending.Result is not { Ok: true, Finished: var finished }) return new DeleteOutcome(false, null);
+            if (finished > 0) continue;
+            switch (prepared.Result)
             {
                 case { State: DeleteState.Nothing }:
                     return new DeleteOutcome(true, null);
                 case { State: DeleteState.Ready, Target: { } target, Marks: { } marks }:
+                {
+                    // Listing is read-only too: its first page is asked for while the journal is written. Nothing is deleted
+                    // before the journal has committed; a listing whose journal never came is dropped unused.
+                    await using var listing = deleter.BeginListing(storage.Container(target.Location), target.Prefixes, target.Blobs, cancellationToken);
                     if (await journals.BeginAsync(target, marks, time.GetUtcNow(), cancellationToken) is not { } journal) break; // a record changed meanwhile
                     logger.LogInformation("Began {DeleteType} delete {OperationId} of {MediaId}", target.Event.DeleteType, journal.OperationId, target.Event.MediaId);
-                    return await FinishAsync(journal, gate, cancellationToken);
+                    return await FinishAsync(journal, gate, cancellationToken, listing);
+                }
             }
         }
         logger.LogWarning("Delete in {Partition} kept conflicting with concurrent changes", job.Partition);
@@ -99,22 +111,27 @@ public sealed class DeletionEngine(
     public async Task<bool> FinishPendingAsync(string partition, CancellationToken cancellationToken = default)
     {
         using var gate = NewGate();
-        return await FinishPendingAsync(partition, gate, cancellationToken);
+        return (await FinishPendingAsync(partition, gate, cancellationToken)).Ok;
     }
 
-    private async Task<bool> FinishPendingAsync(string partition, SemaphoreSlim gate, CancellationToken cancellationToken)
+    /// <summary>Finishes the deletes pending in <paramref name="partition"/>: whether all went well, and how many there were.</summary>
+    private async Task<(bool Ok, int Finished)> FinishPendingAsync(string partition, SemaphoreSlim gate, CancellationToken cancellationToken)
     {
-        var ok = true;
+        var (ok, finished) = (true, 0);
         await foreach (var pending in journals.PendingAsync(partition, cancellationToken))
+        {
             ok &= (await FinishAsync(pending, gate, cancellationToken)).Ok;
-        return ok;
+            finished++;
+        }
+        return (ok, finished);
     }
 
     /// <summary>
     /// Finishes a journalled delete: its files, its records, its event. A storage fault (after the SDK's retries) leaves the
-    /// journal for the next attempt and sends a fail event with the journal's failed code.
+    /// journal for the next attempt and sends a fail event with the journal's failed code. <paramref name="listing"/>, when
+    /// given, is the listing of the journal's own files, begun ahead.
     /// </summary>
-    public async Task<DeleteOutcome> FinishAsync(JournalEntity journal, SemaphoreSlim gate, CancellationToken cancellationToken = default)
+    public async Task<DeleteOutcome> FinishAsync(JournalEntity journal, SemaphoreSlim gate, CancellationToken cancellationToken = default, BlobListing? listing = null)
     {
         var target = journal.ToTarget();
         using var finished = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -134,7 +151,9 @@ public sealed class DeletionEngine(
             }
             var tally = new DeleteTally();
             // Blobs and records proceed side by side: the records are read and unindexed while the blobs go, and removed once every blob is gone.
-            var blobs = deleter.DeleteAsync(storage.Container(target.Location), target.Prefixes, target.Blobs, gate, tally, cancellationToken);
+            var blobs = listing is null
+                ? deleter.DeleteAsync(storage.Container(target.Location), target.Prefixes, target.Blobs, gate, tally, cancellationToken)
+                : deleter.DeleteAsync(listing, gate, tally, cancellationToken);
             // Written with the last records, once the blobs are gone: the event then goes out at least once.
             PendingEventEntity Done() => PendingEventEntity.Of(journal, target.Event with { DeletedFiles = tally.Files, DeletedBytes = tally.Bytes });
             if (!await RemoveRecordsAsync(journal, target, blobs, Done, cancellationToken)) return new DeleteOutcome(true, null);

@@ -44,8 +44,11 @@ public sealed class BlobDeleter(IOptions<VodOptions> options, ILogger<BlobDelete
     /// </summary>
     public const int BatchesInFlight = 4;
 
-    /// <summary>Blobs listed per page: one round of full batches in flight.</summary>
-    private const int PageSize = BatchesInFlight * BlobBatch.MaxSize;
+    /// <summary>
+    /// Blobs listed per page: one round of full batches in flight. A first page holds one batch, so that deleting begins
+    /// while the rest is listed.
+    /// </summary>
+    private const int PageSize = BatchesInFlight * BlobBatch.MaxSize, FirstPageSize = BlobBatch.MaxSize;
 
     private readonly ConcurrentDictionary<Uri, BlobBatch?> _batches = new();
 
@@ -55,45 +58,74 @@ public sealed class BlobDeleter(IOptions<VodOptions> options, ILogger<BlobDelete
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         foreach (var prefix in prefixes)
-        {
-            var pages = container.GetBlobsAsync(new GetBlobsOptions { Prefix = prefix, States = BlobStates.Uncommitted }, cancellationToken).AsPages(pageSizeHint: PageSize);
-            await foreach (var page in pages) yield return page.Values;
-        }
+            await foreach (var page in PagesAsync(container, prefix, cancellationToken)) yield return page;
         foreach (var blob in blobs)
-        {
-            var pages = container.GetBlobsAsync(new GetBlobsOptions { Prefix = blob, States = BlobStates.Uncommitted }, cancellationToken).AsPages(pageSizeHint: PageSize);
-            await foreach (var page in pages) yield return page.Values.Where(b => b.Name == blob).ToList();
-        }
+            await foreach (var page in PagesAsync(container, blob, cancellationToken)) yield return page.Where(b => b.Name == blob).ToList();
     }
+
+    private static async IAsyncEnumerable<IReadOnlyList<BlobItem>> PagesAsync(
+        BlobContainerClient container, string prefix, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var (token, size) = ((string?)null, FirstPageSize);
+        do
+        {
+            var page = await container.GetBlobsAsync(new GetBlobsOptions { Prefix = prefix, States = BlobStates.Uncommitted }, cancellationToken)
+                .AsPages(token, size).FirstAsync(cancellationToken);
+            yield return page.Values;
+            (token, size) = (page.ContinuationToken, PageSize);
+        }
+        while (!string.IsNullOrEmpty(token));
+    }
+
+    /// <summary>
+    /// Begins listing the blobs under <paramref name="prefixes"/> plus the exact <paramref name="blobs"/>: the first page is
+    /// asked for at once, so that it can come while the caller does something else (a delete: while its journal is written).
+    /// </summary>
+    public BlobListing BeginListing(BlobContainerClient container, IEnumerable<string> prefixes, IEnumerable<string> blobs, CancellationToken cancellationToken = default) =>
+        new(container, ListAsync(container, prefixes, blobs, cancellationToken).GetAsyncEnumerator(cancellationToken));
 
     public async Task DeleteAsync(
         BlobContainerClient container, IEnumerable<string> prefixes, IEnumerable<string> blobs, SemaphoreSlim gate, DeleteTally tally,
         CancellationToken cancellationToken = default)
     {
+        await using var listing = BeginListing(container, prefixes, blobs, cancellationToken);
+        await DeleteAsync(listing, gate, tally, cancellationToken);
+    }
+
+    /// <summary>Deletes every blob <paramref name="listing"/> lists, in batches sent as their blobs are listed.</summary>
+    public async Task DeleteAsync(BlobListing listing, SemaphoreSlim gate, DeleteTally tally, CancellationToken cancellationToken = default)
+    {
+        var container = listing.Container;
         var batch = _batches.GetOrAdd(container.Uri, _ => BlobBatch.For(container));
         // Without batches, chunks only pace the listing's single deletes (the gate bounds them).
         var size = batch is { RefusedWith: null } ? Math.Clamp(options.Value.DeleteBatchSize, 1, BlobBatch.MaxSize) : BlobBatch.MaxSize;
-        await foreach (var page in ListAsync(container, prefixes, blobs, cancellationToken))
-        {
-            await Parallel.ForEachAsync(page.Chunk(size), new ParallelOptions { MaxDegreeOfParallelism = BatchesInFlight, CancellationToken = cancellationToken },
-                async (chunk, ct) =>
+        // Batches go as soon as their blobs are listed, not a page at a time: the next page is listed while batches are in flight.
+        await Parallel.ForEachAsync(ChunksAsync(listing, size), new ParallelOptions { MaxDegreeOfParallelism = BatchesInFlight, CancellationToken = cancellationToken },
+            async (chunk, ct) =>
+            {
+                var single = batch is { RefusedWith: null } ? await DeleteBatchAsync(container, batch, chunk, gate, tally, ct) : chunk;
+                await Task.WhenAll(single.Select(async blob =>
                 {
-                    var single = batch is { RefusedWith: null } ? await DeleteBatchAsync(container, batch, chunk, gate, tally, ct) : chunk;
-                    await Task.WhenAll(single.Select(async blob =>
+                    await gate.WaitAsync(ct);
+                    try
                     {
-                        await gate.WaitAsync(ct);
-                        try
-                        {
-                            await DeleteOneAsync(container.GetBlockBlobClient(blob.Name), MayBeUncommitted(blob), ct);
-                        }
-                        finally
-                        {
-                            gate.Release();
-                        }
-                        tally.Add(blob.Name, blob.Properties.ContentLength ?? 0);
-                    }));
-                });
-            logger.LogDebug("Deleted {Count} blobs from {Container} ({Total} so far)", page.Count, container.Name, tally.Files);
+                        await DeleteOneAsync(container.GetBlockBlobClient(blob.Name), MayBeUncommitted(blob), ct);
+                    }
+                    finally
+                    {
+                        gate.Release();
+                    }
+                    tally.Add(blob.Name, blob.Properties.ContentLength ?? 0);
+                }));
+            });
+    }
+
+    private async IAsyncEnumerable<BlobItem[]> ChunksAsync(BlobListing listing, int size)
+    {
+        await foreach (var page in listing.PagesAsync())
+        {
+            logger.LogDebug("Listed {Count} blobs to delete from {Container}", page.Count, listing.Container.Name);
+            foreach (var chunk in page.Chunk(size)) yield return chunk;
         }
     }
 
@@ -144,5 +176,48 @@ public sealed class BlobDeleter(IOptions<VodOptions> options, ILogger<BlobDelete
         // A committed blob may appear meanwhile: it is deleted below all the same.
         await MediaStorage.CommitEmptyAsync(blob, cancellationToken);
         await blob.DeleteIfExistsAsync(DeleteSnapshotsOption.IncludeSnapshots, cancellationToken: cancellationToken);
+    }
+}
+
+/// <summary>
+/// A listing of blobs begun ahead of its use (<see cref="BlobDeleter.BeginListing"/>): its first page is already asked for,
+/// each next one when the reader asks for it. Read once, in order. Disposing it waits for the request in flight, if any, so a
+/// listing dropped unused, or left by a reader that failed, leaves nothing running.
+/// </summary>
+public sealed class BlobListing : IAsyncDisposable
+{
+    private readonly IAsyncEnumerator<IReadOnlyList<BlobItem>> _pages;
+    private Task<bool> _next;
+
+    internal BlobListing(BlobContainerClient container, IAsyncEnumerator<IReadOnlyList<BlobItem>> pages)
+    {
+        Container = container;
+        _pages = pages;
+        _next = pages.MoveNextAsync().AsTask();
+    }
+
+    public BlobContainerClient Container { get; }
+
+    public async IAsyncEnumerable<IReadOnlyList<BlobItem>> PagesAsync()
+    {
+        while (await _next)
+        {
+            yield return _pages.Current;
+            _next = _pages.MoveNextAsync().AsTask();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await _next;
+        }
+        catch (Exception e) when (StorageFaults.Is(e) || e is OperationCanceledException)
+        {
+            // A listing dropped unused, or a page nobody waits for any more: its fault concerns nobody. A reader that
+            // waited for it got the fault already.
+        }
+        await _pages.DisposeAsync();
     }
 }

@@ -60,6 +60,7 @@ public static class Api
         var logger = http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("VodFunctions.Http");
         object result;
         string? failedCode = null;
+        IdempotencyClaim.Claimed? claim = null;
         try
         {
             var operation = WorkerFunction.Named(function).Operation!;
@@ -68,6 +69,24 @@ public static class Api
             var parameters = rpc?.Parameters
                 ?? (operation.IgnoresQuery ? Parameters.None : Parameters.Parse(request.Query, await ReadBodyAsync(request, http.RequestAborted)));
             operation.Check(function, parameters);
+            if (operation.Idempotent && Idempotency.KeyOf(request, parameters) is { } key)
+            {
+                switch (await http.RequestServices.GetRequiredService<IdempotencyStore>()
+                            .ClaimAsync(caller.Key, function, key, IdempotencyStore.Fingerprint(parameters), http.RequestAborted))
+                {
+                    case IdempotencyClaim.Replay replay:
+                        return new StoredResult(replay.Answer, Replayed: true);
+                    case IdempotencyClaim.Conflict:
+                        throw ApiException.Invalid($"The idempotency key {key} was used for {function} with other parameters in the last 24 hours; a new call takes a new key.");
+                    case IdempotencyClaim.InUse:
+                        http.Response.Headers.RetryAfter = "1";
+                        throw new ApiException(new VodError(Idempotency.InUseCode,
+                            $"A call to {function} with the idempotency key {key} is still running; retry shortly for its answer.", StatusCodes.Status409Conflict));
+                    case IdempotencyClaim.Claimed claimed:
+                        claim = claimed;
+                        break;
+                }
+            }
             result = await body(new ApiRequest(http, requestId, caller, function, operation, parameters), http.RequestAborted);
         }
         catch (ApiException e)
@@ -81,6 +100,7 @@ public static class Api
         }
         catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
         {
+            if (claim is not null) await ReleaseAsync(http, claim, logger);
             return new EmptyResult();
         }
         catch (Exception e)
@@ -88,7 +108,46 @@ public static class Api
             logger.LogError(e, "{Function} failed ({RequestId})", function, requestId);
             result = Unexpected;
         }
-        return new ApiResult(requestId, result);
+        return claim is null ? new ApiResult(requestId, result) : await KeepAsync(http, claim, requestId, result, logger);
+    }
+
+    /// <summary>Stores a final answer (2xx, 4xx) under its idempotency key, or gives the key up (5xx: a retry runs again).</summary>
+    private static async Task<IActionResult> KeepAsync(HttpContext http, IdempotencyClaim.Claimed claim, string requestId, object result, ILogger logger)
+    {
+        if (result is IResult) // not a delete's answer
+        {
+            await ReleaseAsync(http, claim, logger);
+            return new ApiResult(requestId, result);
+        }
+        var (status, body) = ApiResult.Render(http, requestId, result);
+        var answer = new StoredAnswer(status, requestId, JsonSerializer.SerializeToUtf8Bytes(body, Json));
+        if (status >= 500)
+        {
+            await ReleaseAsync(http, claim, logger);
+            return new StoredResult(answer, Replayed: false);
+        }
+        try
+        {
+            await http.RequestServices.GetRequiredService<IdempotencyStore>().CompleteAsync(claim, answer, CancellationToken.None);
+        }
+        catch (Exception e) when (StorageFaults.Is(e))
+        {
+            // The delete is done: its answer goes out; a retry finds the claim and, once its lease runs out, runs again.
+            logger.LogWarning(e, "Could not keep the answer of {RequestId} under its idempotency key", requestId);
+        }
+        return new StoredResult(answer, Replayed: false);
+    }
+
+    private static async Task ReleaseAsync(HttpContext http, IdempotencyClaim.Claimed claim, ILogger logger)
+    {
+        try
+        {
+            await http.RequestServices.GetRequiredService<IdempotencyStore>().ReleaseAsync(claim);
+        }
+        catch (Exception e) when (StorageFaults.Is(e))
+        {
+            logger.LogWarning(e, "Could not give up an idempotency key; a retry takes it over once its lease runs out");
+        }
     }
 
     private static Caller FindCaller(HttpContext http) => http.RequestServices.GetRequiredService<KeyStore>().Find(SecretOf(http.Request))
@@ -144,6 +203,14 @@ public sealed class ApiResult(string requestId, object result) : IActionResult
     {
         http.Response.Headers["x-request-id"] = requestId;
         if (result is IResult custom) return custom.ExecuteAsync(http);
+        var (status, body) = Render(http, requestId, result);
+        http.Response.StatusCode = status;
+        return http.Response.WriteAsJsonAsync(body, Api.Json);
+    }
+
+    /// <summary>The status and JSON body of an answer that is not an <see cref="IResult"/>.</summary>
+    public static (int Status, JsonObject Body) Render(HttpContext http, string requestId, object result)
+    {
         var body = new JsonObject { ["RequestId"] = requestId };
         var status = 200;
         if (result is VodError error)
@@ -163,7 +230,24 @@ public sealed class ApiResult(string requestId, object result) : IActionResult
                 body[name] = value;
             }
         }
-        http.Response.StatusCode = status;
-        return http.Response.WriteAsJsonAsync(body, Api.Json);
+        return (status, body);
+    }
+}
+
+/// <summary>
+/// A delete's answer as kept under its idempotency key: the first time, and replayed byte for byte (with
+/// <c>Idempotent-Replayed: true</c>) to a repeat.
+/// </summary>
+public sealed record StoredResult(StoredAnswer Answer, bool Replayed) : IActionResult
+{
+    public Task ExecuteResultAsync(ActionContext context)
+    {
+        var response = context.HttpContext.Response;
+        response.Headers["x-request-id"] = Answer.RequestId;
+        if (Replayed) response.Headers[Idempotency.ReplayedHeader] = "true";
+        response.StatusCode = Answer.Status;
+        response.ContentType = "application/json; charset=utf-8";
+        response.ContentLength = Answer.Body.Length;
+        return response.Body.WriteAsync(Answer.Body).AsTask();
     }
 }

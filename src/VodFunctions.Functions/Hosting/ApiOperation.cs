@@ -21,13 +21,15 @@ public interface IApiFunction
 public sealed record ApiOperation(string Area, string Summary)
 {
     private readonly IReadOnlyList<Parameter> _parameters = [];
+    private IReadOnlyList<Parameter>? _all;
 
     /// <summary>More about it, when one line is not enough (Markdown).</summary>
     public string? Description { get; init; }
 
+    /// <summary>Its parameters; an <see cref="Idempotent"/> operation's end with <c>ClientToken</c>.</summary>
     public IReadOnlyList<Parameter> Parameters
     {
-        get => _parameters;
+        get => _all ??= Idempotent ? [.. _parameters, Param.ClientToken] : _parameters;
         init => _parameters = value.All(p => p is not null)
             ? value
             : throw new InvalidOperationException($"{Summary}: a parameter is declared after the operation that lists it.");
@@ -41,6 +43,12 @@ public sealed record ApiOperation(string Area, string Summary)
 
     /// <summary>The code of a storage fault (503) when the operation has its own (<c>DeleteVideoFailed</c>); else <c>ServiceUnavailable</c>.</summary>
     public string? FailedCode { get; init; }
+
+    /// <summary>
+    /// A delete that takes an idempotency key (the <c>Idempotency-Key</c> header or <c>ClientToken</c>): a repeat answers the
+    /// first answer again (see <see cref="IdempotencyStore"/>).
+    /// </summary>
+    public bool Idempotent { get; init; }
 
     /// <summary>Callable without a key (health, the reference, the pages).</summary>
     public bool Anonymous { get; init; }
@@ -96,6 +104,7 @@ public sealed record ApiOperation(string Area, string Summary)
             errors.Add(new("Throttling.User", "Too many requests for this key; retry after the `Retry-After` seconds."));
         }
         errors.AddRange(Errors);
+        if (Idempotent) errors.Add(new(Idempotency.InUseCode, "A call with the same idempotency key is still running; retry after the `Retry-After` seconds.", StatusCodes.Status409Conflict));
         errors.Add(new("InternalError", "The service failed; safe to retry."));
         if (!Anonymous) errors.Add(new(FailedCode ?? "ServiceUnavailable", "Storage failed; safe to retry."));
         return errors;

@@ -135,6 +135,9 @@ public static partial class ApiReference
             if (parameter.Shape.QuerySchema(schemas) is not { } schema) continue;
             parameters.Add(new JsonObject { ["name"] = parameter.Name, ["in"] = "query", ["description"] = parameter.Description, ["schema"] = schema });
         }
+        if (operation.Idempotent)
+            parameters.Add(new JsonObject { ["name"] = Idempotency.Header, ["in"] = "header", ["description"] = "The call's idempotency key. " + Idempotency.About,
+                ["schema"] = new JsonObject { ["type"] = "string", ["maxLength"] = Idempotency.MaxLength } });
         var result = new JsonObject
         {
             ["operationId"] = operationId,
@@ -284,6 +287,8 @@ public static partial class ApiReference
                 var type = parameter.Shape.Words + (parameter.Default is null ? "" : $"; default `{JsonSerializer.Serialize(parameter.Default).Trim('"')}`");
                 md.Append($"| `{parameter.Name}` | {type} | {(parameter.Required ? "yes" : "no")} | {parameter.Description} |\n");
             }
+            if (operation.Idempotent)
+                md.Append($"| `{Idempotency.Header}` (header) | string, at most {Idempotency.MaxLength} characters | no | The call's idempotency key. {Idempotency.About} |\n");
         }
         if (operation.Content is { } content)
             md.Append($"\nAnswer: {content.Description} ({string.Join(", ", content.MediaTypes.Select(t => $"`{t}`"))})\n");

@@ -37,6 +37,9 @@ public sealed record Caller(KeyRole Role, AppScope Scope)
     /// <summary>Who the key is (<c>Vod__Keys__{n}__Name</c>, else its AccessKeyId, else its role).</summary>
     public string Name { get; init; } = $"{Role} key";
 
+    /// <summary>Which key it is (a digest of its secret, never the secret): what scopes its idempotency keys.</summary>
+    public string Key { get; init; } = "";
+
     public bool IsAdmin => Role == KeyRole.Admin;
 
     /// <summary>ReadOnly keys may call only Get*, Search*, List* and Preview* operations.</summary>
@@ -55,7 +58,7 @@ public sealed class KeyStore
 
     public KeyStore(IOptions<KeysOptions> options)
     {
-        var keys = options.Value.Keys.Where(k => !string.IsNullOrEmpty(k.Secret)).Select(k => (Options: k, Caller: new Caller(k.Role, ScopeOf(k)) { Name = NameOf(k) })).ToList();
+        var keys = options.Value.Keys.Where(k => !string.IsNullOrEmpty(k.Secret)).Select(k => (Options: k, Caller: new Caller(k.Role, ScopeOf(k)) { Name = NameOf(k), Key = Convert.ToHexStringLower(Digest(k.Secret)) })).ToList();
         _keys = keys.Select(k => (Digest(k.Options.Secret), k.Caller)).ToArray();
         foreach (var (key, caller) in keys.Where(k => !string.IsNullOrEmpty(k.Options.Id)))
             _signing[key.Id!] = new SigningKey(key.Id!, Encoding.UTF8.GetBytes(key.Secret), caller);

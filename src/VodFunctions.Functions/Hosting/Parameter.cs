@@ -49,6 +49,10 @@ public static class Param
     public static readonly Parameter<bool> Permanent = Flag("Permanent",
         "Delete for good even when the recycle bin is on (`Vod__RecycleBin__Retention`); without it the call moves what it names into the bin.");
 
+    /// <summary>Every delete's idempotency key as a parameter, VOD's name for the <c>Idempotency-Key</c> header (read by the preamble).</summary>
+    public static readonly Parameter<string?> ClientToken = Text(Idempotency.ClientToken,
+        "The call's idempotency key as a parameter (VOD's name for it, for `/`): the same as the `Idempotency-Key` header.", Idempotency.MaxLength);
+
     public static Parameter<string?> Text(string name, string description, int? maxLength = null, Func<string, bool>? valid = null, string? invalid = null) =>
         new(name, description, maxLength is { } max ? Shape.TextOf(max) : Shape.Text, (n, raw, required) => Checked(n, TextOf(n, raw, required), maxLength, valid, invalid));
 

@@ -22,6 +22,7 @@ public sealed class DeleteVideo(DeleteVideos delete) : IApiFunction
         ],
         Errors = [new("InvalidVideo.NotFound", "None of the given videos exists.")],
         FailedCode = DeleteVideos.FailedCode,
+        Idempotent = true,
         Example = new { VideoIds = new[] { ExampleIds.Video }, DryRun = true },
     };
 
@@ -53,6 +54,7 @@ public sealed class DeleteStream(DeleteStreams delete) : IApiFunction
             new("InvalidStream.NotFound", "A JobId is not a stream of the video; nothing is deleted."),
         ],
         FailedCode = DeleteStreams.FailedCode,
+        Idempotent = true,
         Example = new { VideoId = ExampleIds.Video, JobIds = new[] { ExampleIds.Job } },
     };
 
@@ -89,6 +91,7 @@ public sealed class DeleteMezzaninesFunction(DeleteMezzanines delete) : IApiFunc
             Field.Plan, Field.Deleted, Field.RecycleBin,
         ],
         FailedCode = DeleteMezzanines.FailedCode,
+        Idempotent = true,
         Example = new { VideoIds = new[] { ExampleIds.Video }, Force = true },
     };
 
@@ -130,6 +133,7 @@ public sealed class DeleteImage(DeleteImages delete) : IApiFunction
         Answers = [Field.Plan, Field.Deleted, Field.RecycleBin],
         Errors = [new("NoSuchResource", "An image named (or in VideoId mode the video) does not exist; the message names it, and nothing is deleted.")],
         FailedCode = DeleteImages.FailedCode,
+        Idempotent = true,
         Example = new { DeleteImageType = "VideoId", VideoId = ExampleIds.Video, ImageType = new[] { "SpriteSnapshot", "SpriteOriginSnapshot" } },
     };
 
@@ -171,6 +175,7 @@ public sealed class DeleteAttachedMediaFunction(DeleteAttachedMedia delete) : IA
         Parameters = [MediaIds, Param.DryRun, Param.Permanent],
         Answers = [new("NonExistMediaIds", Shape.Ids, "The given IDs of attached media that do not exist."), Field.Plan, Field.Deleted, Field.RecycleBin],
         FailedCode = DeleteAttachedMedia.FailedCode,
+        Idempotent = true,
         Example = new { MediaIds = new[] { ExampleIds.Attached } },
     };
 
@@ -198,6 +203,7 @@ public sealed class DeleteMultipartUploadFunction(DeleteMultipartUpload delete) 
             new("InvalidVideo.NotFound", "The video does not exist.", StatusCodes.Status400BadRequest),
             new("InvalidMultipartUpload.NotFound", "The video has no uncommitted upload blocks."),
         ],
+        Idempotent = true,
         Example = new { MediaId = ExampleIds.Video, MediaType = "video" },
     };
 
