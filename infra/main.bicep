@@ -45,10 +45,15 @@ param callbackUrl string = ''
 @description('VOD callback AuthKey (Vod__Callback__AuthKey): signs each callback (X-VOD-SIGNATURE); empty for none.')
 param callbackAuthKey string = ''
 
+// Policy runs fan their deletes out over the policy work queue, and Flex Consumption scales queue-triggered instances on
+// its length. Every instance shares one storage account, whose published target is 20,000 requests per second: about
+// 40 assets a second per instance (8 messages of 16 assets in flight) at some 30 requests each come to 1,200 requests a
+// second, so some 16 instances reach the account's target, and more would only be throttled (503, retried with backoff)
+// while the API's own requests share the same account. 40 is the least Flex Consumption takes.
 @minValue(40)
 @maxValue(1000)
-@description('Most instances the app scales out to.')
-param maximumInstanceCount int = 100
+@description('Most instances the app scales out to (the storage account, not the app, caps the throughput: see the comment above).')
+param maximumInstanceCount int = 40
 
 @allowed([512, 2048, 4096])
 @description('Memory of each instance, in MB.')
@@ -66,6 +71,7 @@ var deploymentContainerName = 'app-package-${resourceToken}'
 // exist before the first call; the app also creates them if missing.
 var mediaContainerName = 'vod-media'
 var eventsQueueName = 'vod-events'
+var policyWorkQueueName = 'vod-policy-work' // ApplyMediaPolicies puts its deletes here; DeletePolicyWork takes them on every instance
 var catalogTableNames = ['VodMedia', 'VodIndex']
 
 // Built-in role definitions (learn.microsoft.com/azure/role-based-access-control/built-in-roles).
@@ -142,10 +148,12 @@ resource queueService 'Microsoft.Storage/storageAccounts/queueServices@2023-05-0
   name: 'default'
 }
 
-resource eventsQueue 'Microsoft.Storage/storageAccounts/queueServices/queues@2023-05-01' = {
-  parent: queueService
-  name: eventsQueueName
-}
+resource queues 'Microsoft.Storage/storageAccounts/queueServices/queues@2023-05-01' = [
+  for queue in [eventsQueueName, policyWorkQueueName]: {
+    parent: queueService
+    name: queue
+  }
+]
 
 resource tableService 'Microsoft.Storage/storageAccounts/tableServices@2023-05-01' = {
   parent: storage
@@ -223,8 +231,12 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'Vod__RecycleBin__Retention', value: recycleBinRetention }
         // VOD's HTTP callbacks: DeliverCallback's [QueueTrigger] reads %Vod__Callback__Queue% (the host needs it set).
         { name: 'Vod__Callback__Queue', value: 'vod-callbacks' }
+        // Policy runs' work queue: DeletePolicyWork's [QueueTrigger] reads %Vod__Policies__Queue% (the host needs it set).
+        { name: 'Vod__Policies__Queue', value: policyWorkQueueName }
         { name: 'Vod__Callback__Url', value: callbackUrl }
         { name: 'Vod__Callback__AuthKey', value: callbackAuthKey }
+        // Without a callback URL there is nothing to deliver: the host does not poll the callback queue.
+        { name: 'AzureWebJobs.DeliverCallback.Disabled', value: empty(callbackUrl) ? 'true' : 'false' }
         // The admin key; add Full and ReadOnly keys as Vod__Keys__1__..., Vod__Keys__2__... (API.md section 8).
         { name: 'Vod__Keys__0__Secret', value: adminKey }
         { name: 'Vod__Keys__0__Role', value: 'Admin' }

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
 using VodFunctions.Core.Catalog;
 using VodFunctions.Core.Media;
 
@@ -17,6 +18,12 @@ namespace VodFunctions.Bench;
 /// videos are then seeded again and deleted through <c>DeleteVideo</c> (20 per call): that shows how much of any
 /// growth is the storage's per-operation cost rather than the sweep's. A first, untimed round goes through a
 /// counting proxy: the storage requests one sweep sends, which do not depend on the storage's speed.
+/// <para>
+/// Then the same 200 videos fanned out over the policy work queue (<c>Vod__Policies__Queue</c>) to 1 and to 3 app processes
+/// on the same storage, each a round through the counting proxy: the time from the run's start until every queued asset is
+/// settled and the queue is empty, the storage requests per deleted asset (the run's and every process's), and each
+/// process's peak working set. The timed rounds above run with an empty queue setting: the run deletes by itself, as before.
+/// </para>
 /// </summary>
 public static class SweepBenchmark
 {
@@ -27,7 +34,9 @@ public static class SweepBenchmark
 
     private sealed record Round(double Sweep, double Control, long Peak, IReadOnlyDictionary<string, int>? Requests);
 
-    private sealed record Catalog(List<Round> Rounds, IReadOnlyDictionary<string, int> Requests);
+    private sealed record FanOut(int Processes, double Time, IReadOnlyDictionary<string, int> Requests, IReadOnlyList<long> Peaks);
+
+    private sealed record Catalog(List<Round> Rounds, IReadOnlyDictionary<string, int> Requests, List<FanOut> FanOuts);
 
     public static async Task RunAsync(string storage, int rounds, int[] sizes)
     {
@@ -42,6 +51,13 @@ public static class SweepBenchmark
         foreach (var size in sizes)
             Console.WriteLine($"{size,7:N0} videos: sweep median {Sweep(size),8:F0} ms, control median {Control(size),8:F0} ms, " +
                               $"peak working set {results[size].Rounds.Max(r => r.Peak) / 1048576.0:F1} MiB");
+        foreach (var size in sizes)
+        {
+            Console.WriteLine($"{size,7:N0} videos: sweep deleting by itself {results[size].Requests.Values.Sum() / (double)Matching,5:F1} storage requests per deleted video");
+            foreach (var fan in results[size].FanOuts)
+                Console.WriteLine($"{size,7:N0} videos: fanned out to {fan.Processes} process(es) {fan.Time,8:F0} ms, {fan.Requests.Values.Sum() / (double)Matching,5:F1} storage requests " +
+                                  $"per deleted video, peak working set per process {string.Join(" / ", fan.Peaks.Select(p => (p / 1048576.0).ToString("F1", System.Globalization.CultureInfo.InvariantCulture)))} MiB");
+        }
         Console.WriteLine("storage requests of one sweep:");
         foreach (var kind in results.Values.SelectMany(r => r.Requests.Keys).Distinct().Order())
             Console.WriteLine($"  {kind,-14} {string.Join("  ", sizes.Select(size => $"{results[size].Requests.GetValueOrDefault(kind),6:N0} ({size:N0})"))}");
@@ -62,6 +78,7 @@ public static class SweepBenchmark
         {
             ["Vod__TablePrefix"] = "b" + suffix, ["Vod__MediaContainer"] = "bench-" + suffix, ["Vod__EventsQueue"] = "bench-events-" + suffix,
             ["AzureWebJobs__ApplyMediaPolicies__Disabled"] = "true", ["AzureWebJobs__ReconcileStorage__Disabled"] = "true",
+            ["Vod__Policies__Queue"] = "", // the timed rounds: the run deletes by itself; FanOutAsync sets a queue
             ["Logging__LogLevel__VodFunctions.Functions.Timers"] = "Information", // the run's end, see RunEnds
         };
         var tables = new TableServiceClient(storage);
@@ -90,7 +107,14 @@ public static class SweepBenchmark
                 Console.WriteLine($"  {size,7:N0} videos, round {round}: sweep {result.Sweep,8:F0} ms   control (DeleteVideo API) {result.Control,8:F0} ms   " +
                                   $"peak working set {result.Peak / 1048576.0,6:F1} MiB");
             }
-            return new Catalog(results, requests);
+            var fanOuts = new List<FanOut>();
+            foreach (var processes in new[] { 1, 3 })
+            {
+                var fan = await FanOutAsync(storage, settings, processes, tables, media, index, container, now);
+                fanOuts.Add(fan);
+                Console.WriteLine($"  {size,7:N0} videos, fanned out to {processes} process(es): {fan.Time,8:F0} ms, {fan.Requests.Values.Sum():N0} storage requests");
+            }
+            return new Catalog(results, requests, fanOuts);
         }
         finally
         {
@@ -131,6 +155,53 @@ public static class SweepBenchmark
         var controlMs = control.Elapsed.TotalMilliseconds;
         Check(!await container.GetBlobsAsync().AnyAsync(), "no blob is left after the control deletes");
         return new Round(sweep, controlMs, peak, requests);
+    }
+
+    /// <summary>The old videos fanned out to <paramref name="processes"/> app processes, all through one counting proxy.</summary>
+    private static async Task<FanOut> FanOutAsync(
+        string storage, Dictionary<string, string> settings, int processes, TableServiceClient tables, TableClient media, TableClient index, BlobContainerClient container, DateTimeOffset now)
+    {
+        var fanOut = new Dictionary<string, string>(settings)
+        {
+            ["Vod__Policies__Queue"] = "bench-work-" + settings["Vod__TablePrefix"], ["Vod__Queues__MaxPollingInterval"] = "00:00:00.200",
+        };
+        var work = new QueueClient(storage, fanOut["Vod__Policies__Queue"]);
+        var batches = tables.GetTableClient(settings["Vod__TablePrefix"] + "Runs");
+        async Task<int> SettledAsync() => await batches.QueryAsync<TableEntity>("PartitionKey ge 'work|' and PartitionKey lt 'work}'", select: ["Deleted", "Skipped", "Failed"])
+            .Select(b => (b.GetInt32("Deleted") ?? 0) + (b.GetInt32("Skipped") ?? 0) + (b.GetInt32("Failed") ?? 0)).SumAsync();
+        await using var proxy = await CountingProxy.StartAsync(storage);
+        var apps = new List<AppProcess>();
+        try
+        {
+            for (var i = 0; i < processes; i++) apps.Add(await AppProcess.StartAsync(proxy.ConnectionString, fanOut));
+            await SeedOldAsync(media, index, container, now);
+            var before = await SettledAsync();
+            proxy.Reset();
+            var done = new TaskCompletionSource();
+            var peaks = apps.Select(app => app.PeakWorkingSetDuringAsync(() => done.Task)).ToList();
+            var timer = Stopwatch.StartNew();
+            using (var response = await apps[0].Client.PostAsync("/admin/functions/ApplyMediaPolicies", JsonContent.Create(new { })))
+                Check(response.StatusCode == HttpStatusCode.Accepted, $"starting the sweep answered {(int)response.StatusCode}");
+            // Watched straight in storage (not through the proxy): every asset settled and the work queue empty.
+            while (await SettledAsync() < before + Matching || (await work.GetPropertiesAsync()).Value.ApproximateMessagesCount > 0)
+            {
+                Check(timer.Elapsed < TimeSpan.FromMinutes(10), "the fanned-out sweep ended within 10 minutes");
+                await Task.Delay(100);
+            }
+            var time = timer.Elapsed.TotalMilliseconds;
+            var requests = proxy.Counts;
+            done.SetResult();
+            var peak = await Task.WhenAll(peaks);
+            var run = (await apps[0].CallAsync("ListMediaPolicyRuns", new { PageSize = 1 })).GetProperty("Runs")[0];
+            Check(run.GetProperty("Deleted").GetInt32() == Matching && run.GetProperty("Status").GetString() == "Completed", $"the run deleted all old videos: {run}");
+            Check(!await container.GetBlobsAsync().AnyAsync(), "no blob is left");
+            return new FanOut(processes, time, requests, peak);
+        }
+        finally
+        {
+            foreach (var app in apps) await app.DisposeAsync();
+            await work.DeleteIfExistsAsync();
+        }
     }
 
     /// <summary>

@@ -99,9 +99,20 @@ public sealed class FunctionMetadataTests
 
         (trigger.GetProperty("type").GetString(), trigger.GetProperty("queueName").GetString()).Should().Be(("queueTrigger", "%Vod__Callback__Queue%"));
         (trigger.GetProperty("dataType").GetString(), trigger.TryGetProperty("connection", out _)).Should().Be(("String", false), "the queue is in AzureWebJobsStorage");
-        WorkerFunction.QueueFunctions.Select(f => f.Name).Should().Equal("DeliverCallback");
+        WorkerFunction.QueueFunctions.Select(f => f.Name).Should().Equal("DeletePolicyWork", "DeliverCallback");
         var defaults = new ConfigurationBuilder().AddJsonFile(Path.Combine(Repository.Root, "src", "VodFunctions.Functions", "appsettings.json")).Build();
         WorkerFunction.Resolve("%Vod__Callback__Queue%", defaults).Should().Be("vod-callbacks");
+    }
+
+    [Fact]
+    public void ThePolicyWorkFunctionIsAQueueTriggerOnTheVodPoliciesQueueSetting()
+    {
+        var trigger = Trigger("DeletePolicyWork");
+
+        (trigger.GetProperty("type").GetString(), trigger.GetProperty("queueName").GetString()).Should().Be(("queueTrigger", "%Vod__Policies__Queue%"));
+        (trigger.GetProperty("dataType").GetString(), trigger.TryGetProperty("connection", out _)).Should().Be(("String", false), "the queue is in AzureWebJobsStorage");
+        var defaults = new ConfigurationBuilder().AddJsonFile(Path.Combine(Repository.Root, "src", "VodFunctions.Functions", "appsettings.json")).Build();
+        WorkerFunction.Resolve("%Vod__Policies__Queue%", defaults).Should().Be("vod-policy-work");
     }
 
     [Fact]

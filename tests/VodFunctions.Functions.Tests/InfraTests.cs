@@ -56,8 +56,9 @@ public sealed class InfraTests
         blobService["deleteRetentionPolicy"]!["enabled"]!.GetValue<bool>().Should().BeFalse("deletes are physical");
 
         var variables = template["variables"]!;
-        Str(Single("Microsoft.Storage/storageAccounts/queueServices/queues")["name"]).Should().Contain("variables('eventsQueueName')");
-        Str(variables["eventsQueueName"]).Should().Be("vod-events");
+        var queues = Single("Microsoft.Storage/storageAccounts/queueServices/queues");
+        Str(queues["name"]).Should().Contain("variables('eventsQueueName')").And.Contain("variables('policyWorkQueueName')");
+        (Str(variables["eventsQueueName"]), Str(variables["policyWorkQueueName"])).Should().Be(("vod-events", "vod-policy-work"));
         resources.Where(r => Str(r["type"]) == "Microsoft.Storage/storageAccounts/blobServices/containers")
             .Select(r => Str(r["name"])).Should().Contain(name => name.Contains("variables('mediaContainerName')"));
         Str(variables["mediaContainerName"]).Should().Be("vod-media");
@@ -76,7 +77,9 @@ public sealed class InfraTests
             .ToDictionary(s => Str(s!["name"]), s => Str(s!["value"]));
         settings.Should().ContainKeys(
             "AzureWebJobsStorage__accountName", "AzureWebJobsStorage__clientId", "APPLICATIONINSIGHTS_CONNECTION_STRING",
-            "Vod__Schedules__ApplyMediaPolicies", "Vod__Schedules__ReconcileStorage", "Vod__Keys__0__Secret");
+            "Vod__Schedules__ApplyMediaPolicies", "Vod__Schedules__ReconcileStorage", "Vod__Keys__0__Secret", "Vod__Policies__Queue");
+        site["properties"]!["functionAppConfig"]!["scaleAndConcurrency"]!["maximumInstanceCount"]!.ToString().Should().Contain("maximumInstanceCount");
+        template["parameters"]!["maximumInstanceCount"]!["defaultValue"]!.GetValue<int>().Should().Be(40);
         settings.Should().NotContainKey("AzureWebJobsStorage", "no connection string: the account allows no shared key");
         settings["AzureWebJobsStorage__credential"].Should().Be("managedidentity");
         settings["AzureWebJobsStorage__clientId"].Should().Contain("userAssignedIdentities").And.EndWith(".clientId]");

@@ -70,6 +70,8 @@ public sealed class TestApp : IAsyncDisposable
             ["AzureWebJobs.ApplyMediaPolicies.Disabled"] = "true",
             ["AzureWebJobs.ReconcileStorage.Disabled"] = "true",
             ["AzureWebJobs.EmptyRecycleBin.Disabled"] = "true",
+            // A policy run deletes on its own instance unless a test gives it a work queue (TestApp.FanOut).
+            ["Vod:Policies:Queue"] = "",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) config[key] = value;
         (container, tablePrefix, queue) = (config["Vod:MediaContainer"]!, config["Vod:TablePrefix"]!, config["Vod:EventsQueue"]!);
@@ -92,6 +94,15 @@ public sealed class TestApp : IAsyncDisposable
     {
         ["Vod:MediaContainer"] = Container.Name, ["Vod:TablePrefix"] = TablePrefix, ["Vod:EventsQueue"] = QueueName,
     };
+
+    /// <summary>Settings that make policy runs fan their deletes out over a work queue of the test's own, read every 100 ms when idle.</summary>
+    public static Dictionary<string, string?> FanOut(string? queue = null) => new()
+    {
+        ["Vod:Policies:Queue"] = queue ?? TestStorage.UniqueName("policy-work-"), ["Vod:Queues:MaxPollingInterval"] = "00:00:00.100",
+    };
+
+    /// <summary>The policy work queue (empty when runs do not fan out).</summary>
+    public string PolicyQueue => Settings["Vod:Policies:Queue"] ?? "";
 
     /// <summary>POST /api/{operation} with a JSON body (or none) and a key.</summary>
     public async Task<ApiResponse> CallAsync(string operation, object? body = null, string? key = AdminKey, string? query = null)
@@ -134,6 +145,11 @@ public sealed class TestApp : IAsyncDisposable
         await foreach (var table in TestStorage.Tables.QueryAsync($"TableName ge '{TablePrefix}' and TableName lt '{TablePrefix}~'"))
             await TestStorage.Tables.DeleteTableAsync(table.Name);
         await TestStorage.Queues.GetQueueClient(QueueName).DeleteIfExistsAsync();
+        if (PolicyQueue.Length > 0)
+        {
+            await TestStorage.Queues.GetQueueClient(PolicyQueue).DeleteIfExistsAsync();
+            await TestStorage.Queues.GetQueueClient(PolicyQueue + "-poison").DeleteIfExistsAsync();
+        }
     }
 }
 

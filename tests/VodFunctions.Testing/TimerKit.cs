@@ -63,6 +63,26 @@ public static class TimerKit
         return runs["Runs"][0];
     }
 
+    /// <summary>The policy run <paramref name="runId"/> as ListMediaPolicyRuns answers it now.</summary>
+    public static async Task<JsonElement> PolicyRunAsync(this TestApp app, string runId)
+    {
+        var runs = await app.CallAsync("ListMediaPolicyRuns", new { PageSize = 100 });
+        runs.Status.Should().Be(200, runs.ToString());
+        return runs["Runs"].EnumerateArray().Single(r => r.Prop("RunId") == runId);
+    }
+
+    /// <summary>Polls ListMediaPolicyRuns, as a caller does, until the policy run's queued work is all settled (at most a minute); answers the run.</summary>
+    public static async Task<JsonElement> WaitForPolicyRunAsync(this TestApp app, string runId)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        while (true)
+        {
+            var run = await app.PolicyRunAsync(runId);
+            if (run.Prop("Status") != RunStatus.Running) return run;
+            await Task.Delay(50, timeout.Token);
+        }
+    }
+
     /// <summary>Runs ReconcileStorage as the host's timer does and answers the report.</summary>
     public static async Task<ApiResponse> ReconcileAsync(this TestApp app)
     {

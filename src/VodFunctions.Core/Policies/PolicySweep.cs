@@ -10,6 +10,15 @@ public sealed class PolicyRunEntity : RunEntity
     public int Skipped { get; set; }
     public int Failed { get; set; }
     public long DeletedBytes { get; set; }
+
+    /// <summary>Assets put on the policy work queue (<c>Vod__Policies__Queue</c>); their deletes are counted as the workers settle them.</summary>
+    public int Enqueued { get; set; }
+
+    /// <summary>Messages (batches) queued.</summary>
+    public int Batches { get; set; }
+
+    /// <summary>Set once every queued asset is settled: the counts above then include them, and <see cref="RunEntity.EndTime"/> is the last one's.</summary>
+    public bool WorkDone { get; set; }
 }
 
 /// <summary>One asset a run would handle now, as <c>PreviewMediaPolicy</c> answers it.</summary>
@@ -28,7 +37,7 @@ public sealed record PolicyMatch(string VideoId, string Action, int Files, long 
 /// </summary>
 public sealed class PolicySweep(
     PolicyStore policies, RunStore runs, RunRecorder recorder, CatalogStore catalog, DeletionEngine engine,
-    DeleteVideos deleteVideos, DeleteMezzanines deleteMezzanines, DeleteStreams deleteStreams,
+    DeleteVideos deleteVideos, DeleteMezzanines deleteMezzanines, DeleteStreams deleteStreams, PolicyWorkStore work,
     TimeProvider time, IOptions<PolicyOptions> options, ILogger<PolicySweep> logger)
 {
     public const string FunctionName = "ApplyMediaPolicies";
@@ -49,8 +58,8 @@ public sealed class PolicySweep(
 
     public Task<PolicyRunEntity> RunAsync(string runId, string trigger, bool isPastDue, CancellationToken cancellationToken = default) =>
         recorder.RunAsync<PolicyRunEntity>(FunctionName, runId, trigger, isPastDue, options.Value, SweepAsync, run => logger.LogInformation(
-            "Policy run {RunId} {Status}: {Matched} matched, {Deleted} deleted, {Skipped} skipped, {Failed} failed, {Bytes} bytes",
-            run.RunId, run.Status, run.Matched, run.Deleted, run.Skipped, run.Failed, run.DeletedBytes), cancellationToken);
+            "Policy run {RunId} {Status}: {Matched} matched, {Enqueued} enqueued, {Deleted} deleted, {Skipped} skipped, {Failed} failed, {Bytes} bytes",
+            run.RunId, run.Status, run.Matched, run.Enqueued, run.Deleted, run.Skipped, run.Failed, run.DeletedBytes), cancellationToken);
 
     /// <summary>Walks the chunks from the cursor round, deleting what each policy takes, saving the position and the run at each page's end.</summary>
     private async Task SweepAsync(PolicyRunEntity run, RunBudget budget, CancellationToken cancellationToken)
@@ -109,6 +118,27 @@ public sealed class PolicySweep(
         var acts = decisions.Where(d => d.Verdict == Verdict.Act).ToList();
         var reservedAt = time.GetUtcNow();
         var granted = acts.Count == 0 ? 0 : await policies.ReserveAsync(policy.PolicyId, reservedAt, acts.Count, policy.DailyLimit, cancellationToken);
+        if (work.FansOut)
+        {
+            // Fanned out: the assets are counted against the limit now, and given back by the worker that skips or fails one.
+            if (granted > 0)
+            {
+                try
+                {
+                    await work.EnqueueAsync(run.RunId, run.Batches, policy.PolicyId, acts.Take(granted).Select(d => d.VideoId).ToList(), reservedAt, cancellationToken);
+                }
+                catch
+                {
+                    await policies.ReleaseAsync(policy.PolicyId, reservedAt, granted, CancellationToken.None);
+                    throw;
+                }
+                run.Batches++;
+                run.Enqueued += granted;
+            }
+            run.Skipped += decisions.Count(d => d.Verdict == Verdict.Skip);
+            run.Matched = run.Enqueued + run.Skipped;
+            return granted == acts.Count;
+        }
         var outcomes = await Task.WhenAll(acts.Take(granted).Select(d => DeleteAsync(d, policy, run.RunId, gate, cancellationToken)));
         // A failed asset, or one found done already, is given back.
         var unused = outcomes.Count(o => o is not { Ok: true, Deleted: not null });
@@ -180,10 +210,13 @@ public sealed class PolicySweep(
     }
 
     /// <summary>Whether <paramref name="policy"/> handles this video now: it must be the first enabled policy that matches, with something left to do.</summary>
-    private async Task<Decision> DecideAsync(IndexEntity entry, MediaPolicy policy, IReadOnlyList<MediaPolicy> enabled, DateTimeOffset now, CancellationToken cancellationToken)
+    private Task<Decision> DecideAsync(IndexEntity entry, MediaPolicy policy, IReadOnlyList<MediaPolicy> enabled, DateTimeOffset now, CancellationToken cancellationToken) =>
+        DecideAsync(entry.MediaId, policy, enabled, now, cancellationToken);
+
+    private async Task<Decision> DecideAsync(string videoId, MediaPolicy policy, IReadOnlyList<MediaPolicy> enabled, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var none = new Decision(entry.MediaId, Verdict.None, []);
-        var video = await catalog.GetVideoAsync(entry.MediaId, cancellationToken);
+        var none = new Decision(videoId, Verdict.None, []);
+        var video = await catalog.GetVideoAsync(videoId, cancellationToken);
         if (video is null || video.Deleting || enabled.FirstOrDefault(p => p.Matches(video, now))?.PolicyId != policy.PolicyId) return none;
         switch (policy.Action)
         {
@@ -220,4 +253,175 @@ public sealed class PolicySweep(
             return new DeleteOutcome(false, null);
         }
     }
+
+    // ---- the fanned-out deletes: a message of the policy work queue, on whichever instance takes it ----
+
+    /// <summary>
+    /// Deletes one message's assets, on whichever instance the queue gives it to. Each asset is decided again with the policies as
+    /// now stored (a policy edited, disabled or deleted, an asset changed since it was queued are honoured), marked as being
+    /// deleted, deleted through the core with the policy as the trigger, and settled once under the batch's ETag: a second
+    /// delivery of the message finds it settled and neither deletes nor counts it again. A skipped asset is given back to the
+    /// policy's daily limit. Throws when an asset's delete failed: the message is tried again, and after the queue's maximum
+    /// dequeue count goes to the poison queue, where <c>ReconcileStorage</c> settles it (<see cref="SettlePoisonedAsync"/>).
+    /// </summary>
+    public async Task DeleteQueuedAsync(string text, CancellationToken cancellationToken = default)
+    {
+        if (PolicyWorkMessage.Parse(text) is not { } message)
+        {
+            logger.LogError("A message of the policy work queue is not one; it is dropped: {Message}", text);
+            return;
+        }
+        for (var attempt = 0; attempt < 20; attempt++)
+        {
+            if (await work.GetAsync(message, cancellationToken) is not { } batch)
+            {
+                logger.LogWarning("Policy work {Batch} of run {RunId} has no batch record; it is dropped", message.Batch, message.RunId);
+                return;
+            }
+            var videos = batch.Videos();
+            var open = Enumerable.Range(0, videos.Count).Where(i => !WorkState.IsSettled(batch.States[i])).ToList();
+            if (open.Count == 0) return; // delivered again: deleted and counted already
+            var enabled = await EnabledAsync(cancellationToken);
+            var policy = enabled.FirstOrDefault(p => p.PolicyId == message.PolicyId);
+            var now = time.GetUtcNow();
+            var decisions = await Task.WhenAll(open.Select(i => policy is null
+                ? Task.FromResult(new Decision(videos[i], Verdict.None, []))
+                : DecideAsync(videos[i], policy, enabled, now, cancellationToken)));
+            var begun = open.Select(i => batch.States[i] == WorkState.Deleting).ToList();
+            // Marked before anything is deleted: a delivery after a stop knows this run began them, and counts them when it finds them gone.
+            var states = batch.States.ToCharArray();
+            foreach (var (i, k) in open.Select((i, k) => (i, k))) if (decisions[k].Verdict == Verdict.Act) states[i] = WorkState.Deleting;
+            if (new string(states) != batch.States)
+            {
+                batch.States = new string(states);
+                if (!await work.TryWriteAsync(batch, cancellationToken)) continue; // another delivery wrote it meanwhile: read it again
+            }
+            using var gate = engine.NewGate();
+            var outcomes = await Task.WhenAll(open.Select((i, k) => OutcomeAsync(decisions[k], begun[k], policy, message.RunId, gate, cancellationToken)));
+            var settled = open.Select((i, k) => (Index: i, Outcome: outcomes[k])).Where(o => o.Outcome is not null).Select(o => (o.Index, o.Outcome!.Value)).ToList();
+            await SettleAsync(message, batch, settled, cancellationToken);
+            if (settled.Count < open.Count)
+                throw new PolicyWorkFailedException($"{open.Count - settled.Count} assets of policy {message.PolicyId} (run {message.RunId}, batch {message.Batch}) could not be deleted; the message is tried again.");
+            return;
+        }
+        throw new PolicyWorkFailedException($"Policy work {message.Batch} of run {message.RunId} kept conflicting with another delivery; the message is tried again.");
+    }
+
+    /// <summary>
+    /// Settles the assets of a message that kept failing (taken from the poison queue): one whose delete was begun and is now
+    /// finished counts as deleted, any other as failed, given back to the daily limit. Answers the VideoIds that failed.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> SettlePoisonedAsync(PolicyWorkMessage message, CancellationToken cancellationToken = default)
+    {
+        for (var attempt = 0; attempt < 20; attempt++)
+        {
+            if (await work.GetAsync(message, cancellationToken) is not { } batch) return [];
+            var videos = batch.Videos();
+            var policy = await policies.GetAsync(message.PolicyId, cancellationToken);
+            var settled = new List<(int, WorkOutcome)>();
+            foreach (var i in Enumerable.Range(0, videos.Count).Where(i => !WorkState.IsSettled(batch.States[i])))
+            {
+                var finished = batch.States[i] == WorkState.Deleting
+                    && await engine.FinishPendingAsync(deleteVideos.Job(videos[i], new DeleteRequest(message.RunId, DeleteTrigger.Policy(message.PolicyId))).Partition, cancellationToken)
+                    && await GoneAsync(videos[i], policy, cancellationToken);
+                settled.Add((i, new WorkOutcome(finished ? WorkState.Deleted : WorkState.Failed, 0)));
+            }
+            if (settled.Count == 0) return [];
+            if (await TrySettleAsync(message, batch, settled, cancellationToken))
+                return settled.Where(s => s.Item2.State == WorkState.Failed).Select(s => videos[s.Item1]).ToList();
+        }
+        throw new PolicyWorkFailedException($"Policy work {message.Batch} of run {message.RunId} kept conflicting with another delivery.");
+    }
+
+    /// <summary>What became of one asset: null when its delete failed (the message is tried again).</summary>
+    private async Task<WorkOutcome?> OutcomeAsync(Decision decision, bool begun, MediaPolicy? policy, string runId, SemaphoreSlim gate, CancellationToken cancellationToken)
+    {
+        if (decision.Verdict == Verdict.Act)
+        {
+            var outcome = await DeleteAsync(decision, policy!, runId, gate, cancellationToken);
+            if (!outcome.Ok) return null;
+            if (outcome.Deleted is { } deleted) return new WorkOutcome(WorkState.Deleted, deleted.Bytes);
+            // Nothing left to delete: another delivery of this message (or another caller) got there first.
+            return new WorkOutcome(await GoneAsync(decision.VideoId, policy, cancellationToken) ? WorkState.Deleted : WorkState.Skipped, 0);
+        }
+        if (!begun) return new WorkOutcome(WorkState.Skipped, 0);
+        // Begun by an earlier delivery that stopped: what it journalled is finished; it counts as deleted if it is gone.
+        var partition = deleteVideos.Job(decision.VideoId, new DeleteRequest(runId, DeleteTrigger.Policy(policy?.PolicyId ?? ""))).Partition;
+        if (!await engine.FinishPendingAsync(partition, cancellationToken)) return null;
+        return new WorkOutcome(await GoneAsync(decision.VideoId, policy, cancellationToken) ? WorkState.Deleted : WorkState.Skipped, 0);
+    }
+
+    /// <summary>Whether what the policy deletes of the video is gone (the whole video, its source, or its streams of the policy's definitions).</summary>
+    private async Task<bool> GoneAsync(string videoId, MediaPolicy? policy, CancellationToken cancellationToken)
+    {
+        var video = await catalog.GetVideoAsync(videoId, cancellationToken);
+        if (video is null) return true;
+        return policy?.Action switch
+        {
+            PolicyActions.DeleteMezzanine => video.MezzanineStatus == MezzanineStatus.Deleted,
+            PolicyActions.DeleteStreams => !await catalog.StreamsAsync(videoId, cancellationToken).AnyAsync(s => policy.Definitions.Contains(s.Definition), cancellationToken),
+            _ => false,
+        };
+    }
+
+    private async Task SettleAsync(PolicyWorkMessage message, WorkBatchEntity batch, IReadOnlyList<(int Index, WorkOutcome Outcome)> settled, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; !await TrySettleAsync(message, batch, settled, cancellationToken); attempt++)
+        {
+            if (attempt >= 20 || await work.GetAsync(message, cancellationToken) is not { } fresh)
+                throw new PolicyWorkFailedException($"Policy work {message.Batch} of run {message.RunId} could not be settled; the message is tried again.");
+            batch = fresh;
+        }
+    }
+
+    /// <summary>
+    /// Moves the assets not settled yet to their outcomes and counts them, in one write under the batch's ETag, then gives the skipped
+    /// and failed back to the policy's daily limit. False when another delivery wrote the batch since it was read.
+    /// </summary>
+    private async Task<bool> TrySettleAsync(PolicyWorkMessage message, WorkBatchEntity batch, IReadOnlyList<(int Index, WorkOutcome Outcome)> settled, CancellationToken cancellationToken)
+    {
+        var states = batch.States.ToCharArray();
+        var news = settled.Where(s => !WorkState.IsSettled(states[s.Index])).ToList();
+        if (news.Count == 0) return true;
+        foreach (var (index, outcome) in news) states[index] = outcome.State;
+        batch.States = new string(states);
+        batch.Deleted += news.Count(s => s.Outcome.State == WorkState.Deleted);
+        batch.Skipped += news.Count(s => s.Outcome.State == WorkState.Skipped);
+        batch.Failed += news.Count(s => s.Outcome.State == WorkState.Failed);
+        batch.DeletedBytes += news.Sum(s => s.Outcome.Bytes);
+        if (!await work.TryWriteAsync(batch, cancellationToken)) return false;
+        var unused = news.Count(s => s.Outcome.State != WorkState.Deleted);
+        if (unused > 0) await policies.ReleaseAsync(message.PolicyId, message.ReservedAt, unused, CancellationToken.None);
+        logger.LogInformation("Policy {PolicyId} run {RunId} batch {Batch}: {Deleted} deleted, {Skipped} skipped, {Failed} failed",
+            message.PolicyId, message.RunId, message.Batch, news.Count(s => s.Outcome.State == WorkState.Deleted),
+            news.Count(s => s.Outcome.State == WorkState.Skipped), news.Count(s => s.Outcome.State == WorkState.Failed));
+        return true;
+    }
+
+    /// <summary>
+    /// The run with its queued work added up: while some is left its <see cref="RunEntity.Status"/> reads <c>Running</c>; once all is
+    /// settled the counts are final, written back with the last asset's time as the run's end.
+    /// </summary>
+    public async Task<(PolicyRunEntity Run, int Remaining)> CurrentAsync(PolicyRunEntity run, CancellationToken cancellationToken = default)
+    {
+        if (run.Enqueued == 0 || run.WorkDone || await work.TallyAsync(run.RunId, cancellationToken) is not { } tally) return (run, 0);
+        run.Deleted += tally.Deleted;
+        run.Skipped += tally.Skipped;
+        run.Failed += tally.Failed;
+        run.DeletedBytes += tally.DeletedBytes;
+        if (run.Status is not (RunStatus.Completed or RunStatus.Interrupted)) return (run, tally.Remaining);
+        if (tally.Remaining > 0)
+        {
+            run.Status = RunStatus.Running;
+            run.EndTime = null;
+            return (run, tally.Remaining);
+        }
+        run.WorkDone = true;
+        if (tally.LastChange > run.EndTime) run.EndTime = tally.LastChange;
+        await runs.SaveAsync(run, cancellationToken);
+        return (run, 0);
+    }
 }
+
+/// <summary>A policy work message whose assets could not all be deleted: thrown so that the queue tries it again.</summary>
+public sealed class PolicyWorkFailedException(string message) : Exception(message);

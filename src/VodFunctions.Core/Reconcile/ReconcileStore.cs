@@ -17,6 +17,8 @@ public sealed class ReconcileRunEntity : RunEntity
     /// <summary>Missing files seen in this run.</summary>
     public int MissingFiles { get; set; }
     public bool PassCompleted { get; set; }
+    /// <summary>Assets of policy work messages that kept failing (from the policy work queue's poison queue), settled as failed in this run.</summary>
+    public int FailedPolicyDeletes { get; set; }
 
     public void Count(Recovery recovery)
     {
@@ -66,6 +68,26 @@ public sealed class MissingEntity : ITableEntity
     public DateTimeOffset LastSeen { get; set; }
 }
 
+/// <summary>
+/// A message of the policy work queue that kept failing, as <c>ReconcileStorage</c> took it from the poison queue: partition
+/// <c>policyfailed</c>, row = RunId and batch; the VideoIds it could not delete (reported, never retried by itself).
+/// </summary>
+public sealed class FailedPolicyWorkEntity : ITableEntity
+{
+    public const string Partition = "policyfailed";
+    public string PartitionKey { get; set; } = Partition;
+    public string RowKey { get; set; } = "";
+    public DateTimeOffset? Timestamp { get; set; }
+    public ETag ETag { get; set; }
+
+    public string RunId { get; set; } = "";
+    public string PolicyId { get; set; } = "";
+    public string VideoIds { get; set; } = "[]";
+    public DateTimeOffset Seen { get; set; }
+}
+
+public sealed record FailedPolicyDelete(string RunId, string PolicyId, IReadOnlyList<string> VideoIds, string Seen);
+
 public sealed record OrphanBlob(string Path, long Size, string FirstSeen, string Location, string LastSeen);
 
 public sealed record MissingFile(string MediaId, string MediaType, string Path, string? VideoId, string AppId, string FirstSeen);
@@ -74,7 +96,10 @@ public sealed record MissingFile(string MediaId, string MediaType, string Path, 
 /// <param name="RunInProgress">The run under way, if one is (its record has no end yet).</param>
 public sealed record ReconcileReport(
     IReadOnlyList<OrphanBlob> OrphanBlobs, int TotalOrphanBlobs, IReadOnlyList<MissingFile> MissingFiles, int TotalMissingFiles,
-    int FinishedDeletes, ReconcileRunEntity? LastRun, ReconcileRunEntity? RunInProgress);
+    int FinishedDeletes, ReconcileRunEntity? LastRun, ReconcileRunEntity? RunInProgress)
+{
+    public IReadOnlyList<FailedPolicyDelete> FailedPolicyDeletes { get; init; } = [];
+}
 
 /// <summary>The <c>{prefix}Reconcile</c> table: what the reconcile walk found (orphan blobs, missing files), and its report.</summary>
 public sealed class ReconcileStore(TableServiceClient tables, RunStore runs, IOptions<VodOptions> options)
@@ -137,12 +162,21 @@ public sealed class ReconcileStore(TableServiceClient tables, RunStore runs, IOp
             if (missingCount++ < maxItems)
                 missing.Add(new MissingFile(file.MediaId, file.MediaType, file.Path, file.VideoId is { Length: > 0 } v ? v : null, file.AppId, Times.Format(file.FirstSeen)));
         }
+        var failed = new List<FailedPolicyDelete>();
+        if (scope.IsAll)
+        {
+            await foreach (var work in _table.QueryAsync<FailedPolicyWorkEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {FailedPolicyWorkEntity.Partition}"), cancellationToken: cancellationToken))
+            {
+                if (failed.Count >= maxItems) break;
+                failed.Add(new FailedPolicyDelete(work.RunId, work.PolicyId, JsonSerializer.Deserialize<List<string>>(work.VideoIds) ?? [], Times.Format(work.Seen)));
+            }
+        }
         // A run records itself when it starts: the newest run may be under way, its counts still growing. The report is the
         // last ended run's, and names the one in progress. Runs whose process stopped are ended by the next run (RunStore.EndStoppedAsync).
         var latest = await runs.LatestAsync<ReconcileRunEntity>(StorageReconciler.FunctionName, 5, cancellationToken);
         var inProgress = latest.FirstOrDefault() is { EndTime: null } newest ? newest : null;
         var last = latest.FirstOrDefault(r => r.EndTime is not null);
-        return new ReconcileReport(orphans, orphanCount, missing, missingCount, last?.FinishedDeletes ?? 0, last, inProgress);
+        return new ReconcileReport(orphans, orphanCount, missing, missingCount, last?.FinishedDeletes ?? 0, last, inProgress) { FailedPolicyDeletes = failed };
     }
 
     /// <summary>Forgets findings not seen again since <paramref name="passStart"/> (the blob went, or a record owns it now).</summary>

@@ -1,3 +1,4 @@
+using VodFunctions.Core.Policies;
 using System.Diagnostics;
 using System.Text.Json.Serialization;
 using Azure.Storage.Blobs.Models;
@@ -23,7 +24,7 @@ public sealed record BlobsStep(string Location, string Prefix) : WalkStep;
 /// </summary>
 public sealed class StorageReconciler(
     CatalogStore catalog, MediaStorage storage, InterruptedDeletes interrupted, OrphanGrace orphans, ReconcileStore store, RunStore runs,
-    RunRecorder recorder, TimeProvider time, IOptions<ReconcileOptions> options, ILogger<StorageReconciler> logger)
+    RunRecorder recorder, PolicySweep sweep, PolicyWorkStore policyWork, TimeProvider time, IOptions<ReconcileOptions> options, ILogger<StorageReconciler> logger)
 {
     public const string FunctionName = "ReconcileStorage";
     private const int RecordsInFlight = 16;
@@ -33,6 +34,7 @@ public sealed class StorageReconciler(
         recorder.RunAsync<ReconcileRunEntity>(FunctionName, runId, trigger, isPastDue, options.Value, async (run, budget, token) =>
         {
             await foreach (var recovery in interrupted.FinishAsync(budget, token)) run.Count(recovery);
+            await SettleFailedPolicyWorkAsync(run, token);
             await WalkAsync(run, budget, token);
         }, run => logger.LogInformation(
             "Reconcile run {RunId} {Status}: {FinishedDeletes} deletes finished ({FailedDeletes} failed), {ScannedRecords} records and {ScannedBlobs} blobs scanned, " +
@@ -81,6 +83,49 @@ public sealed class StorageReconciler(
             await runs.SaveAsync(run, cancellationToken);
             logger.LogInformation("Reconcile run {RunId}: {ScannedRecords} records and {ScannedBlobs} blobs scanned, {OrphanBlobs} new orphans, {MissingFiles} missing files; next {Step}",
                 run.RunId, run.ScannedRecords, run.ScannedBlobs, run.OrphanBlobs, run.MissingFiles, cursor.Step);
+        }
+    }
+
+    // ---- policy work that kept failing ----
+
+    /// <summary>
+    /// Takes the messages of the policy work queue's poison queue: finishes what each had begun, settles the rest as failed (the run's
+    /// record counts them, the policy's daily limit gets them back) and keeps them in the report.
+    /// </summary>
+    private async Task SettleFailedPolicyWorkAsync(ReconcileRunEntity run, CancellationToken cancellationToken)
+    {
+        if (!policyWork.FansOut) return;
+        var poison = policyWork.PoisonQueue;
+        for (var polls = 0; polls < 100; polls++)
+        {
+            Azure.Storage.Queues.Models.QueueMessage[] messages;
+            try
+            {
+                messages = (await poison.ReceiveMessagesAsync(32, TimeSpan.FromMinutes(1), cancellationToken)).Value;
+            }
+            catch (RequestFailedException e) when (e.Status == 404)
+            {
+                return; // no message ever failed
+            }
+            if (messages.Length == 0) return;
+            foreach (var received in messages)
+            {
+                if (PolicyWorkMessage.Parse(received.MessageText) is { } message)
+                {
+                    var failed = await sweep.SettlePoisonedAsync(message, cancellationToken);
+                    if (failed.Count > 0)
+                    {
+                        await store.SaveAsync(new FailedPolicyWorkEntity
+                        {
+                            RowKey = message.RunId + "|" + message.Batch, RunId = message.RunId, PolicyId = message.PolicyId,
+                            VideoIds = JsonSerializer.Serialize(failed), Seen = time.GetUtcNow(),
+                        }, cancellationToken);
+                        logger.LogWarning("Policy {PolicyId} run {RunId}: {Failed} assets kept failing and are reported", message.PolicyId, message.RunId, failed.Count);
+                    }
+                    run.FailedPolicyDeletes += failed.Count;
+                }
+                await poison.DeleteMessageAsync(received.MessageId, received.PopReceipt, cancellationToken);
+            }
         }
     }
 

@@ -11,10 +11,10 @@ using VodFunctions.Functions.Timers;
 
 namespace VodFunctions.Functions.Hosting;
 
-/// <summary>Creates the catalog, policy, run and reconcile tables, the media containers, the events queue, the callbacks queue (when callbacks are on) and the timer locks' container at start, retrying while storage is not up yet.</summary>
+/// <summary>Creates the catalog, policy, run and reconcile tables, the media containers, the events queue, the callbacks queue (when callbacks are on), the policy work queue (when runs fan out) and the timer locks' container at start, retrying while storage is not up yet.</summary>
 public sealed class StorageInitializer(
     CatalogStore catalog, MediaStorage storage, QueueServiceClient queues, IOptions<VodOptions> options, ILogger<StorageInitializer> logger,
-    PolicyStore policies, RunStore runs, ReconcileStore reconcile, LeaseLock locks, Callbacks callbacks)
+    PolicyStore policies, RunStore runs, ReconcileStore reconcile, LeaseLock locks, Callbacks callbacks, PolicyWorkStore policyWork)
     : BackgroundService
 {
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -36,6 +36,7 @@ public sealed class StorageInitializer(
                 foreach (var location in storage.LocationNames) await storage.Container(location).CreateIfNotExistsAsync(cancellationToken: stoppingToken);
                 await queues.GetQueueClient(options.Value.EventsQueue).CreateIfNotExistsAsync(cancellationToken: stoppingToken);
                 await callbacks.EnsureCreatedAsync(stoppingToken);
+                await policyWork.EnsureCreatedAsync(stoppingToken);
                 logger.LogInformation("Storage ready: catalog tables, {Locations} media containers, queue {Queue}", storage.LocationNames.Count(), options.Value.EventsQueue);
                 _ready.TrySetResult();
                 return;

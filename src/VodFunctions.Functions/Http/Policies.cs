@@ -150,17 +150,20 @@ public sealed class PreviewMediaPolicy(MediaPolicies policies, PolicySweep sweep
 }
 
 /// <summary>Runs of ApplyMediaPolicies, newest first (<c>PageSize</c> ≤ 100, default 20).</summary>
-public sealed class ListMediaPolicyRuns(RunStore runs) : IApiFunction
+public sealed class ListMediaPolicyRuns(RunStore runs, PolicySweep sweep) : IApiFunction
 {
     private static readonly Parameter<int> PageSize = Param.Int("PageSize", "Runs to list.", 20, 1, 100);
 
     public static ApiOperation Operation { get; } = new("Runs", "The runs of `ApplyMediaPolicies`, newest first (`ListFunctionRuns` lists them too).")
     {
+        Description = "A run that put its deletes on the policy work queue (`Vod__Policies__Queue`) counts them as every instance deletes them: "
+            + "`Enqueued` assets, of which `Deleted`, `Skipped` (no longer matched when their turn came) and `Failed` (kept failing; "
+            + "`ReconcileStorage` settles them), and `Remaining`. It shows `Running` until the last is settled; its `EndTime` is then the last one's.",
         Parameters = [PageSize],
         Answers =
         [
             new("Runs", Shape.ArrayOf(Shape.Object("`RunId`, `Trigger`, `IsPastDue`, `StartTime`, `EndTime` (absent while it runs), `Status`, "
-                + "`Matched`, `Deleted`, `Skipped`, `Failed`, `DeletedBytes`, `Error`")), "The runs."),
+                + "`Matched`, `Enqueued`, `Deleted`, `Skipped`, `Failed`, `DeletedBytes`, `Remaining`, `Error`")), "The runs."),
         ],
         Example = new { PageSize = 10 },
     };
@@ -173,13 +176,15 @@ public sealed class ListMediaPolicyRuns(RunStore runs) : IApiFunction
     {
         var pageSize = PageSize.Read(request);
         var latest = await runs.LatestAsync<PolicyRunEntity>(PolicySweep.FunctionName, pageSize, cancellationToken);
+        var current = new List<(PolicyRunEntity Run, int Remaining)>();
+        foreach (var run in latest) current.Add(await sweep.CurrentAsync(run, cancellationToken));
         return new
         {
-            Runs = latest.Select(r => new
+            Runs = current.Select(c => c.Run is var r ? new
             {
                 r.RunId, r.Trigger, r.IsPastDue, StartTime = Times.Format(r.StartTime), EndTime = r.EndTime is { } end ? Times.Format(end) : null,
-                r.Status, r.Matched, r.Deleted, r.Skipped, r.Failed, r.DeletedBytes, r.Error,
-            }),
+                r.Status, r.Matched, r.Enqueued, r.Deleted, r.Skipped, r.Failed, r.DeletedBytes, c.Remaining, r.Error,
+            } : null),
         };
     }
 }

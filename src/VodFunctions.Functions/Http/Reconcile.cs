@@ -23,6 +23,9 @@ public sealed class GetReconcileReport(ReconcileStore reconcile) : IApiFunction
                 "Files records name that are gone from storage, within the key's applications (reported, never deleted)."),
             new("TotalMissingFiles", Shape.Count, "How many there are in all."),
             new("FinishedDeletes", Shape.Count, "Interrupted deletes the last run finished."),
+            new("FailedPolicyDeletes", Shape.ArrayOf(Shape.Of<FailedPolicyDelete>(), MaxItems),
+                "Policy work messages that kept failing until the queue gave up on them (only for keys of every application): the run, the policy and "
+                + "the VideoIds not deleted (what they had begun is finished; the policy's next runs take them again)."),
             new("LastRun", Shape.Object("`RunId`, `Trigger`, `IsPastDue`, `StartTime`, `EndTime`, `Status`, and the run's counts"),
                 "The last run of `ReconcileStorage` that ended; absent before the first has ended.") { Optional = true },
             new("RunInProgress", Shape.Object("`RunId`, `Trigger`, `IsPastDue`, `StartTime`"),
@@ -42,12 +45,12 @@ public sealed class GetReconcileReport(ReconcileStore reconcile) : IApiFunction
         var last = report.LastRun;
         return new
         {
-            report.OrphanBlobs, report.TotalOrphanBlobs, report.MissingFiles, report.TotalMissingFiles, report.FinishedDeletes,
+            report.OrphanBlobs, report.TotalOrphanBlobs, report.MissingFiles, report.TotalMissingFiles, report.FinishedDeletes, report.FailedPolicyDeletes,
             LastRun = last is null ? null : new
             {
                 last.RunId, last.Trigger, last.IsPastDue, StartTime = Times.Format(last.StartTime), EndTime = last.EndTime is { } end ? Times.Format(end) : null,
                 last.Status, last.FinishedDeletes, last.FailedDeletes, last.CleanedJournalEntries, last.ScannedRecords, last.ScannedBlobs,
-                last.OrphanBlobs, last.DeletedOrphans, last.MissingFiles, last.PassCompleted, last.Error,
+                last.OrphanBlobs, last.DeletedOrphans, last.MissingFiles, last.FailedPolicyDeletes, last.PassCompleted, last.Error,
             },
             RunInProgress = report.RunInProgress is { } running
                 ? new { running.RunId, running.Trigger, running.IsPastDue, StartTime = Times.Format(running.StartTime) }

@@ -12,7 +12,7 @@ namespace VodFunctions.Functions.Http;
 /// they were started: <c>RunId</c>, <c>FunctionName</c>, <c>Trigger</c>, <c>IsPastDue</c>, <c>StartTime</c>,
 /// <c>EndTime</c> (absent while it runs), <c>Status</c>, <c>Error</c> and the function's own counts.
 /// </summary>
-public sealed class ListFunctionRuns(RunStore runs) : IApiFunction
+public sealed class ListFunctionRuns(RunStore runs, PolicySweep sweep) : IApiFunction
 {
     private static readonly Parameter<string> FunctionName = Param.OneOf("FunctionName", "The timer function (matched case-insensitively).",
         [PolicySweep.FunctionName, StorageReconciler.FunctionName, Core.RecycleBin.BinPurger.FunctionName], ignoreCase: true);
@@ -26,7 +26,9 @@ public sealed class ListFunctionRuns(RunStore runs) : IApiFunction
             + "(`Running`), and 409 `InvalidFunction.Running`, starting and recording nothing, while another instance runs the function; "
             + "under the Functions host, the host answers that route itself, before the run is recorded. "
             + "A run whose process stopped before it ended (killed, or its instance recycled) shows `Running` until the function's next run "
-            + "starts; that run records it as `Failed`, ended at its last write, with an `Error` that says so.",
+            + "starts; that run records it as `Failed`, ended at its last write, with an `Error` that says so. A run of `ApplyMediaPolicies` that "
+            + "put its deletes on the policy work queue counts them as every instance deletes them (`Enqueued`, `Deleted`, `Skipped`, `Failed`), "
+            + "and shows `Running`, with `Remaining` assets, until the last is settled; its `EndTime` is then the last one's.",
         Parameters = [FunctionName, PageSize],
         Answers =
         [
@@ -45,7 +47,25 @@ public sealed class ListFunctionRuns(RunStore runs) : IApiFunction
 
     private async Task<object> RunAsync(ApiRequest request, CancellationToken cancellationToken)
     {
-        var latest = await runs.LatestAsync<TableEntity>(FunctionName.Read(request), PageSize.Read(request), cancellationToken);
+        var function = FunctionName.Read(request);
+        var latest = await runs.LatestAsync<TableEntity>(function, PageSize.Read(request), cancellationToken);
+        if (function == PolicySweep.FunctionName && latest.Any(r => (r.GetInt32(nameof(PolicyRunEntity.Enqueued)) ?? 0) > 0))
+        {
+            // Fanned-out runs: their counts added up over what every instance settled so far.
+            foreach (var typed in await runs.LatestAsync<PolicyRunEntity>(function, latest.Count, cancellationToken))
+            {
+                if (latest.FirstOrDefault(r => r.RowKey == typed.RowKey) is not { } row || typed.Enqueued == 0) continue;
+                var (current, remaining) = await sweep.CurrentAsync(typed, cancellationToken);
+                row[nameof(RunEntity.Status)] = current.Status;
+                row[nameof(RunEntity.EndTime)] = current.EndTime;
+                row[nameof(PolicyRunEntity.Deleted)] = current.Deleted;
+                row[nameof(PolicyRunEntity.Skipped)] = current.Skipped;
+                row[nameof(PolicyRunEntity.Failed)] = current.Failed;
+                row[nameof(PolicyRunEntity.DeletedBytes)] = current.DeletedBytes;
+                row[nameof(PolicyRunEntity.WorkDone)] = current.WorkDone;
+                row["Remaining"] = remaining;
+            }
+        }
         return new { Runs = latest.Select(Describe) };
     }
 

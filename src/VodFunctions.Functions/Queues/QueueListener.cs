@@ -18,7 +18,7 @@ public sealed class QueueListenerOptions
     /// <summary>The longest wait between two polls of an empty queue (host.json <c>maxPollingInterval</c>).</summary>
     public TimeSpan MaxPollingInterval { get; set; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>How long a message being processed stays hidden: after a stop mid-way it comes back then.</summary>
+    /// <summary>How long a message being processed stays hidden, renewed at half its length while it is: after a stop mid-way it comes back then.</summary>
     public TimeSpan Lease { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>When a message whose function threw comes back (host.json <c>visibilityTimeout</c>).</summary>
@@ -27,8 +27,14 @@ public sealed class QueueListenerOptions
     /// <summary>Tries of a message whose function throws before it goes to the poison queue (host.json <c>maxDequeueCount</c>).</summary>
     public int MaxDequeueCount { get; set; } = 5;
 
-    /// <summary>Messages taken per poll (host.json <c>batchSize</c>).</summary>
-    public int BatchSize { get; set; } = 16;
+    /// <summary>Messages taken per poll (host.json <c>batchSize</c>), at most 32.</summary>
+    public int BatchSize { get; set; } = 8;
+
+    /// <summary>
+    /// Messages of one queue processed at once by this process (the host's <c>batchSize</c> + <c>newBatchThreshold</c>): a poll
+    /// takes only as many as there are free workers, so that several processes on one queue share its messages.
+    /// </summary>
+    public int Workers { get; set; } = 12;
 }
 
 /// <summary>
@@ -68,22 +74,52 @@ public sealed class QueueListener(
         }
         if (WorkerFunction.Resolve(function.Queue!.QueueName, configuration) is not { Length: > 0 } name)
         {
-            logger.LogError("{Function} does not run: {Setting} is not set", function.Name, function.Queue.QueueName);
+            if (WorkerFunction.Resolve(function.Queue.QueueName, configuration) is null)
+                logger.LogError("{Function} does not run: {Setting} is not set", function.Name, function.Queue.QueueName);
+            else
+                logger.LogInformation("{Function} does not run: {Setting} is empty", function.Name, function.Queue.QueueName);
             return;
         }
         if (function.Method.GetParameters().FirstOrDefault(p => p.ParameterType != typeof(string) && p.ParameterType != typeof(CancellationToken)) is { } unbound)
             throw new InvalidOperationException($"{function.Name}: parameter {unbound.Name} cannot be bound without the Functions host (the message binds as a string).");
         var queue = queues.GetQueueClient(name);
+        using var workers = new SemaphoreSlim(Math.Max(1, _options.Workers));
+        var running = new System.Collections.Concurrent.ConcurrentDictionary<Task, bool>();
+        try
+        {
+            await PollAsync(function, queue, name, workers, running, stoppingToken);
+        }
+        finally
+        {
+            await Task.WhenAll(running.Keys);
+        }
+    }
+
+    private async Task PollAsync(
+        WorkerFunction function, QueueClient queue, string name, SemaphoreSlim workers, System.Collections.Concurrent.ConcurrentDictionary<Task, bool> running,
+        CancellationToken stoppingToken)
+    {
         var wait = MinPollingInterval;
         while (!stoppingToken.IsCancellationRequested)
         {
+            try
+            {
+                await workers.WaitAsync(stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            var free = 1;
+            while (free < Math.Clamp(_options.BatchSize, 1, 32) && workers.Wait(0)) free++;
             QueueMessage[] batch;
             try
             {
-                batch = (await queue.ReceiveMessagesAsync(_options.BatchSize, _options.Lease, stoppingToken)).Value;
+                batch = (await queue.ReceiveMessagesAsync(free, _options.Lease, stoppingToken)).Value;
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
+                workers.Release(free);
                 return;
             }
             catch (Exception e) when (StorageFaults.Is(e))
@@ -91,10 +127,26 @@ public sealed class QueueListener(
                 if (e is not RequestFailedException { Status: 404 }) logger.LogWarning("{Function}: queue {Queue} could not be read: {Error}", function.Name, name, e.Message);
                 batch = [];
             }
+            if (free > batch.Length) workers.Release(free - batch.Length);
             if (batch.Length > 0)
             {
                 wait = MinPollingInterval;
-                await Task.WhenAll(batch.Select(message => ProcessAsync(function, queue, message, stoppingToken)));
+                foreach (var message in batch)
+                {
+                    var task = Task.Run(async () =>
+                    {
+                        try
+                        {
+                            await ProcessAsync(function, queue, message, stoppingToken);
+                        }
+                        finally
+                        {
+                            workers.Release();
+                        }
+                    }, CancellationToken.None);
+                    running[task] = true;
+                    _ = task.ContinueWith(t => running.TryRemove(t, out _), TaskScheduler.Default);
+                }
                 continue;
             }
             try
@@ -111,6 +163,11 @@ public sealed class QueueListener(
 
     private async Task ProcessAsync(WorkerFunction function, QueueClient queue, QueueMessage message, CancellationToken stoppingToken)
     {
+        // The message stays hidden while the function runs, as under the host: its lease is renewed at half its length, so that
+        // only a stopped process's messages come back (after at most one lease).
+        var receipt = new Receipt(message.PopReceipt);
+        using var done = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        var renewing = RenewAsync(queue, message, receipt, done.Token);
         try
         {
             await function.InvokeAsync(services, p => p.ParameterType == typeof(CancellationToken) ? stoppingToken : message.MessageText);
@@ -123,12 +180,17 @@ public sealed class QueueListener(
         {
             logger.LogError(e, "{Function} failed on message {MessageId} (try {DequeueCount} of {MaxDequeueCount})",
                 function.Name, message.MessageId, message.DequeueCount, _options.MaxDequeueCount);
-            await SettleFailedAsync(queue, message);
+            await StopRenewingAsync(done, renewing);
+            await SettleFailedAsync(queue, message, receipt.Value);
             return;
+        }
+        finally
+        {
+            await StopRenewingAsync(done, renewing);
         }
         try
         {
-            await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, CancellationToken.None);
+            await queue.DeleteMessageAsync(message.MessageId, receipt.Value, CancellationToken.None);
         }
         catch (Exception e) when (StorageFaults.Is(e))
         {
@@ -136,7 +198,38 @@ public sealed class QueueListener(
         }
     }
 
-    private async Task SettleFailedAsync(QueueClient queue, QueueMessage message)
+    private sealed class Receipt(string value)
+    {
+        public string Value { get; set; } = value;
+    }
+
+    private static async Task StopRenewingAsync(CancellationTokenSource done, Task renewing)
+    {
+        await done.CancelAsync();
+        await renewing;
+    }
+
+    private async Task RenewAsync(QueueClient queue, QueueMessage message, Receipt receipt, CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(_options.Lease / 2, cancellationToken);
+                receipt.Value = (await queue.UpdateMessageAsync(message.MessageId, receipt.Value, visibilityTimeout: _options.Lease, cancellationToken: cancellationToken)).Value.PopReceipt;
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // the function returned
+        }
+        catch (Exception e) when (StorageFaults.Is(e))
+        {
+            logger.LogWarning("Message {MessageId} of {Queue}: its lease could not be renewed; it may be delivered again: {Error}", message.MessageId, queue.Name, e.Message);
+        }
+    }
+
+    private async Task SettleFailedAsync(QueueClient queue, QueueMessage message, string receipt)
     {
         try
         {
@@ -145,11 +238,11 @@ public sealed class QueueListener(
                 var poison = queues.GetQueueClient(queue.Name + "-poison");
                 await poison.CreateIfNotExistsAsync();
                 await poison.SendMessageAsync(message.Body);
-                await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt);
+                await queue.DeleteMessageAsync(message.MessageId, receipt);
             }
             else
             {
-                await queue.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: _options.VisibilityTimeout);
+                await queue.UpdateMessageAsync(message.MessageId, receipt, visibilityTimeout: _options.VisibilityTimeout);
             }
         }
         catch (Exception e) when (StorageFaults.Is(e))

@@ -10,7 +10,7 @@ public sealed class ApplyMediaPolicies(PolicySweep sweep, TimerRunner runner)
         runner.RunAsync(PolicySweep.FunctionName, timer, async (context, token) =>
         {
             var run = await sweep.RunAsync(context.RunId, context.Trigger, context.IsPastDue, token);
-            return new TimerResult(run.Status, $"{run.Matched} matched, {run.Deleted} deleted, {run.Skipped} skipped, " +
+            return new TimerResult(run.Status, $"{run.Matched} matched, {run.Enqueued} enqueued, {run.Deleted} deleted, {run.Skipped} skipped, " +
                 $"{run.Failed} failed, {run.DeletedBytes} bytes deleted");
         }, cancellationToken);
 }
