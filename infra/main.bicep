@@ -32,6 +32,12 @@ param applyMediaPoliciesSchedule string = '0 0 3 * * *'
 @description('NCRONTAB schedule (6 fields, UTC) of ReconcileStorage.')
 param reconcileStorageSchedule string = '0 */15 * * * *'
 
+@description('NCRONTAB schedule (6 fields, UTC) of EmptyRecycleBin (purges what outlived Vod__RecycleBin__Retention).')
+param emptyRecycleBinSchedule string = '0 30 * * * *'
+
+@description('Recycle bin retention (Vod__RecycleBin__Retention, an ISO-8601 duration such as P7D); empty keeps deletes final.')
+param recycleBinRetention string = ''
+
 @description('VOD HTTP callback URL (Vod__Callback__Url): every event is also POSTed there; empty for none.')
 param callbackUrl string = ''
 
@@ -221,6 +227,8 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
         // Timer schedules: each [TimerTrigger] reads %Vod__Schedules__{Name}% (the host needs them set).
         { name: 'Vod__Schedules__ApplyMediaPolicies', value: applyMediaPoliciesSchedule }
         { name: 'Vod__Schedules__ReconcileStorage', value: reconcileStorageSchedule }
+        { name: 'Vod__Schedules__EmptyRecycleBin', value: emptyRecycleBinSchedule }
+        { name: 'Vod__RecycleBin__Retention', value: recycleBinRetention }
         // VOD's HTTP callbacks: DeliverCallback's [QueueTrigger] reads %Vod__Callback__Queue% (the host needs it set).
         { name: 'Vod__Callback__Queue', value: 'vod-callbacks' }
         // Policy runs' work queue: DeletePolicyWork's [QueueTrigger] reads %Vod__Policies__Queue% (the host needs it set).

@@ -14,6 +14,19 @@ public sealed record DeletePlan
 
     /// <summary>Up to 100 sample paths.</summary>
     public IReadOnlyList<string> Paths { get; init; } = [];
+
+    /// <summary>Whether the real call moves it into the recycle bin (else it deletes it for good).</summary>
+    public bool ToRecycleBin { get; init; }
+
+    /// <summary>With <see cref="ToRecycleBin"/>: when it would be purged, were the real call made now.</summary>
+    public DateTimeOffset? PurgeTime { get; init; }
+}
+
+/// <summary>What a delete moved into the recycle bin: the entries that hold it, and when they are purged.</summary>
+public sealed record RecycleBinMove
+{
+    public IReadOnlyList<string> EntryIds { get; init; } = [];
+    public DateTimeOffset PurgeTime { get; init; }
 }
 
 /// <summary>What a delete removed: its files and their bytes.</summary>
@@ -28,6 +41,9 @@ public abstract record DeleteResponse : VodResponse
 {
     public DeletePlan? Plan { get; init; }
     public DeletedFiles? Deleted { get; init; }
+
+    /// <summary>With the recycle bin on and the delete not <c>Permanent</c>: where its <see cref="Deleted"/> files are held until purged.</summary>
+    public RecycleBinMove? RecycleBin { get; init; }
 }
 
 public sealed record DeleteVideoRequest
@@ -36,6 +52,9 @@ public sealed record DeleteVideoRequest
     public required IReadOnlyList<string> VideoIds { get; init; }
 
     public bool? DryRun { get; init; }
+
+    /// <summary>Deletes for good even when the recycle bin is on (else what it names moves into the bin).</summary>
+    public bool? Permanent { get; init; }
 
     /// <summary>
     /// The call's idempotency key (the <c>Idempotency-Key</c> header, up to 64 printable ASCII characters): a repeat with the
@@ -63,6 +82,9 @@ public sealed record DeleteStreamRequest
 
     public bool? DryRun { get; init; }
 
+    /// <summary>Deletes for good even when the recycle bin is on (else what it names moves into the bin).</summary>
+    public bool? Permanent { get; init; }
+
     /// <summary>
     /// The call's idempotency key (the <c>Idempotency-Key</c> header, up to 64 printable ASCII characters): a repeat with the
     /// same key and request within 24 hours answers the first answer again and deletes nothing. When null the client makes a
@@ -84,6 +106,9 @@ public sealed record DeleteMezzaninesRequest
     public bool? Force { get; init; }
 
     public bool? DryRun { get; init; }
+
+    /// <summary>Deletes for good even when the recycle bin is on (else what it names moves into the bin).</summary>
+    public bool? Permanent { get; init; }
 
     /// <summary>
     /// The call's idempotency key (the <c>Idempotency-Key</c> header, up to 64 printable ASCII characters): a repeat with the
@@ -147,6 +172,9 @@ public sealed record DeleteAttachedMediaRequest
     public required IReadOnlyList<string> MediaIds { get; init; }
 
     public bool? DryRun { get; init; }
+
+    /// <summary>Deletes for good even when the recycle bin is on (else what it names moves into the bin).</summary>
+    public bool? Permanent { get; init; }
 
     /// <summary>
     /// The call's idempotency key (the <c>Idempotency-Key</c> header, up to 64 printable ASCII characters): a repeat with the

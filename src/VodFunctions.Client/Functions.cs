@@ -23,9 +23,10 @@ public sealed record FunctionRun
 {
     public const string ApplyMediaPolicies = "ApplyMediaPolicies";
     public const string ReconcileStorage = "ReconcileStorage";
+    public const string EmptyRecycleBin = "EmptyRecycleBin";
 
     /// <summary>The timer functions of the app.</summary>
-    public static IReadOnlyList<string> Known { get; } = [ApplyMediaPolicies, ReconcileStorage];
+    public static IReadOnlyList<string> Known { get; } = [ApplyMediaPolicies, ReconcileStorage, EmptyRecycleBin];
 
     public string RunId { get; init; } = "";
     public string FunctionName { get; init; } = "";

@@ -195,6 +195,20 @@ public sealed class VodClient : IDisposable
     public Task<DeleteCompletedResponse> DeleteMultipartUploadAsync(DeleteMultipartUploadRequest request, CancellationToken cancellationToken = default) =>
         CallAsync<DeleteCompletedResponse>("DeleteMultipartUpload", request, cancellationToken, KeyOf(request?.IdempotencyKey));
 
+    // ---- The recycle bin ----
+
+    /// <summary>One page of the recycle bin, newest first.</summary>
+    public Task<ListRecycleBinResponse> ListRecycleBinAsync(ListRecycleBinRequest? request = null, CancellationToken cancellationToken = default) =>
+        CallAsync<ListRecycleBinResponse>("ListRecycleBin", request ?? new ListRecycleBinRequest(), cancellationToken);
+
+    /// <summary>Brings back what the entries hold (at most 20), all or none.</summary>
+    public Task<RestoreMediaResponse> RestoreMediaAsync(IReadOnlyList<string> entryIds, CancellationToken cancellationToken = default) =>
+        CallAsync<RestoreMediaResponse>("RestoreMedia", new { EntryIds = entryIds }, cancellationToken);
+
+    /// <summary>Purges entries now, for good (Admin key): <see cref="PurgeRecycleBinRequest.EntryIds"/>, or <see cref="PurgeRecycleBinRequest.All"/>.</summary>
+    public Task<PurgeRecycleBinResponse> PurgeRecycleBinAsync(PurgeRecycleBinRequest request, CancellationToken cancellationToken = default) =>
+        CallAsync<PurgeRecycleBinResponse>("PurgeRecycleBin", request, cancellationToken);
+
     // ---- Media policies and timer functions (API.md section 7) ----
 
     /// <summary>Creates a policy, or replaces the one with the same <see cref="MediaPolicy.PolicyId"/>.</summary>

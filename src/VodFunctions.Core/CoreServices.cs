@@ -31,6 +31,8 @@ public static class CoreServices
         services.Configure<ReconcileOptions>(configuration.GetSection(ReconcileOptions.Section));
         services.AddOptions<CallbackOptions>().Bind(configuration.GetSection(CallbackOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<CallbackOptions>, CallbackOptions.Validator>();
+        services.AddOptions<RecycleBin.RecycleBinOptions>().Bind(configuration.GetSection(RecycleBin.RecycleBinOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<RecycleBin.RecycleBinOptions>, RecycleBin.RecycleBinOptions.Validator>();
         services.AddOptions<StorageClientsOptions>();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => Connection(configuration, JobsStorage).Tables(sp));
@@ -53,7 +55,7 @@ public static class CoreServices
         Type[] singletons =
         [
             typeof(CatalogStore), typeof(MediaReader), typeof(MediaIngest), typeof(EventPublisher), typeof(Callbacks), typeof(BlobDeleter),
-            typeof(JournalStore), typeof(DeletionEngine), typeof(InterruptedDeletes),
+            typeof(JournalStore), typeof(DeletionEngine), typeof(RecycleBin.BinMoves), typeof(RecycleBin.RecycleBinStore), typeof(RecycleBin.BinPurger), typeof(InterruptedDeletes),
             typeof(DeleteVideos), typeof(DeleteStreams), typeof(DeleteMezzanines), typeof(DeleteImages), typeof(DeleteAttachedMedia), typeof(DeleteMultipartUpload),
             typeof(RunStore), typeof(RunStarts), typeof(RunRecorder), typeof(PolicyStore), typeof(MediaPolicies), typeof(PolicyWorkStore), typeof(PolicySweep),
             typeof(ReconcileStore), typeof(OrphanGrace), typeof(StorageReconciler),

@@ -78,7 +78,7 @@ public sealed class ApiReferenceTests
             [(ParameterLocation.Header, "x-functions-key"), (ParameterLocation.Query, "code")]);
         document.Components.Schemas!["Error"].Required.Should().BeEquivalentTo(["RequestId", "Code", "Message"]);
         document.Paths!["/api/DeleteMezzanines"].Operations![HttpMethod.Post].Parameters!.Select(p => (p.Name, p.In)).Should().Equal(
-            ("VideoIds", ParameterLocation.Query), ("Force", ParameterLocation.Query), ("DryRun", ParameterLocation.Query),
+            ("VideoIds", ParameterLocation.Query), ("Force", ParameterLocation.Query), ("DryRun", ParameterLocation.Query), ("Permanent", ParameterLocation.Query),
             ("ClientToken", ParameterLocation.Query), ("Idempotency-Key", ParameterLocation.Header));
         document.Components.Schemas.Should().ContainKeys("Video", "PlayInfo", "ImageInfo", "Mezzanine", "AttachedMedia", "DeletePlan", "StreamFile", "PolicyView");
     }
@@ -156,7 +156,7 @@ public sealed class ApiReferenceTests
     [Fact]
     public async Task EveryOperationAnswersTheFieldsItDeclares()
     {
-        await using var app = await TestApp.StartAsync();
+        await using var app = await TestApp.StartAsync(new Dictionary<string, string?> { ["Vod:RecycleBin:Retention"] = "P7D" });
         var video = await app.SeedVideoAsync(streams: 2, segments: 1, snapshots: 1);
         var noTranscode = await app.SeedVideoAsync(transcodeMode: "NoTranscode", streams: 0, snapshots: 0);
         var answers = new Dictionary<string, ApiResponse>();
@@ -195,7 +195,11 @@ public sealed class ApiReferenceTests
         await Call("DeleteImage", new { DeleteImageType = "VideoId", video.VideoId, ImageType = "All" });
         await Call("DeleteMezzanines", new { VideoIds = new[] { noTranscode.VideoId } });
         await Call("DeleteAttachedMedia", new { MediaIds = new[] { attached.Str("MediaId") } });
+        var binned = await Call("DeleteVideo", new { VideoIds = new[] { video.VideoId } });
+        await Call("ListRecycleBin", new { MediaType = "video" });
+        await Call("RestoreMedia", new { EntryIds = binned["RecycleBin"].GetProperty("EntryIds") });
         await Call("DeleteVideo", new { VideoIds = new[] { video.VideoId } });
+        await Call("PurgeRecycleBin", new { All = true });
         using var health = await app.Client.GetAsync("/api/health");
         answers["health"] = new ApiResponse((int)health.StatusCode, JsonDocument.Parse(await health.Content.ReadAsStringAsync()).RootElement.Clone(), null);
 

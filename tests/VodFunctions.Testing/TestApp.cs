@@ -69,6 +69,7 @@ public sealed class TestApp : IAsyncDisposable
             // The app's scheduler runs on the real clock unless a test fakes it: timers stay off unless a test turns them on.
             ["AzureWebJobs.ApplyMediaPolicies.Disabled"] = "true",
             ["AzureWebJobs.ReconcileStorage.Disabled"] = "true",
+            ["AzureWebJobs.EmptyRecycleBin.Disabled"] = "true",
             // A policy run deletes on its own instance unless a test gives it a work queue (TestApp.FanOut).
             ["Vod:Policies:Queue"] = "",
         };

@@ -64,6 +64,11 @@ public sealed class CatalogStore(TableServiceClient tables, IOptions<VodOptions>
     /// <summary>Every index row a record needs; written before the record, removed before it.</summary>
     public static IEnumerable<IndexEntity> IndexEntriesOf(CatalogEntity record)
     {
+        if (record is RecycleBin.BinEntryEntity binned)
+        {
+            foreach (var entry in RecycleBin.BinIndex.EntriesOf(binned)) yield return entry;
+            yield break;
+        }
         var (kind, mediaId, title, location, blobName) = record switch
         {
             VideoEntity v => (MediaKinds.Video, v.VideoId, v.Title, null, null),

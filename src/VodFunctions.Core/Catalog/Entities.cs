@@ -114,4 +114,6 @@ public sealed class IndexEntity : ITableEntity
     public DateTimeOffset CreationTime { get; set; }
     /// <summary>A <c>journal</c> entry's last sign that its delete's owner is alive (none yet: <see cref="CreationTime"/>).</summary>
     public DateTimeOffset? Heartbeat { get; set; }
+    /// <summary>A recycle bin entry's purge time (its rows in <c>bin|...</c>).</summary>
+    public DateTimeOffset? PurgeTime { get; set; }
 }

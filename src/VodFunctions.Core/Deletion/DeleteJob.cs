@@ -1,7 +1,13 @@
 namespace VodFunctions.Core.Deletion;
 
-/// <summary>Who asked for a delete (for its events) and whether it is a dry run.</summary>
-public sealed record DeleteRequest(string RequestId, DeleteTrigger Trigger, bool DryRun = false);
+/// <summary>
+/// Who asked for a delete (for its events) and whether it is a dry run; whether it skips the recycle bin (<paramref name="Permanent"/>)
+/// and who it is for the bin's entries (<paramref name="By"/>: the key's name; the trigger when none).
+/// </summary>
+public sealed record DeleteRequest(string RequestId, DeleteTrigger Trigger, bool DryRun = false, bool Permanent = false, string? By = null)
+{
+    public string DeletedBy => By ?? Trigger.Name;
+}
 
 /// <summary>
 /// One delete an operation asks of the <see cref="DeletionEngine"/> (which builds it): the catalog partition it removes records
@@ -48,10 +54,25 @@ public sealed record DeleteParts(DeleteKind Kind, IReadOnlyList<string> Folders,
 }
 
 /// <summary>What one job came to: <see cref="Ok"/> false when storage failed (the journal stays); <see cref="Deleted"/> null when another caller finished it, or nothing was left.</summary>
-public sealed record DeleteOutcome(bool Ok, DeleteTally? Deleted);
+public sealed record DeleteOutcome(bool Ok, DeleteTally? Deleted)
+{
+    /// <summary>The recycle bin entry it made, when it moved what it names into the bin, and when that is purged.</summary>
+    public string? EntryId { get; init; }
+    public DateTimeOffset? PurgeTime { get; init; }
+}
 
 /// <summary>The counts of a dry run: what the real call would delete now.</summary>
-public sealed record DeletePlan(int Files, long Bytes, int Records, IReadOnlyList<string> Paths);
+public sealed record DeletePlan(int Files, long Bytes, int Records, IReadOnlyList<string> Paths)
+{
+    /// <summary>Whether the real call moves it into the recycle bin (else it deletes it permanently).</summary>
+    public bool ToRecycleBin { get; init; }
+
+    /// <summary>With <see cref="ToRecycleBin"/>: when it would be purged, were the real call made now.</summary>
+    public string? PurgeTime { get; init; }
+}
+
+/// <summary>What a call moved into the recycle bin: its entries, and when they are purged.</summary>
+public sealed record RecycleBinMove(IReadOnlyList<string> EntryIds, string PurgeTime);
 
 /// <summary>What a call removed: its files and their bytes (files a concurrent caller removed first are theirs to count).</summary>
 public sealed record DeletedFiles(int Files, long Bytes);
@@ -59,10 +80,17 @@ public sealed record DeletedFiles(int Files, long Bytes);
 /// <summary>A delete call's outcome: in a dry run its <see cref="Plan"/>, else what it <see cref="Deleted"/>.</summary>
 public sealed record DeleteResult(DeletePlan? Plan, DeletedFiles? Deleted)
 {
+    /// <summary>What the call moved into the recycle bin (its <see cref="Deleted"/> files are then there, not removed); null when none.</summary>
+    public RecycleBinMove? RecycleBin { get; init; }
+
     public static DeleteResult Of(DeletedFiles deleted) => new(null, deleted);
     public static DeleteResult Of(DeletePlan plan) => new(plan, null);
 
     /// <summary>Two parts of one call (the slices of a long video's snapshots) as one.</summary>
     public DeleteResult Add(DeleteResult other) => new(Plan ?? other.Plan,
-        Deleted is null ? other.Deleted : other.Deleted is null ? Deleted : new(Deleted.Files + other.Deleted.Files, Deleted.Bytes + other.Deleted.Bytes));
+        Deleted is null ? other.Deleted : other.Deleted is null ? Deleted : new(Deleted.Files + other.Deleted.Files, Deleted.Bytes + other.Deleted.Bytes))
+    {
+        RecycleBin = RecycleBin is null ? other.RecycleBin : other.RecycleBin is null ? RecycleBin
+            : new([.. RecycleBin.EntryIds, .. other.RecycleBin.EntryIds], other.RecycleBin.PurgeTime),
+    };
 }

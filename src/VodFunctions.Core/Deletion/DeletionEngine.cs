@@ -8,7 +8,7 @@ namespace VodFunctions.Core.Deletion;
 /// </summary>
 public sealed class DeletionEngine(
     CatalogStore catalog, JournalStore journals, MediaStorage storage, BlobDeleter deleter, EventPublisher events, TimeProvider time,
-    IOptions<VodOptions> options, ILogger<DeletionEngine> logger)
+    RecycleBin.BinMoves bin, IOptions<VodOptions> options, ILogger<DeletionEngine> logger)
 {
     /// <summary>A limit on storage requests deleting blobs (a batch or a single delete each), shared by everything one request deletes.</summary>
     public SemaphoreSlim NewGate() => new(Math.Max(1, options.Value.DeleteParallelism));
@@ -42,6 +42,7 @@ public sealed class DeletionEngine(
         };
         var rows = parts.Whole ? [DeleteTarget.AllRows] : parts.Records.Select(r => r.RowKey).ToList();
         var target = new DeleteTarget(ownerId, owner.StorageLocation, parts.Folders, parts.Blobs, rows, deleteEvent, failedCode) { OwnerUpdate = parts.OwnerUpdate };
+        target = bin.Into(target, owner, request);
         return new DeleteWork(DeleteState.Ready, target, [owner, .. parts.Records]);
     });
 
@@ -56,12 +57,16 @@ public sealed class DeletionEngine(
     public async Task<Result<DeleteResult>> RunAsync(IEnumerable<DeleteJob> jobs, DeleteRequest request, CancellationToken cancellationToken = default)
     {
         var all = jobs.ToList();
-        if (request.DryRun) return DeleteResult.Of(await PlanAsync(all, cancellationToken));
+        if (request.DryRun) return DeleteResult.Of(bin.Plan(await PlanAsync(all, cancellationToken), request));
         using var gate = NewGate();
         var outcomes = await Task.WhenAll(all.Select(job => DeleteAsync(job, gate, cancellationToken)));
-        return all.Where((_, i) => !outcomes[i].Ok).FirstOrDefault() is { } failed
-            ? new VodError(failed.FailedCode, "Storage failed while deleting; the deletion is journalled and is finished by a retry or the reconcile sweep.")
-            : DeleteResult.Of(new DeletedFiles(outcomes.Sum(o => o.Deleted?.Files ?? 0), outcomes.Sum(o => o.Deleted?.Bytes ?? 0)));
+        if (all.Where((_, i) => !outcomes[i].Ok).FirstOrDefault() is { } failed)
+            return new VodError(failed.FailedCode, "Storage failed while deleting; the deletion is journalled and is finished by a retry or the reconcile sweep.");
+        var binned = outcomes.Where(o => o.EntryId is not null).ToList();
+        return DeleteResult.Of(new DeletedFiles(outcomes.Sum(o => o.Deleted?.Files ?? 0), outcomes.Sum(o => o.Deleted?.Bytes ?? 0))) with
+        {
+            RecycleBin = binned.Count == 0 ? null : new RecycleBinMove(binned.Select(o => o.EntryId!).ToList(), Times.Format(binned.Max(o => o.PurgeTime!.Value))),
+        };
     }
 
     /// <summary>
@@ -133,6 +138,17 @@ public sealed class DeletionEngine(
         var heartbeat = journals.KeepAliveAsync(journal, time, finished.Token);
         try
         {
+            if (target.Bin is not null)
+            {
+                // Into the recycle bin or back: records move, files stay.
+                var (done, moved) = await bin.FinishAsync(journal, target, cancellationToken);
+                if (done is null) return new DeleteOutcome(true, null);
+                await PublishAsync(done, cancellationToken);
+                return new DeleteOutcome(true, moved)
+                {
+                    EntryId = target.Bin.Op == RecycleBin.BinOp.Move ? journal.OperationId : null, PurgeTime = target.Bin.PurgeTime,
+                };
+            }
             var tally = new DeleteTally();
             // Blobs and records proceed side by side: the records are read and unindexed while the blobs go, and removed once every blob is gone.
             var blobs = listing is null
@@ -215,9 +231,13 @@ public sealed class DeletionEngine(
             var rows = read.Result;
             if (rows.Journals.All(j => j.RowKey != journal.RowKey)) return false;
             var doomed = Doomed(rows);
+            // What the recycle bin holds goes with a whole partition, and a purge names its entries (with their copies).
+            var entries = RecycleBin.BinMoves.EntriesGoingWith(rows, target);
+            var binned = rows.Binned.Where(r => entries.Any(e => r.RowKey == e.RowKey || r.RowKey.StartsWith(e.RowKey + "|", StringComparison.Ordinal))).ToList();
+            await catalog.RemoveIndexEntriesAsync(entries, lookups: false, cancellationToken);
             await catalog.RemoveIndexEntriesAsync(doomed, lookups: true, cancellationToken);
             var owner = (CatalogEntity?)rows.Video ?? rows.Attached;
-            var removed = doomed.Where(r => r != owner).Concat<ITableEntity>(target.WholePartition ? rows.Journals.Where(j => j.RowKey != journal.RowKey) : []);
+            var removed = doomed.Where(r => r != owner).Concat<ITableEntity>(target.WholePartition ? rows.Journals.Where(j => j.RowKey != journal.RowKey) : []).Concat(binned);
             if (!target.WholePartition && rows.Video is { } video)
             {
                 if (target.OwnerUpdate is { } update) video.Set(update);

@@ -20,6 +20,9 @@ public sealed record DeleteTarget(
     /// <summary>Property values the owner row takes with the last records, when it stays (a part of a video).</summary>
     public IReadOnlyDictionary<string, object>? OwnerUpdate { get; init; }
 
+    /// <summary>A move into the recycle bin, or a restore from it, instead of a delete of files.</summary>
+    public RecycleBin.BinOp? Bin { get; init; }
+
     public bool WholePartition => Rows.Contains(AllRows);
 }
 
@@ -66,6 +69,7 @@ public sealed class JournalEntity : ITableEntity
     public string Event { get; set; } = "{}";
     public string FailedCode { get; set; } = "";
     public string? OwnerUpdate { get; set; }
+    public string? Bin { get; set; }
     public DateTimeOffset Started { get; set; }
 
     public string OperationId => RowKey[Prefix.Length..];
@@ -81,6 +85,7 @@ public sealed class JournalEntity : ITableEntity
         Event = Checked(JsonSerializer.Serialize(target.Event)),
         FailedCode = target.FailedCode,
         OwnerUpdate = target.OwnerUpdate is null ? null : JsonSerializer.Serialize(target.OwnerUpdate),
+        Bin = target.Bin is null ? null : Checked(JsonSerializer.Serialize(target.Bin)),
         Started = started,
     };
 
@@ -100,5 +105,6 @@ public sealed class JournalEntity : ITableEntity
         FailedCode)
     {
         OwnerUpdate = OwnerUpdate is null ? null : JsonSerializer.Deserialize<Dictionary<string, object>>(OwnerUpdate),
+        Bin = Bin is null ? null : JsonSerializer.Deserialize<RecycleBin.BinOp>(Bin),
     };
 }

@@ -2,7 +2,11 @@ namespace VodFunctions.Core.Deletion;
 
 /// <summary>Every row of a partition, read in one query, as whoever finishes a delete there sees it.</summary>
 public sealed record PartitionRows(
-    VideoEntity? Video, AttachedEntity? Attached, List<ImageEntity> Images, List<StreamEntity> Streams, List<JournalEntity> Journals);
+    VideoEntity? Video, AttachedEntity? Attached, List<ImageEntity> Images, List<StreamEntity> Streams, List<JournalEntity> Journals)
+{
+    /// <summary>The recycle bin's entries and the copies they hold (<c>bin|...</c>), as read.</summary>
+    public List<TableEntity> Binned { get; } = [];
+}
 
 /// <summary>
 /// The journal's rows and transactions. A delete's journal row joins the transaction that marks its records, in the
@@ -136,6 +140,7 @@ public sealed class JournalStore(CatalogStore catalog, TableServiceClient tables
             if (row.RowKey.StartsWith(StreamEntity.Prefix, StringComparison.Ordinal)) rows.Streams.Add(row.As<StreamEntity>());
             else if (row.RowKey.StartsWith(ImageEntity.Prefix, StringComparison.Ordinal)) rows.Images.Add(row.As<ImageEntity>());
             else if (row.RowKey.StartsWith(JournalEntity.Prefix, StringComparison.Ordinal)) rows.Journals.Add(row.As<JournalEntity>());
+            else if (row.RowKey.StartsWith(RecycleBin.BinEntryEntity.Prefix, StringComparison.Ordinal)) rows.Binned.Add(row);
             else if (row.RowKey == VideoEntity.RowOf(partition)) rows = rows with { Video = row.As<VideoEntity>() };
             else if (row.RowKey == AttachedEntity.RowOf(partition)) rows = rows with { Attached = row.As<AttachedEntity>() };
         }

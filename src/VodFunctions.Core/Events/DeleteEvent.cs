@@ -60,6 +60,10 @@ public sealed record DeleteEvent
     public DeleteTrigger Trigger { get; init; } = DeleteTrigger.Api;
     public int DeletedFiles { get; init; }
     public long DeletedBytes { get; init; }
+    /// <summary>Extension: the recycle bin entry that holds what a delete moved there (restored or purged by it).</summary>
+    public string? RecycleBinEntryId { get; init; }
+    /// <summary>Extension: when a delete into the recycle bin will be purged for good.</summary>
+    public string? PurgeTime { get; init; }
 }
 
 /// <summary>

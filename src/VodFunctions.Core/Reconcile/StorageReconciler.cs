@@ -230,6 +230,9 @@ public sealed class StorageReconciler(
             "videos/" => await catalog.GetVideoAsync(id, cancellationToken) is { } video && storage.SameContainer(video.StorageLocation, location),
             "images/" => await catalog.GetAsync<ImageEntity>(id, ImageEntity.RowOf(id), cancellationToken) is { } image && storage.SameContainer(image.StorageLocation, location),
             _ => await catalog.GetAsync<AttachedEntity>(id, AttachedEntity.RowOf(id), cancellationToken) is { } media && storage.SameContainer(media.StorageLocation, location),
-        };
+        }
+            // Files in the recycle bin stay where they were: its entries own them.
+            || await catalog.RowsAsync<RecycleBin.BinEntryEntity>(id, RecycleBin.BinEntryEntity.Prefix, cancellationToken)
+                .AnyAsync(e => RecycleBin.BinEntryEntity.IsEntryRow(e.RowKey) && storage.SameContainer(e.Location, location), cancellationToken);
     }
 }

@@ -3,11 +3,13 @@
 //   #/{video|image|attached}/{id}     details of one item
 //   #/policies                        media policies and their runs
 //   #/reconcile                       the storage report of ReconcileStorage
+//   #/recycle-bin                     the recycle bin: restore, purge
 import { key, onUnauthorized } from './api.js';
 import { h, errorBox } from './ui.js';
 import { showMediaList, showDetail } from './media.js';
 import { showPolicies } from './policies.js';
 import { showReconcile } from './reconcile.js';
+import { showRecycleBin } from './recyclebin.js';
 
 const main = document.getElementById('main');
 const sections = document.getElementById('sections');
@@ -63,7 +65,7 @@ function route() {
   sections.hidden = false;
   forget.hidden = false;
   const [, section = 'media', argument] = location.hash.split('/');
-  const area = ['policies', 'reconcile'].includes(section) ? section : 'media';
+  const area = ['policies', 'reconcile', 'recycle-bin'].includes(section) ? section : 'media';
   for (const link of sections.querySelectorAll('a')) {
     if (link.dataset.section === area) link.setAttribute('aria-current', 'page');
     else link.removeAttribute('aria-current');
@@ -71,6 +73,7 @@ function route() {
   let view;
   if (section === 'policies') view = showPolicies(main);
   else if (section === 'reconcile') view = showReconcile(main);
+  else if (section === 'recycle-bin') view = showRecycleBin(main);
   else if (['video', 'image', 'attached'].includes(section) && argument) view = showDetail(main, section, decodeURIComponent(argument));
   else view = showMediaList(main, ['video', 'image', 'attached'].includes(argument) ? argument : 'video');
   if (!firstRoute) Promise.resolve(view).then(() => main.querySelector('h1')?.focus());

@@ -25,6 +25,12 @@ function outcomes(plan, response) {
 }
 
 /** The operation and parameters for a choice on videos. */
+/** "7 days": how long from now until `purgeTime`, in whole days (at least one). */
+function days(purgeTime) {
+  const count = Math.max(1, Math.round((Date.parse(purgeTime) - Date.now()) / 86400000));
+  return `${count} ${count === 1 ? 'day' : 'days'}`;
+}
+
 function videoPlan(videos, choice) {
   const items = videos.map((video) => ({ id: video.id, label: video.title }));
   const videoIds = videos.map((video) => video.id);
@@ -172,7 +178,10 @@ function confirmAndRun(dialog, plan, { canGoBack }) {
         paths.length > 0 && h('details', {},
           h('summary', {}, paths.length < files ? `First ${paths.length} of ${files} files` : 'Files'),
           h('ul', { class: 'paths' }, paths.map((path) => h('li', {}, h('code', {}, path))))),
-        !nothing && h('p', { class: 'warning' }, h('strong', {}, 'This deletion cannot be undone. '), 'The files are removed from storage for good.'));
+        !nothing && (dry.Plan?.ToRecycleBin
+          ? h('p', { class: 'note' }, h('strong', {}, `Moved to the recycle bin for ${days(dry.Plan.PurgeTime)}. `),
+            'Readers no longer see it; it can be restored from the Recycle bin page until it is purged.')
+          : h('p', { class: 'warning' }, h('strong', {}, 'This deletion cannot be undone. '), 'The files are deleted permanently, removed from storage for good.')));
       const confirm = h('button', {
         type: 'button',
         class: 'danger',
@@ -197,7 +206,7 @@ function confirmAndRun(dialog, plan, { canGoBack }) {
           dialog.footer.replaceChildren(close);
           close.focus();
         },
-      }, 'Delete permanently');
+      }, dry.Plan?.ToRecycleBin ? 'Move to recycle bin' : 'Delete permanently');
       fill(dialog.footer, back, cancel, confirm);
       cancel.focus();
     }, (error) => {

@@ -121,6 +121,11 @@ public sealed record Field(string Name, Shape Shape, string Description)
     public static readonly Field Plan = new("Plan", Shape.Of<Core.Deletion.DeletePlan>(),
         "Only with `DryRun: true`: what the call would delete: `Files`, `Bytes`, `Records` and up to 100 sample `Paths`.") { Optional = true };
 
+    /// <summary>What a delete moved into the recycle bin.</summary>
+    public static readonly Field RecycleBin = new("RecycleBin", Shape.Of<Core.Deletion.RecycleBinMove>(),
+        "When the recycle bin is on and the call is not `Permanent`: the bin's `EntryIds` that now hold what it deleted (its `Deleted` files stay "
+        + "there until then), and their `PurgeTime`.") { Optional = true };
+
     /// <summary>What every delete removed (not in a dry run).</summary>
     public static readonly Field Deleted = new("Deleted", Shape.Of<Core.Deletion.DeletedFiles>(),
         "Except with `DryRun: true`: what the call removed: `Files` and their `Bytes` (files another call removed first are counted there).") { Optional = true };

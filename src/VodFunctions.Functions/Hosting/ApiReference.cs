@@ -19,7 +19,9 @@ public static partial class ApiReference
     [
         ("Ingest", "What upload and transcode pipelines call to create media and register the files they wrote."),
         ("Read", "Media as callers see it, scoped to their key's applications."),
-        ("Delete", "Physical deletes that cannot be undone: each accepts `DryRun` to see what it would delete."),
+        ("Delete", "Deletes: each accepts `DryRun` to see what it would delete. They are final, unless the recycle bin is on "
+            + "(`Vod__RecycleBin__Retention`): then all but `DeleteMultipartUpload` move what they name into the bin, or with `Permanent` delete it for good."),
+        ("Recycle bin", "What deletes moved into the recycle bin: listed, restored, or purged before the retention ends."),
         ("Policies", "Media policies: what the `ApplyMediaPolicies` timer function deletes when it runs."),
         ("Runs", "The recorded runs of the timer functions."),
         ("Reconcile", "What the `ReconcileStorage` timer function found."),

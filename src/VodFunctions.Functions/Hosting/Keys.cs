@@ -18,6 +18,9 @@ public sealed class KeyOptions
     public string Secret { get; set; } = "";
     public KeyRole Role { get; set; } = KeyRole.ReadOnly;
     public string AppIds { get; set; } = "";
+
+    /// <summary>Who the key is, in the recycle bin's <c>DeletedBy</c> (else its <see cref="Id"/>, else its role).</summary>
+    public string? Name { get; set; }
 }
 
 public sealed class KeysOptions
@@ -31,6 +34,9 @@ public sealed class KeysOptions
 /// <summary>An authenticated caller: its role and the applications it may touch.</summary>
 public sealed record Caller(KeyRole Role, AppScope Scope)
 {
+    /// <summary>Who the key is (<c>Vod__Keys__{n}__Name</c>, else its AccessKeyId, else its role).</summary>
+    public string Name { get; init; } = $"{Role} key";
+
     /// <summary>Which key it is (a digest of its secret, never the secret): what scopes its idempotency keys.</summary>
     public string Key { get; init; } = "";
 
@@ -52,7 +58,7 @@ public sealed class KeyStore
 
     public KeyStore(IOptions<KeysOptions> options)
     {
-        var keys = options.Value.Keys.Where(k => !string.IsNullOrEmpty(k.Secret)).Select(k => (Options: k, Caller: new Caller(k.Role, ScopeOf(k)) { Key = Convert.ToHexStringLower(Digest(k.Secret)) })).ToList();
+        var keys = options.Value.Keys.Where(k => !string.IsNullOrEmpty(k.Secret)).Select(k => (Options: k, Caller: new Caller(k.Role, ScopeOf(k)) { Name = NameOf(k), Key = Convert.ToHexStringLower(Digest(k.Secret)) })).ToList();
         _keys = keys.Select(k => (Digest(k.Options.Secret), k.Caller)).ToArray();
         foreach (var (key, caller) in keys.Where(k => !string.IsNullOrEmpty(k.Options.Id)))
             _signing[key.Id!] = new SigningKey(key.Id!, Encoding.UTF8.GetBytes(key.Secret), caller);
@@ -60,6 +66,9 @@ public sealed class KeyStore
 
     /// <summary>The key whose AccessKeyId this is (the same caller as its secret in <c>x-functions-key</c>), or null.</summary>
     public SigningKey? FindSigning(string accessKeyId) => _signing.GetValueOrDefault(accessKeyId);
+
+    /// <summary>Who a key is in the recycle bin's <c>DeletedBy</c>: its name, else its AccessKeyId, else its role's.</summary>
+    private static string NameOf(KeyOptions key) => key.Name is { Length: > 0 } name ? name : key.Id is { Length: > 0 } id ? id : $"{key.Role} key";
 
     public Caller? Find(string? secret)
     {

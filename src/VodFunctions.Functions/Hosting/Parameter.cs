@@ -45,6 +45,10 @@ public static class Param
     /// <summary>Every delete's <c>DryRun</c>.</summary>
     public static readonly Parameter<bool> DryRun = Flag("DryRun", "Validate exactly as the real call and delete nothing; the answer adds `Plan`.");
 
+    /// <summary>Every delete's <c>Permanent</c>, where the recycle bin applies.</summary>
+    public static readonly Parameter<bool> Permanent = Flag("Permanent",
+        "Delete for good even when the recycle bin is on (`Vod__RecycleBin__Retention`); without it the call moves what it names into the bin.");
+
     /// <summary>Every delete's idempotency key as a parameter, VOD's name for the <c>Idempotency-Key</c> header (read by the preamble).</summary>
     public static readonly Parameter<string?> ClientToken = Text(Idempotency.ClientToken,
         "The call's idempotency key as a parameter (VOD's name for it, for `/`): the same as the `Idempotency-Key` header.", Idempotency.MaxLength);

@@ -13,12 +13,12 @@ public sealed class DeleteVideo(DeleteVideos delete) : IApiFunction
     public static ApiOperation Operation { get; } = new("Delete",
         "Deletes videos completely: mezzanine, all streams, all snapshots and sprites, leftover upload blocks, everything under `videos/{VideoId}/`, and their records.")
     {
-        Parameters = [VideoIds, Param.DryRun],
+        Parameters = [VideoIds, Param.DryRun, Param.Permanent],
         Answers =
         [
             new("NonExistVideoIds", Shape.Ids, "The given IDs of videos that do not exist."),
             new("ForbiddenVideoIds", Shape.Ids, "The given IDs of videos of applications the key may not change (not deleted)."),
-            Field.Plan, Field.Deleted,
+            Field.Plan, Field.Deleted, Field.RecycleBin,
         ],
         Errors = [new("InvalidVideo.NotFound", "None of the given videos exists.")],
         FailedCode = DeleteVideos.FailedCode,
@@ -32,7 +32,7 @@ public sealed class DeleteVideo(DeleteVideos delete) : IApiFunction
 
     private async Task<object> RunAsync(ApiRequest request, CancellationToken cancellationToken) =>
         (await delete.RunAsync(VideoIds.Read(request), request.Scope, request.DeleteRequest(), cancellationToken))
-            .Answer(r => new { r.NonExistVideoIds, r.ForbiddenVideoIds, r.Outcome.Plan, r.Outcome.Deleted });
+            .Answer(r => new { r.NonExistVideoIds, r.ForbiddenVideoIds, r.Outcome.Plan, r.Outcome.Deleted, r.Outcome.RecycleBin });
 }
 
 public sealed class DeleteStream(DeleteStreams delete) : IApiFunction
@@ -46,8 +46,8 @@ public sealed class DeleteStream(DeleteStreams delete) : IApiFunction
     {
         Description = "The `OD` stream that is the mezzanine itself (NoTranscode and AsyncTranscode videos) is removed only by "
             + "`DeleteMezzanines` with `Force`; naming its JobId here is `InvalidParameter` and deletes nothing.",
-        Parameters = [VideoId, JobIds, Param.DryRun],
-        Answers = [Field.Plan, Field.Deleted],
+        Parameters = [VideoId, JobIds, Param.DryRun, Param.Permanent],
+        Answers = [Field.Plan, Field.Deleted, Field.RecycleBin],
         Errors =
         [
             new("InvalidVideo.NotFound", "The video does not exist."),
@@ -83,12 +83,12 @@ public sealed class DeleteMezzaninesFunction(DeleteMezzanines delete) : IApiFunc
     {
         Description = "Without `Force`, a NoTranscode or AsyncTranscode video's mezzanine is kept and its ID listed in `UnRemoveableVideoIds`; "
             + "with `Force` it is deleted and its `OD` stream disappears from `GetPlayInfo`.",
-        Parameters = [VideoIds, Force, Param.DryRun],
+        Parameters = [VideoIds, Force, Param.DryRun, Param.Permanent],
         Answers =
         [
             new("NonExistVideoIds", Shape.Ids, "The given IDs of videos that do not exist."),
             new("UnRemoveableVideoIds", Shape.Ids, "The given IDs whose mezzanine is kept: their playback without `Force`, or of applications the key may not change."),
-            Field.Plan, Field.Deleted,
+            Field.Plan, Field.Deleted, Field.RecycleBin,
         ],
         FailedCode = DeleteMezzanines.FailedCode,
         Idempotent = true,
@@ -104,7 +104,7 @@ public sealed class DeleteMezzaninesFunction(DeleteMezzanines delete) : IApiFunc
         var ids = VideoIds.Read(request);
         var force = Force.Read(request);
         return (await delete.RunAsync(ids, force, request.Scope, request.DeleteRequest(), cancellationToken))
-            .Answer(r => new { r.NonExistVideoIds, r.UnRemoveableVideoIds, r.Outcome.Plan, r.Outcome.Deleted });
+            .Answer(r => new { r.NonExistVideoIds, r.UnRemoveableVideoIds, r.Outcome.Plan, r.Outcome.Deleted, r.Outcome.RecycleBin });
     }
 }
 
@@ -129,8 +129,8 @@ public sealed class DeleteImage(DeleteImages delete) : IApiFunction
 
     public static ApiOperation Operation { get; } = new("Delete", "Deletes images by URL, by ID, or a video's snapshots by type. All named images or none.")
     {
-        Parameters = [DeleteImageType, ImageURLs, ImageIds, VideoId, ImageType, Param.DryRun],
-        Answers = [Field.Plan, Field.Deleted],
+        Parameters = [DeleteImageType, ImageURLs, ImageIds, VideoId, ImageType, Param.DryRun, Param.Permanent],
+        Answers = [Field.Plan, Field.Deleted, Field.RecycleBin],
         Errors = [new("NoSuchResource", "An image named (or in VideoId mode the video) does not exist; the message names it, and nothing is deleted.")],
         FailedCode = DeleteImages.FailedCode,
         Idempotent = true,
@@ -172,8 +172,8 @@ public sealed class DeleteAttachedMediaFunction(DeleteAttachedMedia delete) : IA
 
     public static ApiOperation Operation { get; } = new("Delete", "Deletes attached media: its files and records.")
     {
-        Parameters = [MediaIds, Param.DryRun],
-        Answers = [new("NonExistMediaIds", Shape.Ids, "The given IDs of attached media that do not exist."), Field.Plan, Field.Deleted],
+        Parameters = [MediaIds, Param.DryRun, Param.Permanent],
+        Answers = [new("NonExistMediaIds", Shape.Ids, "The given IDs of attached media that do not exist."), Field.Plan, Field.Deleted, Field.RecycleBin],
         FailedCode = DeleteAttachedMedia.FailedCode,
         Idempotent = true,
         Example = new { MediaIds = new[] { ExampleIds.Attached } },
@@ -185,7 +185,7 @@ public sealed class DeleteAttachedMediaFunction(DeleteAttachedMedia delete) : IA
 
     private async Task<object> RunAsync(ApiRequest request, CancellationToken cancellationToken) =>
         (await delete.RunAsync(MediaIds.Read(request), request.Scope, request.DeleteRequest(), cancellationToken))
-            .Answer(r => new { r.NonExistMediaIds, r.Outcome.Plan, r.Outcome.Deleted });
+            .Answer(r => new { r.NonExistMediaIds, r.Outcome.Plan, r.Outcome.Deleted, r.Outcome.RecycleBin });
 }
 
 public sealed class DeleteMultipartUploadFunction(DeleteMultipartUpload delete) : IApiFunction

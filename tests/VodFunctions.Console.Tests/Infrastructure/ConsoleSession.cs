@@ -36,9 +36,11 @@ public sealed class ConsoleSession : IAsyncDisposable
         .Select(u => u.AbsolutePath["/api/".Length..]);
 
     /// <param name="clock">The app's clock (media ages, policy runs); the system clock when not given.</param>
-    public static async Task<ConsoleSession> StartAsync(BrowserFixture browser, int width = 1280, int height = 800, TimeProvider? clock = null)
+    /// <param name="settings">The app's settings besides the test defaults (the recycle bin's retention, say).</param>
+    public static async Task<ConsoleSession> StartAsync(
+        BrowserFixture browser, int width = 1280, int height = 800, TimeProvider? clock = null, IDictionary<string, string?>? settings = null)
     {
-        var app = await TestApp.StartAsync(configure: clock is null ? null : builder => builder.Services.AddSingleton(clock));
+        var app = await TestApp.StartAsync(settings, configure: clock is null ? null : builder => builder.Services.AddSingleton(clock));
         var context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions
         {
             ViewportSize = new ViewportSize { Width = width, Height = height },
