@@ -79,6 +79,7 @@ public sealed class PurgeRecycleBin(RecycleBinStore bin) : IApiFunction
     {
         Description = "A purge is the journalled delete of the entry's files; it sends `PurgeMediaComplete` with the files and bytes really removed. "
             + "An entry holding a whole video takes with it the entries of that video's parts.",
+        Idempotent = true,
         Parameters = [EntryIds, All, AppId],
         Answers =
         [
