@@ -145,6 +145,9 @@ public sealed record DeleteImageRequest
 
     public bool? DryRun { get; init; }
 
+    /// <summary>Deletes for good even when the recycle bin is on (else what it names moves into the bin).</summary>
+    public bool? Permanent { get; init; }
+
     /// <summary>
     /// The call's idempotency key (the <c>Idempotency-Key</c> header, up to 64 printable ASCII characters): a repeat with the
     /// same key and request within 24 hours answers the first answer again and deletes nothing. When null the client makes a

@@ -30,4 +30,19 @@ public sealed class RecycleBinVerbTests
         (await app.ListBlobsAsync(video.Folder)).Should().BeEmpty();
         (await Vod.RunAsync(app, "restore-media", again)).ExitCode.Should().Be(1);
     }
+
+    [Fact]
+    public async Task PermanentDeletesForGoodWithTheBinOn()
+    {
+        await using var app = await TestApp.StartAsync(new Dictionary<string, string?> { ["Vod:RecycleBin:Retention"] = "P7D" });
+        var video = await app.SeedVideoAsync(streams: 1, segments: 2, snapshots: 1);
+
+        var plan = await Vod.RunAsync(app, "--json", "delete-stream", video.VideoId, video.JobIds[0], "--permanent", "--dry-run");
+        plan.Json.GetProperty("Plan").GetProperty("ToRecycleBin").GetBoolean().Should().BeFalse(plan.ToString());
+        (await Vod.RunAsync(app, "delete-stream", video.VideoId, video.JobIds[0], "--permanent", "--yes")).ExitCode.Should().Be(0);
+        (await app.ListBlobsAsync($"{video.Folder}streams/")).Should().BeEmpty();
+        (await Vod.RunAsync(app, "delete-video", video.VideoId, "--permanent", "--yes")).ExitCode.Should().Be(0);
+        (await app.ListBlobsAsync(video.Folder)).Should().BeEmpty("a permanent delete leaves nothing in the bin");
+        (await Vod.RunAsync(app, "--json", "list-recycle-bin")).Json.GetProperty("Entries").GetArrayLength().Should().Be(0);
+    }
 }

@@ -38,6 +38,11 @@ internal static class Arguments
         Description = "Delete nothing: check the request exactly as the real delete would and show what it would remove.",
     };
 
+    public static Option<bool> Permanent() => new("--permanent")
+    {
+        Description = "With the recycle bin on: delete for good instead of moving what it names into the bin (Admin or Full key).",
+    };
+
     public static Option<bool> Yes() => new("--yes", "-y")
     {
         Description = "Delete without asking (for scripts). Without it a real delete shows its plan and asks at a terminal, and is refused elsewhere.",

@@ -17,14 +17,14 @@ internal static class DeleteVerbs
     private static Verb DeleteVideo()
     {
         var ids = Ids("VIDEO_ID", "The videos");
-        var (dryRun, yes, idempotency) = (DryRun(), Yes(), IdempotencyKey());
+        var (dryRun, yes, idempotency, permanent) = (DryRun(), Yes(), IdempotencyKey(), Permanent());
         return new Verb("delete-video", "DeleteVideo: deletes videos completely (source, streams, snapshots, leftover upload blocks, records).", async (context, ct) =>
         {
             var videoIds = context.Ids(ids);
             var key = KeyOf(context, idempotency, videoIds.Count);
             return await context.DeleteAsync(context.Get(dryRun), context.Get(yes),
                 dry => context.RunAsync(Doing(dry, Videos(videoIds.Count)), videoIds, dry,
-                    async (chunk, d, token) => await context.Client.DeleteVideoAsync(new DeleteVideoRequest { VideoIds = chunk, DryRun = d ? true : null, IdempotencyKey = key(d) }, token),
+                    async (chunk, d, token) => await context.Client.DeleteVideoAsync(new DeleteVideoRequest { VideoIds = chunk, Permanent = context.Get(permanent) ? true : null, DryRun = d ? true : null, IdempotencyKey = key(d) }, token),
                     ct, allMissing: (e, chunk) => e.Code == "InvalidVideo.NotFound"
                         ? new JsonObject { ["NonExistVideoIds"] = new JsonArray([.. chunk.Select(id => (JsonNode)id)]), ["ForbiddenVideoIds"] = new JsonArray() }
                         : null),
@@ -37,14 +37,14 @@ internal static class DeleteVerbs
                         : context.DeleteReport(answer, $"Deleted {Videos(acted)}.", $"Would delete {Videos(acted)}",
                             ("Not found", answer.NonExistVideoIds), ("Forbidden (another application's)", answer.ForbiddenVideoIds));
                 });
-        }) { ids, dryRun, yes, idempotency };
+        }) { ids, dryRun, yes, idempotency, permanent };
     }
 
     private static Verb DeleteStream()
     {
         var video = Id("VIDEO_ID", "The video.");
         var jobs = Ids("JOB_ID", "Its streams");
-        var (dryRun, yes, idempotency) = (DryRun(), Yes(), IdempotencyKey());
+        var (dryRun, yes, idempotency, permanent) = (DryRun(), Yes(), IdempotencyKey(), Permanent());
         return new Verb("delete-stream", "DeleteStream: deletes streams of a video (all named or none: an unknown JobId deletes nothing).", async (context, ct) =>
         {
             var videoId = context.Get(video)!;
@@ -53,12 +53,12 @@ internal static class DeleteVerbs
             var key = KeyOf(context, idempotency, jobIds.Count);
             return await context.DeleteAsync(context.Get(dryRun), context.Get(yes),
                 dry => context.RunAsync(Doing(dry, streams), jobIds, dry,
-                    async (chunk, d, token) => await context.Client.DeleteStreamAsync(new DeleteStreamRequest { VideoId = videoId, JobIds = chunk, DryRun = d ? true : null, IdempotencyKey = key(d) }, token),
+                    async (chunk, d, token) => await context.Client.DeleteStreamAsync(new DeleteStreamRequest { VideoId = videoId, JobIds = chunk, Permanent = context.Get(permanent) ? true : null, DryRun = d ? true : null, IdempotencyKey = key(d) }, token),
                     ct, checkFirst: true),
                 merged => context.Json
                     ? Json(context, merged)
                     : context.DeleteReport(merged.As<DeleteCompletedResponse>(), $"Deleted {streams} of video {videoId}.", $"Would delete {streams}"));
-        }) { video, jobs, dryRun, yes, idempotency };
+        }) { video, jobs, dryRun, yes, idempotency, permanent };
     }
 
     private static Verb DeleteMezzanines()
@@ -68,7 +68,7 @@ internal static class DeleteVerbs
         {
             Description = "Also delete the source of NoTranscode and AsyncTranscode videos, which is their original-quality (OD) playback.",
         };
-        var (dryRun, yes, idempotency) = (DryRun(), Yes(), IdempotencyKey());
+        var (dryRun, yes, idempotency, permanent) = (DryRun(), Yes(), IdempotencyKey(), Permanent());
         return new Verb("delete-mezzanines", "DeleteMezzanines: deletes videos' source files; the videos, streams and images stay.", async (context, ct) =>
         {
             var videoIds = context.Ids(ids);
@@ -76,7 +76,7 @@ internal static class DeleteVerbs
             return await context.DeleteAsync(context.Get(dryRun), context.Get(yes),
                 dry => context.RunAsync(Doing(dry, $"the sources of {Videos(videoIds.Count)}"), videoIds, dry,
                     async (chunk, d, token) => await context.Client.DeleteMezzaninesAsync(
-                        new DeleteMezzaninesRequest { VideoIds = chunk, Force = context.Get(force) ? true : null, DryRun = d ? true : null, IdempotencyKey = key(d) }, token), ct),
+                        new DeleteMezzaninesRequest { VideoIds = chunk, Permanent = context.Get(permanent) ? true : null, Force = context.Get(force) ? true : null, DryRun = d ? true : null, IdempotencyKey = key(d) }, token), ct),
                 merged =>
                 {
                     var answer = merged.As<DeleteMezzaninesResponse>();
@@ -86,7 +86,7 @@ internal static class DeleteVerbs
                         : context.DeleteReport(answer, $"Deleted the source of {Videos(acted)}.", $"Would delete the source of {Videos(acted)}",
                             ("Not found", answer.NonExistVideoIds), ("Kept (playback source without --force, or another application's)", answer.UnRemoveableVideoIds));
                 });
-        }) { ids, force, dryRun, yes, idempotency };
+        }) { ids, force, dryRun, yes, idempotency, permanent };
     }
 
     private static Verb DeleteImage()
@@ -101,7 +101,7 @@ internal static class DeleteVerbs
         var video = IdOption(Single<string>("--video", "A video's images of the --type types.", "video-id"), "VideoId");
         var types = Many("--type", "With --video: All, or some of CoverSnapshot, NormalSnapshot, SpriteSnapshot, SpriteOriginSnapshot.", "type");
         types.AcceptOnlyFromAmong("All", "CoverSnapshot", "NormalSnapshot", "SpriteSnapshot", "SpriteOriginSnapshot");
-        var (dryRun, yes, idempotency) = (DryRun(), Yes(), IdempotencyKey());
+        var (dryRun, yes, idempotency, permanent) = (DryRun(), Yes(), IdempotencyKey(), Permanent());
         return new Verb("delete-image", "DeleteImage: deletes images by --image-url, by --id, or a video's by --video and --type (all named or none).", async (context, ct) =>
         {
             var (byUrl, byId, videoId, imageTypes) = (context.Get(urls) ?? [], context.Get(imageIds) ?? [], context.Get(video), context.Get(types) ?? []);
@@ -115,7 +115,7 @@ internal static class DeleteVerbs
             {
                 var typeList = context.Ids(imageTypes);
                 var key = KeyOf(context, idempotency, 1);
-                call = async dry => (await context.Client.DeleteImageAsync(DeleteImageRequest.ByVideo(videoId, typeList, dry ? true : null) with { IdempotencyKey = key(dry) }, ct)).ToNode();
+                call = async dry => (await context.Client.DeleteImageAsync(DeleteImageRequest.ByVideo(videoId, typeList, dry ? true : null) with { Permanent = context.Get(permanent) ? true : null, IdempotencyKey = key(dry) }, ct)).ToNode();
                 what = $"the {string.Join(", ", typeList)} images of video {videoId}";
             }
             else
@@ -126,25 +126,25 @@ internal static class DeleteVerbs
                 var key = KeyOf(context, idempotency, targets.Count);
                 call = dry => context.RunAsync(Doing(dry, what), targets, dry,
                     async (chunk, d, token) => await context.Client.DeleteImageAsync(
-                        (byUrl.Length > 0 ? DeleteImageRequest.ByUrls(chunk, d ? true : null) : DeleteImageRequest.ByIds(chunk, d ? true : null)) with { IdempotencyKey = key(d) }, token),
+                        (byUrl.Length > 0 ? DeleteImageRequest.ByUrls(chunk, d ? true : null) : DeleteImageRequest.ByIds(chunk, d ? true : null)) with { Permanent = context.Get(permanent) ? true : null, IdempotencyKey = key(d) }, token),
                     ct, checkFirst: true);
             }
             return await context.DeleteAsync(context.Get(dryRun), context.Get(yes), call,
                 merged => context.Json ? Json(context, merged) : context.DeleteReport(merged.As<DeleteCompletedResponse>(), $"Deleted {what}.", $"Would delete {what}"));
-        }) { urls, imageIds, video, types, dryRun, yes, idempotency };
+        }) { urls, imageIds, video, types, dryRun, yes, idempotency, permanent };
     }
 
     private static Verb DeleteAttachedMedia()
     {
         var ids = Ids("MEDIA_ID", "The attached media");
-        var (dryRun, yes, idempotency) = (DryRun(), Yes(), IdempotencyKey());
+        var (dryRun, yes, idempotency, permanent) = (DryRun(), Yes(), IdempotencyKey(), Permanent());
         return new Verb("delete-attached-media", "DeleteAttachedMedia: deletes attached media (watermarks, subtitles, material).", async (context, ct) =>
         {
             var mediaIds = context.Ids(ids);
             var key = KeyOf(context, idempotency, mediaIds.Count);
             return await context.DeleteAsync(context.Get(dryRun), context.Get(yes),
                 dry => context.RunAsync(Doing(dry, Count(mediaIds.Count, "attached media", "attached media")), mediaIds, dry,
-                    async (chunk, d, token) => await context.Client.DeleteAttachedMediaAsync(new DeleteAttachedMediaRequest { MediaIds = chunk, DryRun = d ? true : null, IdempotencyKey = key(d) }, token), ct),
+                    async (chunk, d, token) => await context.Client.DeleteAttachedMediaAsync(new DeleteAttachedMediaRequest { MediaIds = chunk, Permanent = context.Get(permanent) ? true : null, DryRun = d ? true : null, IdempotencyKey = key(d) }, token), ct),
                 merged =>
                 {
                     var answer = merged.As<DeleteAttachedMediaResponse>();
@@ -153,7 +153,7 @@ internal static class DeleteVerbs
                         ? Json(context, merged, answer.NonExistMediaIds)
                         : context.DeleteReport(answer, $"Deleted {acted}.", $"Would delete {acted}", ("Not found", answer.NonExistMediaIds));
                 });
-        }) { ids, dryRun, yes, idempotency };
+        }) { ids, dryRun, yes, idempotency, permanent };
     }
 
     private static Verb DeleteMultipartUpload()
