@@ -39,7 +39,7 @@ public static class VodApp
         builder.Services.AddHostedService<QueueListener>();
         configure?.Invoke(builder);
         // Without a callback URL, DeliverCallback has nothing to deliver: its queue is not polled (the Bicep template disables it alike under the host).
-        if (string.IsNullOrEmpty(builder.Configuration["Vod:Callback:Url"]) && !TimerScheduler.IsSet(builder.Configuration, nameof(DeliverCallback)))
+        if (string.IsNullOrEmpty(builder.Configuration["Vod:Callback:Url"]) && !WorkerFunction.IsSet(builder.Configuration, nameof(DeliverCallback)))
             builder.Configuration[$"AzureWebJobs:{nameof(DeliverCallback)}:Disabled"] = "true";
         if (string.IsNullOrEmpty(builder.Configuration["urls"])) builder.WebHost.UseUrls("http://localhost:7071");
         var app = builder.Build();

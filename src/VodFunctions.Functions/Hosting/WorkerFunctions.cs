@@ -71,4 +71,14 @@ public sealed record WorkerFunction(string Name, MethodInfo Method, HttpTriggerA
     /// <summary>Resolves <c>%Name%</c> in a trigger's setting as the host does: by the app setting's own name, or its colon form.</summary>
     public static string? Resolve(string value, IConfiguration configuration) =>
         value is ['%', .. var name, '%'] ? configuration[name] ?? configuration[name.Replace("__", ":", StringComparison.Ordinal)] : value;
+
+    /// <summary>The Azure Functions setting that disables a function: <c>AzureWebJobs.{Name}.Disabled</c> (or <c>AzureWebJobs__{Name}__Disabled</c>).</summary>
+    public static bool IsDisabled(IConfiguration configuration, string function) =>
+        DisabledSetting(configuration, function) is { } value && (value == "1" || bool.TryParse(value, out var disabled) && disabled);
+
+    /// <summary>Whether <c>AzureWebJobs.{Name}.Disabled</c> is set at all, to true or false.</summary>
+    public static bool IsSet(IConfiguration configuration, string function) => DisabledSetting(configuration, function) is not null;
+
+    private static string? DisabledSetting(IConfiguration configuration, string function) =>
+        configuration[$"AzureWebJobs.{function}.Disabled"] ?? configuration[$"AzureWebJobs:{function}:Disabled"];
 }

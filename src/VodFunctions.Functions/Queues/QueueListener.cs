@@ -4,7 +4,6 @@ using Azure.Storage.Queues.Models;
 using Microsoft.Extensions.Options;
 using VodFunctions.Core;
 using VodFunctions.Functions.Hosting;
-using VodFunctions.Functions.Timers;
 
 namespace VodFunctions.Functions.Queues;
 
@@ -67,7 +66,7 @@ public sealed class QueueListener(
 
     private async Task ListenAsync(WorkerFunction function, CancellationToken stoppingToken)
     {
-        if (TimerScheduler.IsDisabled(configuration, function.Name))
+        if (WorkerFunction.IsDisabled(configuration, function.Name))
         {
             logger.LogInformation("{Function} is disabled (AzureWebJobs.{Function}.Disabled): its queue is not read", function.Name, function.Name);
             return;

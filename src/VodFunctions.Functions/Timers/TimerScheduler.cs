@@ -29,16 +29,6 @@ public sealed class TimerScheduler : BackgroundService
         _from = time.GetUtcNow();
     }
 
-    /// <summary>The Azure Functions setting that disables a function: <c>AzureWebJobs.{Name}.Disabled</c> (or <c>AzureWebJobs__{Name}__Disabled</c>).</summary>
-    public static bool IsDisabled(IConfiguration configuration, string function) =>
-        DisabledSetting(configuration, function) is { } value && (value == "1" || bool.TryParse(value, out var disabled) && disabled);
-
-    /// <summary>Whether <c>AzureWebJobs.{Name}.Disabled</c> is set at all, to true or false.</summary>
-    public static bool IsSet(IConfiguration configuration, string function) => DisabledSetting(configuration, function) is not null;
-
-    private static string? DisabledSetting(IConfiguration configuration, string function) =>
-        configuration[$"AzureWebJobs.{function}.Disabled"] ?? configuration[$"AzureWebJobs:{function}:Disabled"];
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         try
@@ -54,7 +44,7 @@ public sealed class TimerScheduler : BackgroundService
 
     private async Task LoopAsync(WorkerFunction function, CancellationToken stoppingToken)
     {
-        if (IsDisabled(_configuration, function.Name))
+        if (WorkerFunction.IsDisabled(_configuration, function.Name))
         {
             _logger.LogInformation("{Function} is disabled (AzureWebJobs.{Function}.Disabled): not scheduled", function.Name, function.Name);
             return;
