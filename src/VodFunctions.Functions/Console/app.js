@@ -10,6 +10,7 @@ import { showMediaList, showDetail } from './media.js';
 import { showPolicies } from './policies.js';
 import { showReconcile } from './reconcile.js';
 import { showRecycleBin } from './recyclebin.js';
+import { showDeletions } from './deletions.js';
 
 const main = document.getElementById('main');
 const sections = document.getElementById('sections');
@@ -65,7 +66,7 @@ function route() {
   sections.hidden = false;
   forget.hidden = false;
   const [, section = 'media', argument] = location.hash.split('/');
-  const area = ['policies', 'reconcile', 'recycle-bin'].includes(section) ? section : 'media';
+  const area = ['policies', 'reconcile', 'recycle-bin', 'deletions'].includes(section) ? section : 'media';
   for (const link of sections.querySelectorAll('a')) {
     if (link.dataset.section === area) link.setAttribute('aria-current', 'page');
     else link.removeAttribute('aria-current');
@@ -74,6 +75,7 @@ function route() {
   if (section === 'policies') view = showPolicies(main);
   else if (section === 'reconcile') view = showReconcile(main);
   else if (section === 'recycle-bin') view = showRecycleBin(main);
+  else if (section === 'deletions') view = showDeletions(main);
   else if (['video', 'image', 'attached'].includes(section) && argument) view = showDetail(main, section, decodeURIComponent(argument));
   else view = showMediaList(main, ['video', 'image', 'attached'].includes(argument) ? argument : 'video');
   if (!firstRoute) Promise.resolve(view).then(() => main.querySelector('h1')?.focus());
