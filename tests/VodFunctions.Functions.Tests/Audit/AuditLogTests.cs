@@ -208,6 +208,25 @@ public sealed class AuditLogTests
     }
 
     [Fact]
+    public async Task AnOrphanBlobReconcileStorageDeletesIsRecorded()
+    {
+        var clock = new FakeTimeProvider(Start);
+        await using var app = await TimerKit.StartAsync(clock);
+        var owner = Guid.NewGuid().ToString("N");
+        await app.UploadAsync($"videos/{owner}/mezzanine/lost.mp4", 77);
+        await app.ReconcileAsync();
+        clock.Advance(TimeSpan.FromHours(25));
+
+        var report = await app.ReconcileAsync();
+
+        report["LastRun"].Int("DeletedOrphans").Should().Be(1);
+        var record = (await OfAsync(app, owner)).Should().ContainSingle().Subject;
+        (record.Prop("Operation"), record.Prop("Trigger"), record.Prop("MediaType"), record.Prop("Outcome"), record.Int("Files"), record.Long("Bytes"))
+            .Should().Be(("DeleteOrphanBlob", "reconcile", "video", "Deleted", 1, 77L));
+        (record.Prop("RequestId"), record.Prop("AppId")).Should().Be((report["LastRun"].Prop("RunId"), ""));
+    }
+
+    [Fact]
     public async Task AnAuditRecordStorageRefusedIsWrittenOnceByReconcileStorage()
     {
         string? auditTable = null;
