@@ -85,17 +85,6 @@ public sealed record BinFigures
     public long Bytes { get; init; }
 }
 
-/// <summary>One of the slowest deletes of the period.</summary>
-public sealed record SlowDelete
-{
-    public DateTimeOffset Time { get; init; }
-    public string Operation { get; init; } = "";
-    public string Trigger { get; init; } = "";
-    public string? AppId { get; init; }
-    public IReadOnlyList<string> MediaIds { get; init; } = [];
-    public long DurationMs { get; init; }
-}
-
 public sealed record GetDeletionStatisticsResponse : VodResponse
 {
     public DateTimeOffset StartTime { get; init; }
@@ -106,9 +95,6 @@ public sealed record GetDeletionStatisticsResponse : VodResponse
 
     public TriggerFigures Deletes { get; init; } = new();
     public IReadOnlyList<StatsBucket> Series { get; init; } = [];
-
-    /// <summary>Null when the service's records carry no durations (see <see cref="Notes"/>).</summary>
-    public IReadOnlyList<SlowDelete>? Slowest { get; init; }
 
     public IReadOnlyList<PolicyFigures> Policies { get; init; } = [];
     public DeleteBacklog Backlog { get; init; } = new();
@@ -125,5 +111,6 @@ public sealed record GetDeletionStatisticsResponse : VodResponse
     /// <summary>The figures whose scan stopped at the service's cap (they count only part of the period).</summary>
     public IReadOnlyList<string> Capped { get; init; } = [];
 
+    /// <summary>What the figures cannot tell (the slowest deletes: the audit log records no durations), and which scans were capped.</summary>
     public IReadOnlyList<string> Notes { get; init; } = [];
 }

@@ -53,14 +53,6 @@ internal static class StatsVerb
         else context.Table(answer.Policies, ("PolicyId", p => p.PolicyId), ("Name", p => p.Name), ("Runs", p => p.Runs), ("Matched", p => p.Matched),
             ("Deleted", p => p.Deleted), ("Skipped", p => p.Skipped), ("Failed", p => p.Failed), ("Bytes", p => Output.ShortSize(p.DeletedBytes)));
 
-        if (answer.Slowest is { Count: > 0 } slowest)
-        {
-            context.Line();
-            context.Line("Slowest deletes");
-            context.Table(slowest, ("Time", s => s.Time), ("Operation", s => s.Operation), ("Trigger", s => s.Trigger),
-                ("Media", s => s.MediaIds), ("Duration", s => $"{s.DurationMs.ToString(CultureInfo.InvariantCulture)} ms"));
-        }
-
         context.Line();
         context.Line("Now");
         var b = answer.Backlog;

@@ -277,7 +277,7 @@ public sealed class PolicySweep(
     {
         try
         {
-            return await engine.DeleteAsync(Job(decision, policy, new DeleteRequest(runId, DeleteTrigger.Policy(policy.PolicyId))), gate, cancellationToken);
+            return await engine.DeleteAsync(Job(decision, policy, new DeleteRequest(runId, DeleteTrigger.Policy(policy.PolicyId)) { PolicyName = policy.Name }), gate, cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

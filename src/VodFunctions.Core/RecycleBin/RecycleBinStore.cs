@@ -150,7 +150,7 @@ public sealed class RecycleBinStore(CatalogStore catalog, JournalStore journals,
             var restoreEvent = entry.EventOf(BinMoves.RestoreEvent, request);
             var target = new DeleteTarget(entry.PartitionKey, entry.Location, [], [], [], restoreEvent, RestoreFailedCode)
             {
-                Bin = new BinOp(BinOp.Restore, request.DeletedBy, entry.PurgeTime) { EntryId = entry.EntryId },
+                Bin = new BinOp(BinOp.Restore, request.DeletedBy, entry.PurgeTime) { EntryId = entry.EntryId }, Audit = Audit.AuditContext.Of(request),
             };
             return new DeleteWork(DeleteState.Ready, target, marks);
         });
@@ -210,7 +210,7 @@ public sealed class RecycleBinStore(CatalogStore catalog, JournalStore journals,
             purged.Add(entry.EntryId);
             var purgeEvent = entry.EventOf(BinMoves.PurgeEvent, request) with { DeletedFiles = 0, DeletedBytes = 0 };
             var target = new DeleteTarget(entry.PartitionKey, entry.Location, JsonSerializer.Deserialize<List<string>>(entry.Prefixes)!,
-                JsonSerializer.Deserialize<List<string>>(entry.Blobs)!, [entry.RowKey], purgeEvent, PurgeFailedCode);
+                JsonSerializer.Deserialize<List<string>>(entry.Blobs)!, [entry.RowKey], purgeEvent, PurgeFailedCode) { Audit = Audit.AuditContext.Of(request) };
             return new DeleteWork(DeleteState.Ready, target, [entry]);
         });
 }

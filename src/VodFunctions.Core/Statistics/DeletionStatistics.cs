@@ -1,4 +1,5 @@
 using Azure.Storage.Queues;
+using VodFunctions.Core.Audit;
 using VodFunctions.Core.Policies;
 using VodFunctions.Core.RecycleBin;
 
@@ -58,6 +59,9 @@ public sealed record TriggerFigures(DeleteFigures Api, DeleteFigures Policy, Del
 
     public DeleteFigures All => Api + Policy + Reconcile + Bin;
 
+    public static TriggerFigures operator +(TriggerFigures a, TriggerFigures b) =>
+        new(a.Api + b.Api, a.Policy + b.Policy, a.Reconcile + b.Reconcile, a.Bin + b.Bin);
+
     public const string ApiTrigger = "api";
     public const string PolicyTrigger = "policy";
     public const string ReconcileTrigger = "reconcile";
@@ -90,20 +94,8 @@ public sealed record QueueFigures(int Depth, int Poison);
 /// <summary>What the recycle bin holds now: entries, and their files and bytes.</summary>
 public sealed record BinFigures(int Entries, int Files, long Bytes);
 
-/// <summary>One of the slowest deletes in the period.</summary>
-public sealed record SlowDelete(string Time, string Operation, string Trigger, string? AppId, IReadOnlyList<string> MediaIds, long DurationMs);
-
-/// <summary>The deletes of the period, as read from their records, and whether reading stopped at the cap.</summary>
-public sealed record DeleteHistory(TriggerFigures Totals, IReadOnlyList<StatsBucket> Series, IReadOnlyList<SlowDelete>? Slowest, bool Capped);
-
-/// <summary>Where the deletes of a period are read from: the audit log.</summary>
-public interface IDeleteHistory
-{
-    /// <summary>Whether its records carry how long each delete took (else the slowest deletes cannot be told).</summary>
-    bool HasDurations { get; }
-
-    Task<DeleteHistory> ReadAsync(AppScope scope, string? appId, StatsPeriod period, int cap, CancellationToken cancellationToken);
-}
+/// <summary>The deletes of the period, as read from the audit log, and whether reading stopped at the cap.</summary>
+public sealed record DeleteHistory(TriggerFigures Totals, IReadOnlyList<StatsBucket> Series, bool Capped);
 
 /// <summary>Every figure of <c>GetDeletionStatistics</c>; what the caller may not see (queues, for a key of some applications) is null.</summary>
 public sealed record DeletionStats(
@@ -117,24 +109,24 @@ public sealed record DeletionStats(
 /// more than <see cref="Cap"/> rows; a figure whose scan stopped there is named in <see cref="DeletionStats.Capped"/>.
 /// </summary>
 public sealed class DeletionStatistics(
-    IDeleteHistory history, PolicyStore policies, PolicyWorkStore work, JournalStore journals, Callbacks callbacks,
+    PolicyStore policies, PolicyWorkStore work, JournalStore journals, Callbacks callbacks,
     QueueServiceClient queues, TableServiceClient tables, IOptions<VodOptions> vod, IOptions<CallbackOptions> callbackOptions,
     IOptions<RecycleBinOptions> binOptions, TimeProvider time)
 {
     /// <summary>Rows read at most by each scan.</summary>
     public const int Cap = 20_000;
 
-    /// <summary>The slowest deletes answered.</summary>
-    public const int SlowestCount = 10;
-
     /// <summary>Journal entries looked at, at most (each costs a read or two).</summary>
     public const int JournalCap = 1000;
 
     private readonly TableClient _index = CatalogStore.IndexTable(tables, vod.Value);
 
+    /// <summary>The audit log's table (<see cref="AuditStore"/>).</summary>
+    private readonly TableClient _audit = tables.GetTableClient(vod.Value.TablePrefix + "Audit");
+
     public async Task<DeletionStats> GetAsync(AppScope scope, string? appId, StatsPeriod period, CancellationToken cancellationToken = default)
     {
-        var deletes = history.ReadAsync(scope, appId, period, Cap, cancellationToken);
+        var deletes = DeletesAsync(scope, appId, period, cancellationToken);
         var policyFigures = PoliciesAsync(scope, appId, period, cancellationToken);
         var backlog = BacklogAsync(scope, appId, cancellationToken);
         var bin = BinAsync(scope, appId, cancellationToken);
@@ -152,6 +144,44 @@ public sealed class DeletionStatistics(
         if (bin.Result.Capped) capped.Add("RecycleBin");
         return new DeletionStats(period, deletes.Result, policyFigures.Result.Figures, backlog.Result.Backlog, callbackQueue.Result, workQueue.Result,
             bin.Result.Figures, capped);
+    }
+
+    /// <summary>
+    /// The audit log's records of the period, oldest day last (its rows are newest first, a partition per day, so the period is one
+    /// key range; the <c>m|</c> twin rows sort after it). A delete that removed files for good (<c>Deleted</c>, or a bin entry
+    /// <c>Purged</c>) counts with its files and bytes under its trigger, a <c>Failed</c> one as a failure; dry runs, refusals
+    /// (<c>NotFound</c>, <c>Forbidden</c>, <c>NotRemovable</c>) and moves into and out of the recycle bin (nothing freed) do not count.
+    /// </summary>
+    private async Task<DeleteHistory> DeletesAsync(AppScope scope, string? appId, StatsPeriod period, CancellationToken cancellationToken)
+    {
+        var filter = TableClient.CreateQueryFilter(
+            $"PartitionKey ge {AuditStore.DayKey(period.End)} and PartitionKey le {AuditStore.DayKey(period.Start)} and RowKey ge {CatalogStore.TimeRow(period.End, "")} and RowKey le {CatalogStore.TimeRow(period.Start, "~")} and DryRun eq false");
+        if (appId is not null) filter += " and " + TableClient.CreateQueryFilter($"AppId eq {appId}");
+        else if (!scope.IsAll && scope.AppIds.Count <= AuditStore.MaxScopeApps)
+            filter += " and (" + string.Join(" or ", scope.AppIds.Select(a => TableClient.CreateQueryFilter($"AppId eq {a}"))) + ")";
+        var buckets = period.Buckets().ToDictionary(b => b, _ => TriggerFigures.None);
+        var (read, capped) = (0, false);
+        var none = appId is null && !scope.IsAll && scope.AppIds.Count == 0;
+        string[] columns = [nameof(AuditEntity.Time), nameof(AuditEntity.Trigger), nameof(AuditEntity.Outcome), nameof(AuditEntity.Files), nameof(AuditEntity.Bytes), nameof(AuditEntity.AppId)];
+        await foreach (var record in none ? AsyncEnumerable.Empty<AuditEntity>() : _audit.QueryAsync<AuditEntity>(filter, 1000, columns, cancellationToken))
+        {
+            if (++read > Cap)
+            {
+                capped = true;
+                break;
+            }
+            if (!scope.CanAccess(record.AppId) || !period.Contains(record.Time)) continue;
+            DeleteFigures? figures = record.Outcome switch
+            {
+                AuditOutcomes.Deleted or AuditOutcomes.Purged => new(1, record.Files, record.Bytes, 0),
+                AuditOutcomes.Failed => new(0, 0, 0, 1),
+                _ => null,
+            };
+            var bucket = StatsPeriod.Floor(record.Time, period.Interval);
+            if (figures is not null && buckets.TryGetValue(bucket, out var sum)) buckets[bucket] = sum.Add(record.Trigger, figures);
+        }
+        var series = buckets.OrderBy(b => b.Key).Select(b => new StatsBucket(Times.Format(b.Key), b.Value)).ToList();
+        return new DeleteHistory(series.Aggregate(TriggerFigures.None, (sum, b) => sum + b.Deletes), series, capped);
     }
 
     /// <summary>
