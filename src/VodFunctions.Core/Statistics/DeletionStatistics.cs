@@ -22,7 +22,7 @@ public sealed record StatsPeriod(DateTimeOffset Start, DateTimeOffset End, TimeS
     /// (the last 24 hours are the hour under way and the 23 before; the last 30 days, today and the 29 days before).
     /// </summary>
     public static StatsPeriod Last(TimeSpan length, TimeSpan interval, DateTimeOffset now) =>
-        new(Floor(now, interval) + interval - length, now, interval);
+        new(Floor(now.AddTicks(-1), interval) + interval - length, now, interval);
 
     /// <summary>From <paramref name="start"/> to <paramref name="end"/>, by the hour up to two days, else by the day.</summary>
     public static StatsPeriod Between(DateTimeOffset start, DateTimeOffset end) =>
@@ -37,7 +37,11 @@ public sealed record StatsPeriod(DateTimeOffset Start, DateTimeOffset End, TimeS
         for (var bucket = Floor(Start, Interval); bucket < End; bucket += Interval) yield return bucket;
     }
 
-    public bool Contains(DateTimeOffset time) => time >= Start && time < End;
+    /// <summary>Whether <paramref name="time"/> is in the period, its end included (what happened at this very moment).</summary>
+    public bool Contains(DateTimeOffset time) => time >= Start && time <= End;
+
+    /// <summary>The start of the bucket that counts <paramref name="time"/> (the period's very end counts in its last bucket).</summary>
+    public DateTimeOffset BucketOf(DateTimeOffset time) => Floor(time == End ? time.AddTicks(-1) : time, Interval);
 }
 
 /// <summary>Deletes of one trigger (or all), as counted from their records: how many, files and bytes removed, how many failed.</summary>
@@ -177,7 +181,7 @@ public sealed class DeletionStatistics(
                 AuditOutcomes.Failed => new(0, 0, 0, 1),
                 _ => null,
             };
-            var bucket = StatsPeriod.Floor(record.Time, period.Interval);
+            var bucket = period.BucketOf(record.Time);
             if (figures is not null && buckets.TryGetValue(bucket, out var sum)) buckets[bucket] = sum.Add(record.Trigger, figures);
         }
         var series = buckets.OrderBy(b => b.Key).Select(b => new StatsBucket(Times.Format(b.Key), b.Value)).ToList();
