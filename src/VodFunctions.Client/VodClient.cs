@@ -209,6 +209,12 @@ public sealed class VodClient : IDisposable
     public Task<PurgeRecycleBinResponse> PurgeRecycleBinAsync(PurgeRecycleBinRequest request, CancellationToken cancellationToken = default) =>
         CallAsync<PurgeRecycleBinResponse>("PurgeRecycleBin", request, cancellationToken);
 
+    // ---- The audit log ----
+
+    /// <summary>One page of the audit log of deletions, newest first, within the key's applications.</summary>
+    public Task<ListDeletionsResponse> ListDeletionsAsync(ListDeletionsRequest? request = null, CancellationToken cancellationToken = default) =>
+        CallAsync<ListDeletionsResponse>("ListDeletions", request ?? new ListDeletionsRequest(), cancellationToken);
+
     // ---- Media policies and timer functions (API.md section 7) ----
 
     /// <summary>Creates a policy, or replaces the one with the same <see cref="MediaPolicy.PolicyId"/>.</summary>

@@ -55,8 +55,8 @@ public sealed record AuditRecord
     /// <summary>The record's own ID: a journalled delete's <c>OperationId</c>, else a digest of what identifies the attempt.</summary>
     public string RecordId { get; init; } = "";
 
-    /// <summary>When the attempt began (a journalled delete: when its journal was written).</summary>
-    public DateTimeOffset Time { get; init; }
+    /// <summary>When the attempt began (a journalled delete: when its journal was written), UTC to the millisecond.</summary>
+    public string Time { get; init; } = "";
 
     /// <summary>The operation: <c>DeleteVideo</c>, <c>DeleteStream</c>, ..., <c>RestoreMedia</c>, <c>PurgeRecycleBin</c>, <c>DeleteOrphanBlob</c>.</summary>
     public string Operation { get; init; } = "";
@@ -103,6 +103,13 @@ public sealed record AuditRecord
     public string RequestId { get; init; } = "";
     public string? OperationId { get; init; }
 
+    /// <summary>The <see cref="Time"/> of <paramref name="time"/>: UTC, to the millisecond.</summary>
+    public static string TimeOf(DateTimeOffset time) =>
+        time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>The <see cref="Time"/> as a moment.</summary>
+    public DateTimeOffset At() => DateTimeOffset.Parse(Time, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal);
+
     /// <summary>A stable ID for an attempt that no journal names: the same parts give the same ID, so writing it twice keeps one.</summary>
     public static string IdOf(params string?[] parts) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join("\n", parts))))[..32];
@@ -120,7 +127,7 @@ public sealed record AuditRecord
         };
         return FromEvent(deleteEvent, context, outcome) with
         {
-            RecordId = journal.OperationId, Time = journal.Started, FinishedBy = finishedBy, OperationId = journal.OperationId,
+            RecordId = journal.OperationId, Time = TimeOf(journal.Started), FinishedBy = finishedBy, OperationId = journal.OperationId,
             EntryId = deleteEvent.RecycleBinEntryId ?? bin?.EntryId,
         };
     }

@@ -50,7 +50,7 @@ public sealed class AuditStore(TableServiceClient tables, IOptions<VodOptions> o
     /// <summary>The partition of a UTC day: newer days sort first.</summary>
     public static string DayKey(DateTimeOffset time) => (DateOnly.MaxValue.DayNumber - DateOnly.FromDateTime(time.UtcDateTime).DayNumber).ToString("D7");
 
-    private static string TimeRow(AuditRecord record) => CatalogStore.TimeRow(record.Time, record.RecordId);
+    private static string TimeRow(AuditRecord record) => CatalogStore.TimeRow(record.At(), record.RecordId);
 
     /// <summary>
     /// Appends records: each with its MediaId twin, a day's records in transactions of up to 50. A record already there (the same
@@ -58,7 +58,7 @@ public sealed class AuditStore(TableServiceClient tables, IOptions<VodOptions> o
     /// </summary>
     public async Task AppendAsync(IEnumerable<AuditRecord> records, CancellationToken cancellationToken = default)
     {
-        foreach (var day in records.GroupBy(r => DayKey(r.Time)))
+        foreach (var day in records.GroupBy(r => DayKey(r.At())))
         {
             foreach (var chunk in day.DistinctBy(r => r.RecordId).Chunk(CatalogStore.MaxTransactionActions / 2))
             {
@@ -94,7 +94,7 @@ public sealed class AuditStore(TableServiceClient tables, IOptions<VodOptions> o
 
     private static IEnumerable<TableTransactionAction> Actions(AuditRecord record)
     {
-        var entity = AuditEntity.Of(record, DayKey(record.Time), TimeRow(record));
+        var entity = AuditEntity.Of(record, DayKey(record.At()), TimeRow(record));
         yield return new(TableTransactionActionType.Add, entity);
         if (IndexedId(record.MediaId))
             yield return new(TableTransactionActionType.Add, AuditEntity.Of(record, entity.PartitionKey, MediaRowPrefix + record.MediaId + "|" + entity.RowKey));
@@ -203,7 +203,7 @@ public sealed class AuditEntity : ITableEntity
 
     public static AuditEntity Of(AuditRecord r, string partition, string row) => new()
     {
-        PartitionKey = partition, RowKey = row, RecordId = r.RecordId, Time = r.Time, Operation = r.Operation, Trigger = r.Trigger,
+        PartitionKey = partition, RowKey = row, RecordId = r.RecordId, Time = r.At(), Operation = r.Operation, Trigger = r.Trigger,
         KeyName = r.KeyName, PolicyId = r.PolicyId, PolicyName = r.PolicyName, FinishedBy = r.FinishedBy, AppId = r.AppId,
         MediaType = r.MediaType, MediaId = r.MediaId, DeleteType = r.DeleteType,
         JobIds = r.JobIds is null ? null : JournalEntity.Checked(JsonSerializer.Serialize(r.JobIds)),
@@ -214,7 +214,7 @@ public sealed class AuditEntity : ITableEntity
 
     public AuditRecord ToRecord() => new()
     {
-        RecordId = RecordId, Time = Time, Operation = Operation, Trigger = Trigger, KeyName = KeyName, PolicyId = PolicyId, PolicyName = PolicyName,
+        RecordId = RecordId, Time = AuditRecord.TimeOf(Time), Operation = Operation, Trigger = Trigger, KeyName = KeyName, PolicyId = PolicyId, PolicyName = PolicyName,
         FinishedBy = FinishedBy, AppId = AppId, MediaType = MediaType, MediaId = MediaId, DeleteType = DeleteType,
         JobIds = JobIds is null ? null : JsonSerializer.Deserialize<List<string>>(JobIds),
         ImageIds = ImageIds is null ? null : JsonSerializer.Deserialize<List<string>>(ImageIds),

@@ -216,7 +216,7 @@ public sealed class DeletionEngine(
         var record = Audit.AuditRecord.FromEvent(target.Event with { OperationId = journal.OperationId, DeletedFiles = 0, DeletedBytes = 0 }, target.Audit, Audit.AuditOutcomes.Failed) with
         {
             RecordId = Audit.AuditRecord.IdOf(journal.OperationId, "failed", now.UtcTicks.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-            Time = now, ErrorCode = target.FailedCode, FinishedBy = finishedBy, EntryId = target.Event.RecycleBinEntryId ?? target.Bin?.EntryId,
+            Time = Audit.AuditRecord.TimeOf(now), ErrorCode = target.FailedCode, FinishedBy = finishedBy, EntryId = target.Event.RecycleBinEntryId ?? target.Bin?.EntryId,
         };
         try
         {
@@ -246,7 +246,7 @@ public sealed class DeletionEngine(
                 : target.Event.EventType == RecycleBin.BinMoves.PurgeEvent ? Audit.AuditOutcomes.Purged : Audit.AuditOutcomes.Deleted;
             planned.Add(Audit.AuditRecord.FromEvent(target.Event with { DeletedFiles = tally.Files - files, DeletedBytes = tally.Bytes - bytes }, target.Audit, outcome) with
             {
-                RecordId = Audit.AuditRecord.IdOf(request.RequestId, "dry", target.Partition), Time = now, DryRun = true,
+                RecordId = Audit.AuditRecord.IdOf(request.RequestId, "dry", target.Partition), Time = Audit.AuditRecord.TimeOf(now), DryRun = true,
             });
         }
         if (request.Audited) await audit.AppendAsync(planned, cancellationToken);

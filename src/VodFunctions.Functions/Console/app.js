@@ -11,6 +11,7 @@ import { showMediaList, showDetail } from './media.js';
 import { showPolicies } from './policies.js';
 import { showReconcile } from './reconcile.js';
 import { showRecycleBin } from './recyclebin.js';
+import { showDeletions } from './deletions.js';
 import { showOverview } from './overview.js';
 
 const main = document.getElementById('main');
@@ -67,7 +68,7 @@ function route() {
   sections.hidden = false;
   forget.hidden = false;
   const [, section = 'media', argument] = location.hash.split('/');
-  const area = ['overview', 'policies', 'reconcile', 'recycle-bin'].includes(section) ? section : 'media';
+  const area = ['overview', 'policies', 'reconcile', 'recycle-bin', 'deletions'].includes(section) ? section : 'media';
   for (const link of sections.querySelectorAll('a')) {
     if (link.dataset.section === area) link.setAttribute('aria-current', 'page');
     else link.removeAttribute('aria-current');
@@ -77,6 +78,7 @@ function route() {
   else if (section === 'policies') view = showPolicies(main);
   else if (section === 'reconcile') view = showReconcile(main);
   else if (section === 'recycle-bin') view = showRecycleBin(main);
+  else if (section === 'deletions') view = showDeletions(main);
   else if (['video', 'image', 'attached'].includes(section) && argument) view = showDetail(main, section, decodeURIComponent(argument));
   else view = showMediaList(main, ['video', 'image', 'attached'].includes(argument) ? argument : 'video');
   if (!firstRoute) Promise.resolve(view).then(() => main.querySelector('h1')?.focus());

@@ -15,7 +15,7 @@ namespace VodFunctions.Functions.Http;
 public sealed class ListFunctionRuns(RunStore runs, PolicySweep sweep) : IApiFunction
 {
     private static readonly Parameter<string> FunctionName = Param.OneOf("FunctionName", "The timer function (matched case-insensitively).",
-        [PolicySweep.FunctionName, StorageReconciler.FunctionName, Core.RecycleBin.BinPurger.FunctionName], ignoreCase: true);
+        [PolicySweep.FunctionName, StorageReconciler.FunctionName, Core.RecycleBin.BinPurger.FunctionName, Core.Audit.AuditPurger.FunctionName], ignoreCase: true);
     private static readonly Parameter<int> PageSize = Param.Int("PageSize", "Runs to list.", 20, 1, 100);
 
     public static ApiOperation Operation { get; } = new("Runs",
