@@ -246,7 +246,7 @@ public sealed class DeletionEngine(
                 : target.Event.EventType == RecycleBin.BinMoves.PurgeEvent ? Audit.AuditOutcomes.Purged : Audit.AuditOutcomes.Deleted;
             planned.Add(Audit.AuditRecord.FromEvent(target.Event with { DeletedFiles = tally.Files - files, DeletedBytes = tally.Bytes - bytes }, target.Audit, outcome) with
             {
-                RecordId = Audit.AuditRecord.IdOf(request.RequestId, "dry", target.Partition), Time = Audit.AuditRecord.TimeOf(now), DryRun = true,
+                RecordId = Audit.AuditRecord.IdOf(request.RequestId, "dry", target.Partition, planned.Count.ToString(System.Globalization.CultureInfo.InvariantCulture)), Time = Audit.AuditRecord.TimeOf(now), DryRun = true,
             });
         }
         if (request.Audited) await audit.AppendAsync(planned, cancellationToken);
