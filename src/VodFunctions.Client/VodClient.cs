@@ -290,6 +290,15 @@ public sealed class VodClient : IDisposable
     public Task<GetReconcileReportResponse> GetReconcileReportAsync(CancellationToken cancellationToken = default) =>
         CallAsync<GetReconcileReportResponse>("GetReconcileReport", null, cancellationToken);
 
+    // ---- Statistics ----
+
+    /// <summary>
+    /// What deletes freed in the last 24 hours (the default) or 30 days, by trigger and per hour or day, and what is waiting now
+    /// (interrupted deletes, events to resend, queues, the recycle bin): the figures of the console's Overview.
+    /// </summary>
+    public Task<GetDeletionStatisticsResponse> GetDeletionStatisticsAsync(GetDeletionStatisticsRequest? request = null, CancellationToken cancellationToken = default) =>
+        CallAsync<GetDeletionStatisticsResponse>("GetDeletionStatistics", request ?? new GetDeletionStatisticsRequest(), cancellationToken);
+
     // ---- transport ----
 
     private async Task<T> CallAsync<T>(string operation, object? body, CancellationToken cancellationToken, string? idempotencyKey = null) where T : VodResponse

@@ -26,6 +26,7 @@ public static partial class ApiReference
         ("Policies", "Media policies: what the `ApplyMediaPolicies` timer function deletes when it runs."),
         ("Runs", "The recorded runs of the timer functions."),
         ("Reconcile", "What the `ReconcileStorage` timer function found."),
+        ("Statistics", "What deletes freed and what is waiting: the figures of the console's Overview and `vod stats`."),
         ("Service", "The app's own state."),
         ("Pages", "The web console and this reference."),
     ];

@@ -39,7 +39,8 @@ public sealed class ListFunctionRuns(RunStore runs, PolicySweep sweep) : IApiFun
         Example = new { FunctionName = "ReconcileStorage", PageSize = 5 },
     };
 
-    private static readonly HashSet<string> SystemProperties = ["PartitionKey", "RowKey", "Timestamp", "odata.etag"];
+    /// <summary>Not counts: the table's own, and a policy run's per-policy counts (JSON, which <c>GetDeletionStatistics</c> adds up).</summary>
+    private static readonly HashSet<string> SystemProperties = ["PartitionKey", "RowKey", "Timestamp", "odata.etag", nameof(PolicyRunEntity.Policies)];
 
     [Function(nameof(ListFunctionRuns))]
     public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/ListFunctionRuns")] HttpRequest req) =>
