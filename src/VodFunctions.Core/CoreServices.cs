@@ -58,7 +58,7 @@ public static class CoreServices
             typeof(JournalStore), typeof(DeletionEngine), typeof(RecycleBin.BinMoves), typeof(RecycleBin.RecycleBinStore), typeof(RecycleBin.BinPurger), typeof(InterruptedDeletes),
             typeof(DeleteVideos), typeof(DeleteStreams), typeof(DeleteMezzanines), typeof(DeleteImages), typeof(DeleteAttachedMedia), typeof(DeleteMultipartUpload),
             typeof(RunStore), typeof(RunStarts), typeof(RunRecorder), typeof(PolicyStore), typeof(MediaPolicies), typeof(PolicyWorkStore), typeof(PolicySweep),
-            typeof(ReconcileStore), typeof(OrphanGrace), typeof(StorageReconciler),
+            typeof(ReconcileStore), typeof(OrphanGrace), typeof(StorageReconciler), typeof(Holds.HoldStore),
         ];
         foreach (var type in singletons) services.AddSingleton(type);
         return services;

@@ -9,6 +9,10 @@ public sealed class PolicyRunEntity : RunEntity
     public int Deleted { get; set; }
     public int Skipped { get; set; }
     public int Failed { get; set; }
+
+    /// <summary>Assets left alone at delete time because they are held (<c>SetMediaHold</c>).</summary>
+    public int Held { get; set; }
+
     public long DeletedBytes { get; set; }
 
     /// <summary>Assets put on the policy work queue (<c>Vod__Policies__Queue</c>); their deletes are counted as the workers settle them.</summary>
@@ -22,7 +26,11 @@ public sealed class PolicyRunEntity : RunEntity
 }
 
 /// <summary>One asset a run would handle now, as <c>PreviewMediaPolicy</c> answers it.</summary>
-public sealed record PolicyMatch(string VideoId, string Action, int Files, long Bytes);
+public sealed record PolicyMatch(string VideoId, string Action, int Files, long Bytes)
+{
+    /// <summary>True when the video is on hold: a run leaves it alone (and counts it as held); absent otherwise.</summary>
+    public bool? Held { get; init; }
+}
 
 /// <summary>
 /// Applies the enabled media policies. Candidates come from the creation-time index
@@ -58,8 +66,8 @@ public sealed class PolicySweep(
 
     public Task<PolicyRunEntity> RunAsync(string runId, string trigger, bool isPastDue, CancellationToken cancellationToken = default) =>
         recorder.RunAsync<PolicyRunEntity>(FunctionName, runId, trigger, isPastDue, options.Value, SweepAsync, run => logger.LogInformation(
-            "Policy run {RunId} {Status}: {Matched} matched, {Enqueued} enqueued, {Deleted} deleted, {Skipped} skipped, {Failed} failed, {Bytes} bytes",
-            run.RunId, run.Status, run.Matched, run.Enqueued, run.Deleted, run.Skipped, run.Failed, run.DeletedBytes), cancellationToken);
+            "Policy run {RunId} {Status}: {Matched} matched, {Enqueued} enqueued, {Deleted} deleted, {Skipped} skipped, {Failed} failed, {Held} held, {Bytes} bytes",
+            run.RunId, run.Status, run.Matched, run.Enqueued, run.Deleted, run.Skipped, run.Failed, run.Held, run.DeletedBytes), cancellationToken);
 
     /// <summary>Walks the chunks from the cursor round, deleting what each policy takes, saving the position and the run at each page's end.</summary>
     private async Task SweepAsync(PolicyRunEntity run, RunBudget budget, CancellationToken cancellationToken)
@@ -144,11 +152,12 @@ public sealed class PolicySweep(
         var unused = outcomes.Count(o => o is not { Ok: true, Deleted: not null });
         if (unused > 0) await policies.ReleaseAsync(policy.PolicyId, reservedAt, unused, cancellationToken);
 
-        run.Skipped += decisions.Count(d => d.Verdict == Verdict.Skip) + outcomes.Count(o => o is { Ok: true, Deleted: null });
+        run.Skipped += decisions.Count(d => d.Verdict == Verdict.Skip) + outcomes.Count(o => o is { Ok: true, Deleted: null, Refused: null });
+        run.Held += outcomes.Count(o => o.Refused is not null);
         run.Deleted += outcomes.Count(o => o is { Ok: true, Deleted: not null });
         run.Failed += outcomes.Count(o => !o.Ok);
         run.DeletedBytes += outcomes.Sum(o => o.Deleted?.Bytes ?? 0);
-        run.Matched = run.Deleted + run.Skipped + run.Failed;
+        run.Matched = run.Deleted + run.Skipped + run.Failed + run.Held;
         return granted == acts.Count;
     }
 
@@ -167,9 +176,10 @@ public sealed class PolicySweep(
             var decisions = await Task.WhenAll(chunk.Entries.Select(entry => DecideAsync(entry, current, enabled, now, cancellationToken)));
             foreach (var decision in decisions.Where(d => d.Verdict == Verdict.Act))
             {
-                if (matches.Count >= left) return matches;
-                var plan = (await engine.RunAsync([Job(decision, current, dryRun)], dryRun, cancellationToken)).Value!.Plan!;
-                matches.Add(new PolicyMatch(decision.VideoId, current.Action, plan.Files, plan.Bytes));
+                if (matches.Count(m => m.Held is null) >= left) return matches;
+                var planned = await engine.RunAsync([Job(decision, current, dryRun)], dryRun, cancellationToken);
+                if (planned.Value?.Plan is { } plan) matches.Add(new PolicyMatch(decision.VideoId, current.Action, plan.Files, plan.Bytes));
+                else if (planned.Error?.Code == Holds.HoldStore.HeldCode) matches.Add(new PolicyMatch(decision.VideoId, current.Action, 0, 0) { Held = true });
             }
         }
         return matches;
@@ -340,6 +350,7 @@ public sealed class PolicySweep(
         {
             var outcome = await DeleteAsync(decision, policy!, runId, gate, cancellationToken);
             if (!outcome.Ok) return null;
+            if (outcome.Refused is not null) return new WorkOutcome(WorkState.Held, 0);
             if (outcome.Deleted is { } deleted) return new WorkOutcome(WorkState.Deleted, deleted.Bytes);
             // Nothing left to delete: another delivery of this message (or another caller) got there first.
             return new WorkOutcome(await GoneAsync(decision.VideoId, policy, cancellationToken) ? WorkState.Deleted : WorkState.Skipped, 0);
@@ -388,13 +399,14 @@ public sealed class PolicySweep(
         batch.Deleted += news.Count(s => s.Outcome.State == WorkState.Deleted);
         batch.Skipped += news.Count(s => s.Outcome.State == WorkState.Skipped);
         batch.Failed += news.Count(s => s.Outcome.State == WorkState.Failed);
+        batch.Held += news.Count(s => s.Outcome.State == WorkState.Held);
         batch.DeletedBytes += news.Sum(s => s.Outcome.Bytes);
         if (!await work.TryWriteAsync(batch, cancellationToken)) return false;
         var unused = news.Count(s => s.Outcome.State != WorkState.Deleted);
         if (unused > 0) await policies.ReleaseAsync(message.PolicyId, message.ReservedAt, unused, CancellationToken.None);
-        logger.LogInformation("Policy {PolicyId} run {RunId} batch {Batch}: {Deleted} deleted, {Skipped} skipped, {Failed} failed",
+        logger.LogInformation("Policy {PolicyId} run {RunId} batch {Batch}: {Deleted} deleted, {Skipped} skipped, {Failed} failed, {Held} held",
             message.PolicyId, message.RunId, message.Batch, news.Count(s => s.Outcome.State == WorkState.Deleted),
-            news.Count(s => s.Outcome.State == WorkState.Skipped), news.Count(s => s.Outcome.State == WorkState.Failed));
+            news.Count(s => s.Outcome.State == WorkState.Skipped), news.Count(s => s.Outcome.State == WorkState.Failed), news.Count(s => s.Outcome.State == WorkState.Held));
         return true;
     }
 
@@ -408,6 +420,7 @@ public sealed class PolicySweep(
         run.Deleted += tally.Deleted;
         run.Skipped += tally.Skipped;
         run.Failed += tally.Failed;
+        run.Held += tally.Held;
         run.DeletedBytes += tally.DeletedBytes;
         if (run.Status is not (RunStatus.Completed or RunStatus.Interrupted)) return (run, tally.Remaining);
         if (tally.Remaining > 0)

@@ -18,7 +18,10 @@ public sealed class ApiRequest(HttpContext http, string requestId, Caller caller
 
     /// <summary>A delete asked for through the API, with its <c>DryRun</c> and <c>Permanent</c> flags where the operation takes them.</summary>
     public DeleteRequest DeleteRequest() => new(RequestId, DeleteTrigger.Api,
-        operation.Parameters.Contains(Param.DryRun) && Param.DryRun.Read(this), operation.Parameters.Contains(Param.Permanent) && Param.Permanent.Read(this), caller.Name);
+        operation.Parameters.Contains(Param.DryRun) && Param.DryRun.Read(this), operation.Parameters.Contains(Param.Permanent) && Param.Permanent.Read(this), caller.Name)
+    {
+        MaxAge = caller.MaxDeleteAge,
+    };
 
     /// <summary>The value given for a parameter the operation declares; reading one it does not declare is a bug.</summary>
     internal JsonElement? ValueOf(Parameter parameter) => operation.Parameters.Contains(parameter)
