@@ -200,6 +200,9 @@ public sealed class ApiReferenceTests
         await Call("RestoreMedia", new { EntryIds = binned["RecycleBin"].GetProperty("EntryIds") });
         await Call("DeleteVideo", new { VideoIds = new[] { video.VideoId } });
         await Call("PurgeRecycleBin", new { All = true });
+        await Call("SetMediaHold", new { MediaType = "video", MediaIds = new[] { noTranscode.VideoId }, Reason = "Reference" });
+        await Call("ListMediaHolds", new { MediaType = "video" });
+        await Call("ReleaseMediaHold", new { MediaType = "video", MediaIds = new[] { noTranscode.VideoId } });
         using var health = await app.Client.GetAsync("/api/health");
         answers["health"] = new ApiResponse((int)health.StatusCode, JsonDocument.Parse(await health.Content.ReadAsStringAsync()).RootElement.Clone(), null);
 
