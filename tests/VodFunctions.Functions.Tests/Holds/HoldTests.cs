@@ -231,6 +231,28 @@ public sealed class HoldTests
     }
 
     [Fact]
+    public async Task AHoldSetWhileADeleteIsAlreadyJournalledDoesNotStopThatDelete()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var fault = new FaultPolicy(FaultPolicy.IsBlobDelete, passing: 0);
+        await using var app = await TimerKit.StartAsync(clock, configure: fault.On(o => o.BlobPolicies, maxRetries: 0));
+        var video = await app.SeedVideoAsync(streams: 2, segments: 2, snapshots: 0);
+        var failed = await app.CallAsync("DeleteStream", new { VideoId = video.VideoId, JobIds = video.JobIds[0] });
+        failed.Code.Should().Be("DeleteStreamFailed", "the delete is journalled and stopped midway");
+        fault.Armed = false;
+
+        await HoldAsync(app, "video", video.VideoId);
+        clock.Advance(TimeSpan.FromMinutes(6));
+        var report = await app.ReconcileAsync();
+
+        report["FinishedDeletes"].GetInt32().Should().Be(1);
+        (await app.ListBlobsAsync($"{video.Folder}streams/{video.JobIds[0]}/")).Should().BeEmpty("a delete journalled before the hold is finished");
+        (await app.ListBlobsAsync($"{video.Folder}streams/{video.JobIds[1]}/")).Should().HaveCount(3);
+        (await app.CallAsync("DeleteStream", new { VideoId = video.VideoId, JobIds = video.JobIds[1] })).Code.Should().Be("Forbidden.MediaHold");
+        (await app.ListBlobsAsync($"{video.Folder}streams/{video.JobIds[1]}/")).Should().HaveCount(3);
+    }
+
+    [Fact]
     public async Task AHoldCanBeSetAndReleasedThroughVodsEndpoint()
     {
         await using var app = await TestApp.StartAsync(AlibabaClients.KeyIds);
