@@ -1,4 +1,7 @@
+using Azure.Core;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using VodFunctions.Core;
 using VodFunctions.Functions.Tests.Alibaba;
 using VodFunctions.Functions.Tests.RecycleBin;
 
@@ -228,6 +231,29 @@ public sealed class HoldTests
         first["OrphanBlobs"].EnumerateArray().Select(o => o.Prop("Path")).Should().OnlyContain(p => p.StartsWith(free.Folder, StringComparison.Ordinal)).And.NotBeEmpty();
         second["LastRun"].Int("DeletedOrphans").Should().BeGreaterThan(0);
         (await app.ListBlobsAsync()).Should().BeEquivalentTo(heldBlobs);
+    }
+
+    [Fact]
+    public async Task AHoldSetAfterADeleteFoundNoneButBeforeItIsJournalledStopsIt()
+    {
+        // The delete is held at its journal's first write: it has read the video and found no hold.
+        var gate = new GatePolicy(m => m.Request.Method != RequestMethod.Get
+            && Uri.UnescapeDataString(m.Request.Uri.ToString()).Contains("Index(PartitionKey='journal'", StringComparison.Ordinal));
+        await using var app = await TestApp.StartAsync(configure: b => b.Services.Configure<StorageClientsOptions>(o => o.TablePolicies.Add(gate)));
+        var video = await app.SeedVideoAsync(streams: 2, segments: 2, snapshots: 0);
+        var blobs = await app.ListBlobsAsync();
+        gate.Armed = true;
+        var delete = app.CallAsync("DeleteStream", new { VideoId = video.VideoId, JobIds = video.JobIds[0] });
+        await gate.Entered;
+        gate.Armed = false;
+
+        await HoldAsync(app, "video", video.VideoId);
+        gate.Open();
+        var answer = await delete;
+
+        (answer.Status, answer.Code).Should().Be((403, "Forbidden.MediaHold"), answer.ToString());
+        (await app.ListBlobsAsync()).Should().BeEquivalentTo(blobs);
+        (await app.CallAsync("GetPlayInfo", new { VideoId = video.VideoId }))["PlayInfoList"].GetArrayLength().Should().Be(2);
     }
 
     [Fact]
