@@ -21,6 +21,8 @@ public sealed record Video
 
     /// <summary>Bytes of all the video's files.</summary>
     public long Size { get; init; }
+    /// <summary>Set on held media only (<see cref="VodClient.SetMediaHoldAsync"/>): it is never deleted until released.</summary>
+    public MediaHold? Hold { get; init; }
 }
 
 /// <summary>The uploaded source file of a video.</summary>
@@ -70,6 +72,8 @@ public sealed record ImageInfo
     public string Status { get; init; } = "";
     public DateTimeOffset CreationTime { get; init; }
     public long Size { get; init; }
+    /// <summary>Set on held media only (<see cref="VodClient.SetMediaHoldAsync"/>): it is never deleted until released.</summary>
+    public MediaHold? Hold { get; init; }
 }
 
 /// <summary>Attached media (short video material: watermarks, subtitles, material).</summary>
@@ -86,6 +90,8 @@ public sealed record AttachedMedia
     public string Status { get; init; } = "";
     public DateTimeOffset CreationTime { get; init; }
     public long Size { get; init; }
+    /// <summary>Set on held media only (<see cref="VodClient.SetMediaHoldAsync"/>): it is never deleted until released.</summary>
+    public MediaHold? Hold { get; init; }
 }
 
 /// <summary>One item of <c>SearchMedia</c>: exactly one of <see cref="Video"/>, <see cref="Image"/>, <see cref="AttachedMedia"/> is set.</summary>

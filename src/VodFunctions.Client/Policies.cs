@@ -48,6 +48,9 @@ public sealed record PolicyMatch
     public string Action { get; init; } = "";
     public long Files { get; init; }
     public long Bytes { get; init; }
+
+    /// <summary>True when the video is on hold: a run leaves it alone and counts it as held.</summary>
+    public bool? Held { get; init; }
 }
 
 public sealed record PreviewMediaPolicyResponse : VodResponse

@@ -209,6 +209,20 @@ public sealed class VodClient : IDisposable
     public Task<PurgeRecycleBinResponse> PurgeRecycleBinAsync(PurgeRecycleBinRequest request, CancellationToken cancellationToken = default) =>
         CallAsync<PurgeRecycleBinResponse>("PurgeRecycleBin", request, cancellationToken);
 
+    // ---- Holds ----
+
+    /// <summary>Puts media on hold (Admin key): it is never deleted until released. A repeat replaces the reason.</summary>
+    public Task<HoldChangeResponse> SetMediaHoldAsync(SetMediaHoldRequest request, CancellationToken cancellationToken = default) =>
+        CallAsync<HoldChangeResponse>("SetMediaHold", request, cancellationToken);
+
+    /// <summary>Lifts holds (Admin key).</summary>
+    public Task<HoldChangeResponse> ReleaseMediaHoldAsync(string mediaType, IReadOnlyList<string> mediaIds, CancellationToken cancellationToken = default) =>
+        CallAsync<HoldChangeResponse>("ReleaseMediaHold", new { MediaType = mediaType, MediaIds = mediaIds }, cancellationToken);
+
+    /// <summary>One page of the holds on the key's media.</summary>
+    public Task<ListMediaHoldsResponse> ListMediaHoldsAsync(ListMediaHoldsRequest? request = null, CancellationToken cancellationToken = default) =>
+        CallAsync<ListMediaHoldsResponse>("ListMediaHolds", request ?? new ListMediaHoldsRequest(), cancellationToken);
+
     // ---- The audit log ----
 
     /// <summary>One page of the audit log of deletions, newest first, within the key's applications.</summary>

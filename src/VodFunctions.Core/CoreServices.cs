@@ -61,7 +61,7 @@ public static class CoreServices
             typeof(DeleteVideos), typeof(DeleteStreams), typeof(DeleteMezzanines), typeof(DeleteImages), typeof(DeleteAttachedMedia), typeof(DeleteMultipartUpload),
             typeof(RunStore), typeof(RunStarts), typeof(RunRecorder), typeof(PolicyStore), typeof(MediaPolicies), typeof(PolicyWorkStore), typeof(PolicySweep),
             typeof(ReconcileStore), typeof(OrphanGrace), typeof(StorageReconciler), typeof(Audit.AuditStore), typeof(Audit.AuditPurger),
-            typeof(Statistics.DeletionStatistics),
+            typeof(Statistics.DeletionStatistics), typeof(Holds.HoldStore),
         ];
         foreach (var type in singletons) services.AddSingleton(type);
         return services;

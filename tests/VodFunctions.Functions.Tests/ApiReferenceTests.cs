@@ -200,6 +200,9 @@ public sealed class ApiReferenceTests
         await Call("RestoreMedia", new { EntryIds = binned["RecycleBin"].GetProperty("EntryIds") });
         await Call("DeleteVideo", new { VideoIds = new[] { video.VideoId } });
         await Call("PurgeRecycleBin", new { All = true });
+        await Call("SetMediaHold", new { MediaType = "video", MediaIds = new[] { noTranscode.VideoId }, Reason = "Reference" });
+        await Call("ListMediaHolds", new { MediaType = "video" });
+        await Call("ReleaseMediaHold", new { MediaType = "video", MediaIds = new[] { noTranscode.VideoId } });
         await Call("ListDeletions", new { MediaId = video.VideoId, PageSize = 1 });
         await Call("GetDeletionStatistics", new { Period = "P30D" });
         using var health = await app.Client.GetAsync("/api/health");

@@ -35,7 +35,7 @@ internal static class DeleteVerbs
                     return context.Json
                         ? Json(context, merged, answer.NonExistVideoIds, answer.ForbiddenVideoIds)
                         : context.DeleteReport(answer, $"Deleted {Videos(acted)}.", $"Would delete {Videos(acted)}",
-                            ("Not found", answer.NonExistVideoIds), ("Forbidden (another application's)", answer.ForbiddenVideoIds));
+                            ("Not found", answer.NonExistVideoIds), ("Forbidden (another application's, held, or older than the key may delete)", answer.ForbiddenVideoIds));
                 });
         }) { ids, dryRun, yes, idempotency, permanent };
     }

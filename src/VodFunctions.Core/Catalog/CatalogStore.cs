@@ -28,6 +28,7 @@ public sealed class CatalogStore(TableServiceClient tables, IOptions<VodOptions>
     {
         await _media.CreateIfNotExistsAsync(cancellationToken);
         await _index.CreateIfNotExistsAsync(cancellationToken);
+        await Holds.HoldStore.Table(tables, options.Value).CreateIfNotExistsAsync(cancellationToken);
     }
 
     /// <summary>Reads one row of the media table: completes when the catalog answers.</summary>
@@ -116,6 +117,20 @@ public sealed class CatalogStore(TableServiceClient tables, IOptions<VodOptions>
         var actions = records.Select(e => new TableTransactionAction(TableTransactionActionType.Add, e))
             .Append(new TableTransactionAction(TableTransactionActionType.UpdateReplace, video, video.ETag));
         foreach (var chunk in actions.Chunk(MaxTransactionActions)) await _media.SubmitTransactionAsync(chunk, cancellationToken);
+    }
+
+    /// <summary>Moves a row's ETag without changing it (a merge of nothing), so that a delete that read it before must read it again; false when it is gone.</summary>
+    public async Task<bool> TouchAsync(string partition, string row, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await _media.UpdateEntityAsync(new TableEntity(partition, row), ETag.All, TableUpdateMode.Merge, cancellationToken);
+            return true;
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            return false;
+        }
     }
 
     public async Task AddIndexEntriesAsync(CatalogEntity record, CancellationToken cancellationToken = default) =>

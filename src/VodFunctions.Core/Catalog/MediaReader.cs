@@ -1,7 +1,7 @@
 namespace VodFunctions.Core.Catalog;
 
 /// <summary>The read operations of API.md section 5: records as callers see them, scoped to their applications.</summary>
-public sealed class MediaReader(CatalogStore catalog, MediaStorage storage)
+public sealed class MediaReader(CatalogStore catalog, MediaStorage storage, Holds.HoldStore holds)
 {
     /// <summary>A video the caller may see; one with a full delete in progress no longer exists for callers.</summary>
     public async Task<Result<VideoEntity>> FindVideoAsync(string videoId, AppScope scope, CancellationToken cancellationToken = default)
@@ -24,7 +24,7 @@ public sealed class MediaReader(CatalogStore catalog, MediaStorage storage)
     public async Task<Result<Video>> GetVideoInfoAsync(string videoId, AppScope scope, CancellationToken cancellationToken = default)
     {
         var found = await FindVideoAsync(videoId, scope, cancellationToken);
-        return found.Ok ? ToVideo(found.Value!) : found.Error!;
+        return found.Ok ? ToVideo(found.Value!) with { Hold = await holds.OfAsync(found.Value!, cancellationToken) } : found.Error!;
     }
 
     public async Task<Result<Mezzanine>> GetMezzanineInfoAsync(string videoId, AppScope scope, CancellationToken cancellationToken = default)
@@ -59,7 +59,7 @@ public sealed class MediaReader(CatalogStore catalog, MediaStorage storage)
     public async Task<Result<ImageInfo>> GetImageInfoAsync(string imageId, AppScope scope, CancellationToken cancellationToken = default)
     {
         var found = await FindImageAsync(imageId, scope, cancellationToken);
-        return found.Ok ? ToImage(found.Value!) : found.Error!;
+        return found.Ok ? ToImage(found.Value!) with { Hold = await holds.OfAsync(found.Value!, cancellationToken) } : found.Error!;
     }
 
     public async Task<Result<IReadOnlyList<ImageInfo>>> ListSnapshotsAsync(string videoId, string? snapshotType, AppScope scope, CancellationToken cancellationToken = default)
@@ -67,8 +67,9 @@ public sealed class MediaReader(CatalogStore catalog, MediaStorage storage)
         var found = await FindVideoAsync(videoId, scope, cancellationToken);
         if (!found.Ok) return found.Error!;
         var images = new List<ImageInfo>();
+        var held = (await holds.InPartitionAsync(videoId, cancellationToken).ToListAsync(cancellationToken)).ToDictionary(h => h.RowKey, h => h.ToHold());
         await foreach (var image in catalog.ImagesAsync(videoId, cancellationToken))
-            if (!image.Deleting && (snapshotType is null || image.ImageType == snapshotType)) images.Add(ToImage(image));
+            if (!image.Deleting && (snapshotType is null || image.ImageType == snapshotType)) images.Add(ToImage(image) with { Hold = held.GetValueOrDefault(image.RowKey) });
         return images;
     }
 
@@ -77,7 +78,8 @@ public sealed class MediaReader(CatalogStore catalog, MediaStorage storage)
     {
         var records = await Task.WhenAll(mediaIds.Select(id => catalog.GetAttachedAsync(id, cancellationToken)));
         if (records.Any(r => r is { Deleting: false } && !scope.CanAccess(r.AppId))) return VodError.Forbidden();
-        var found = records.Where(r => r is { Deleting: false }).Select(r => ToAttached(r!)).ToList();
+        var found = (await Task.WhenAll(records.Where(r => r is { Deleting: false })
+            .Select(async r => ToAttached(r!) with { Hold = await holds.OfAsync(r!, cancellationToken) }))).ToList();
         var missing = mediaIds.Where((_, i) => records[i] is null or { Deleting: true }).ToList();
         return (found, missing);
     }
@@ -92,11 +94,11 @@ public sealed class MediaReader(CatalogStore catalog, MediaStorage storage)
         var items = await Task.WhenAll(entries.Select(async entry => (object?)(entry.Kind switch
         {
             MediaKinds.Video => await catalog.GetAsync<VideoEntity>(entry.OwnerPartition, entry.OwnerRow, cancellationToken) is { Deleting: false } v
-                ? new { MediaType = entry.Kind, MediaId = v.VideoId, CreationTime = Times.Format(v.CreationTime), Video = ToVideo(v) } : null,
+                ? new { MediaType = entry.Kind, MediaId = v.VideoId, CreationTime = Times.Format(v.CreationTime), Video = ToVideo(v) with { Hold = await holds.OfAsync(v, cancellationToken) } } : null,
             MediaKinds.Image => await catalog.GetAsync<ImageEntity>(entry.OwnerPartition, entry.OwnerRow, cancellationToken) is { Deleting: false } i
-                ? new { MediaType = entry.Kind, MediaId = i.ImageId, CreationTime = Times.Format(i.CreationTime), Image = ToImage(i) } : null,
+                ? new { MediaType = entry.Kind, MediaId = i.ImageId, CreationTime = Times.Format(i.CreationTime), Image = ToImage(i) with { Hold = await holds.OfAsync(i, cancellationToken) } } : null,
             _ => await catalog.GetAsync<AttachedEntity>(entry.OwnerPartition, entry.OwnerRow, cancellationToken) is { Deleting: false } a
-                ? new { MediaType = entry.Kind, MediaId = a.MediaId, CreationTime = Times.Format(a.CreationTime), AttachedMedia = ToAttached(a) } : null,
+                ? new { MediaType = entry.Kind, MediaId = a.MediaId, CreationTime = Times.Format(a.CreationTime), AttachedMedia = ToAttached(a) with { Hold = await holds.OfAsync(a, cancellationToken) } } : null,
         })));
         return (items.OfType<object>().ToList(), next, total);
     }

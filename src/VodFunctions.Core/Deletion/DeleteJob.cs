@@ -13,6 +13,9 @@ public sealed record DeleteRequest(string RequestId, DeleteTrigger Trigger, bool
     public bool Audited { get; init; }
 
     public string DeletedBy => By ?? Trigger.Name;
+
+    /// <summary>The key's <c>MaxDeleteAge</c>: it deletes only media created within this long; null for no limit.</summary>
+    public Policies.IsoDuration? MaxAge { get; init; }
 }
 
 /// <summary>
@@ -34,6 +37,10 @@ public enum DeleteState
 /// <summary>What a job's prepare step found: a target and its marks (records with their ETags) when <see cref="DeleteState.Ready"/>.</summary>
 public sealed record DeleteWork(DeleteState State, DeleteTarget? Target = null, IReadOnlyList<ITableEntity>? Marks = null)
 {
+    /// <summary>When the media the delete takes from was created, and the request's <see cref="DeleteRequest.MaxAge"/>: the age limit's inputs.</summary>
+    public DateTimeOffset? MediaCreated { get; init; }
+    public Policies.IsoDuration? MaxAge { get; init; }
+
     public static DeleteWork Nothing { get; } = new(DeleteState.Nothing);
     public static DeleteWork Busy { get; } = new(DeleteState.Busy);
 }
@@ -65,6 +72,9 @@ public sealed record DeleteOutcome(bool Ok, DeleteTally? Deleted)
     /// <summary>The recycle bin entry it made, when it moved what it names into the bin, and when that is purged.</summary>
     public string? EntryId { get; init; }
     public DateTimeOffset? PurgeTime { get; init; }
+
+    /// <summary>Why it was refused (its media held, or too old for the key), nothing deleted; null when it was not.</summary>
+    public VodError? Refused { get; init; }
 }
 
 /// <summary>The counts of a dry run: what the real call would delete now.</summary>
@@ -88,6 +98,10 @@ public sealed record DeleteResult(DeletePlan? Plan, DeletedFiles? Deleted)
 {
     /// <summary>What the call moved into the recycle bin (its <see cref="Deleted"/> files are then there, not removed); null when none.</summary>
     public RecycleBinMove? RecycleBin { get; init; }
+
+    /// <summary>The partitions whose deletes were refused and left out (a held video of DeleteVideo, listed among its forbidden IDs).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IReadOnlyList<string> Refused { get; init; } = [];
 
     public static DeleteResult Of(DeletedFiles deleted) => new(null, deleted);
     public static DeleteResult Of(DeletePlan plan) => new(plan, null);

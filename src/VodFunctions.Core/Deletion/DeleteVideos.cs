@@ -15,8 +15,10 @@ public sealed class DeleteVideos(CatalogStore catalog, DeletionEngine engine)
         if (missing.Count == videoIds.Count) return VodError.VideoNotFound();
         var targets = videos.OfType<VideoEntity>().Where(v => scope.CanAccess(v.AppId)).Select(v => v.VideoId);
 
-        var outcome = await engine.RunAsync(targets.Select(id => Job(id, request)), request, cancellationToken);
-        return outcome.Ok ? new DeleteVideosResult(missing, forbidden, outcome.Value!) : outcome.Error!;
+        // Held videos, and videos older than the key's MaxDeleteAge, are listed as forbidden too, as VOD lists what it may not delete.
+        var outcome = await engine.RunAsync(targets.Select(id => Job(id, request)), request, cancellationToken, eachApart: true);
+        if (!outcome.Ok) return outcome.Error!;
+        return new DeleteVideosResult(missing, videoIds.Where(id => forbidden.Contains(id) || outcome.Value!.Refused.Contains(id)).Distinct().ToList(), outcome.Value!);
     }
 
     public DeleteJob Job(string videoId, DeleteRequest request) =>

@@ -8,7 +8,7 @@ namespace VodFunctions.Core.Deletion;
 /// </summary>
 public sealed class DeletionEngine(
     CatalogStore catalog, JournalStore journals, MediaStorage storage, BlobDeleter deleter, EventPublisher events, TimeProvider time,
-    RecycleBin.BinMoves bin, Audit.AuditStore audit, IOptions<VodOptions> options, ILogger<DeletionEngine> logger)
+    RecycleBin.BinMoves bin, Holds.HoldStore holds, Audit.AuditStore audit, IOptions<VodOptions> options, ILogger<DeletionEngine> logger)
 {
     /// <summary>A limit on storage requests deleting blobs (a batch or a single delete each), shared by everything one request deletes.</summary>
     public SemaphoreSlim NewGate() => new(Math.Max(1, options.Value.DeleteParallelism));
@@ -46,7 +46,7 @@ public sealed class DeletionEngine(
             OwnerUpdate = parts.OwnerUpdate, Audit = Audit.AuditContext.Of(request),
         };
         target = bin.Into(target, owner, request);
-        return new DeleteWork(DeleteState.Ready, target, [owner, .. parts.Records]);
+        return new DeleteWork(DeleteState.Ready, target, [owner, .. parts.Records]) { MediaCreated = owner.CreationTime, MaxAge = request.MaxAge };
     });
 
     /// <summary>As the other <c>Job</c>, for a pick from the owner record alone.</summary>
@@ -55,21 +55,49 @@ public sealed class DeletionEngine(
 
     /// <summary>
     /// Runs the jobs of one request: in a dry run their plan; else every partition's delete at once, sharing one limit on blobs
-    /// in flight. Answers the plan, or what was deleted, or the failed code of a job that storage failed.
+    /// in flight. Answers the plan, or what was deleted, or the failed code of a job that storage failed. Held media, or media
+    /// older than the key's <c>MaxDeleteAge</c>, refuses the call before anything is deleted (a call of several deletes is
+    /// checked whole first); <paramref name="eachApart"/> (DeleteVideo) leaves the refused out instead, in <see cref="DeleteResult.Refused"/>.
     /// </summary>
-    public async Task<Result<DeleteResult>> RunAsync(IEnumerable<DeleteJob> jobs, DeleteRequest request, CancellationToken cancellationToken = default)
+    public async Task<Result<DeleteResult>> RunAsync(IEnumerable<DeleteJob> jobs, DeleteRequest request, CancellationToken cancellationToken = default, bool eachApart = false)
     {
         var all = jobs.ToList();
-        if (request.DryRun) return DeleteResult.Of(bin.Plan(await PlanAsync(all, request, cancellationToken), request));
+        var refused = request.DryRun || all.Count > 1 ? await RefusalsAsync(all, cancellationToken) : [];
+        if (refused.Count > 0 && !eachApart) return refused[0].Error;
+        var run = all.Where(job => refused.All(r => r.Job != job)).ToList();
+        List<string> Refused() => refused.Select(r => r.Job.Partition).ToList();
+        if (request.DryRun) return DeleteResult.Of(bin.Plan(await PlanAsync(run, request, cancellationToken), request)) with { Refused = Refused() };
         using var gate = NewGate();
-        var outcomes = await Task.WhenAll(all.Select(job => DeleteAsync(job, gate, cancellationToken)));
-        if (all.Where((_, i) => !outcomes[i].Ok).FirstOrDefault() is { } failed)
+        var outcomes = await Task.WhenAll(run.Select(job => DeleteAsync(job, gate, cancellationToken)));
+        if (run.Where((_, i) => !outcomes[i].Ok).FirstOrDefault() is { } failed)
             return new VodError(failed.FailedCode, "Storage failed while deleting; the deletion is journalled and is finished by a retry or the reconcile sweep.");
+        // Refused only now: a hold set while the call ran, before its delete was journalled.
+        refused.AddRange(run.Select((job, i) => (job, outcomes[i].Refused!)).Where(r => r.Item2 is not null));
+        if (refused.Count > 0 && !eachApart) return refused[0].Error;
         var binned = outcomes.Where(o => o.EntryId is not null).ToList();
         return DeleteResult.Of(new DeletedFiles(outcomes.Sum(o => o.Deleted?.Files ?? 0), outcomes.Sum(o => o.Deleted?.Bytes ?? 0))) with
         {
             RecycleBin = binned.Count == 0 ? null : new RecycleBinMove(binned.Select(o => o.EntryId!).ToList(), Times.Format(binned.Max(o => o.PurgeTime!.Value))),
+            Refused = Refused(),
         };
+    }
+
+    /// <summary>The jobs refused now (prepared side by side, nothing written): held media, media too old for the key.</summary>
+    private async Task<List<(DeleteJob Job, VodError Error)>> RefusalsAsync(IReadOnlyList<DeleteJob> jobs, CancellationToken cancellationToken)
+    {
+        var refusals = await Task.WhenAll(jobs.Select(async job => await RefusalAsync(await job.Prepare(cancellationToken), cancellationToken)));
+        return jobs.Select((job, i) => (job, refusals[i]!)).Where(r => r.Item2 is not null).ToList();
+    }
+
+    /// <summary>
+    /// Why a prepared delete may not begin: its media is older than the key's <c>MaxDeleteAge</c>, or held. The holds are read after
+    /// the records (a hold touches the owner row once written, so a delete that read the owner before it fails to journal).
+    /// </summary>
+    private async Task<VodError?> RefusalAsync(DeleteWork work, CancellationToken cancellationToken)
+    {
+        if (work is not { State: DeleteState.Ready, Target: { } target }) return null;
+        if (work is { MaxAge: { } age, MediaCreated: { } created } && created < age.SubtractFrom(time.GetUtcNow())) return Holds.HoldStore.TooOld(target.Event.MediaId);
+        return await holds.StoppingAsync(target, cancellationToken) is { } hold ? Holds.HoldStore.Held(hold.MediaId) : null;
     }
 
     /// <summary>
@@ -97,6 +125,7 @@ public sealed class DeletionEngine(
                     // Listing is read-only too: its first page is asked for while the journal is written. Nothing is deleted
                     // before the journal has committed; a listing whose journal never came is dropped unused.
                     await using var listing = deleter.BeginListing(storage.Container(target.Location), target.Prefixes, target.Blobs, cancellationToken);
+                    if (await RefusalAsync(prepared.Result, cancellationToken) is { } refused) return new DeleteOutcome(true, null) { Refused = refused };
                     if (await journals.BeginAsync(target, marks, time.GetUtcNow(), cancellationToken) is not { } journal) break; // a record changed meanwhile
                     logger.LogInformation("Began {DeleteType} delete {OperationId} of {MediaId}", target.Event.DeleteType, journal.OperationId, target.Event.MediaId);
                     return await FinishAsync(journal, gate, cancellationToken, listing);

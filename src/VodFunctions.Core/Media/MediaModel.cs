@@ -56,7 +56,11 @@ public static class MediaKinds
 
 public sealed record Video(
     string VideoId, string Title, string AppId, string? CateId, string Status, string TranscodeMode,
-    string StorageLocation, string CreationTime, long Size);
+    string StorageLocation, string CreationTime, long Size)
+{
+    /// <summary>On held media only: why, when and by whom it was held (<c>SetMediaHold</c>).</summary>
+    public Holds.MediaHold? Hold { get; init; }
+}
 
 public sealed record Mezzanine(string VideoId, string FileName, string FileURL, long Size, string Status, string CreationTime);
 
@@ -65,10 +69,18 @@ public sealed record PlayInfo(
 
 public sealed record ImageInfo(
     string ImageId, string ImageType, string URL, string VideoId, string AppId, string? Title, string Status,
-    string CreationTime, long Size);
+    string CreationTime, long Size)
+{
+    /// <summary>On held media only: why, when and by whom it was held (<c>SetMediaHold</c>).</summary>
+    public Holds.MediaHold? Hold { get; init; }
+}
 
 public sealed record AttachedMedia(
-    string MediaId, string BusinessType, string URL, string AppId, string? Title, string Status, string CreationTime, long Size);
+    string MediaId, string BusinessType, string URL, string AppId, string? Title, string Status, string CreationTime, long Size)
+{
+    /// <summary>On held media only: why, when and by whom it was held (<c>SetMediaHold</c>).</summary>
+    public Holds.MediaHold? Hold { get; init; }
+}
 
 public static class Times
 {

@@ -9,6 +9,10 @@ public sealed class PolicyRunEntity : RunEntity
     public int Deleted { get; set; }
     public int Skipped { get; set; }
     public int Failed { get; set; }
+
+    /// <summary>Assets left alone at delete time because they are held (<c>SetMediaHold</c>).</summary>
+    public int Held { get; set; }
+
     public long DeletedBytes { get; set; }
 
     /// <summary>Assets put on the policy work queue (<c>Vod__Policies__Queue</c>); their deletes are counted as the workers settle them.</summary>
@@ -39,14 +43,18 @@ public sealed class PolicyRunEntity : RunEntity
 }
 
 /// <summary>One policy's share of a run: assets matched, enqueued, deleted, skipped, failed, and the bytes deleted.</summary>
-public sealed record PolicyCounts(int Matched = 0, int Enqueued = 0, int Deleted = 0, int Skipped = 0, int Failed = 0, long DeletedBytes = 0)
+public sealed record PolicyCounts(int Matched = 0, int Enqueued = 0, int Deleted = 0, int Skipped = 0, int Failed = 0, long DeletedBytes = 0, int Held = 0)
 {
     public static PolicyCounts operator +(PolicyCounts a, PolicyCounts b) => new(a.Matched + b.Matched, a.Enqueued + b.Enqueued,
-        a.Deleted + b.Deleted, a.Skipped + b.Skipped, a.Failed + b.Failed, a.DeletedBytes + b.DeletedBytes);
+        a.Deleted + b.Deleted, a.Skipped + b.Skipped, a.Failed + b.Failed, a.DeletedBytes + b.DeletedBytes, a.Held + b.Held);
 }
 
 /// <summary>One asset a run would handle now, as <c>PreviewMediaPolicy</c> answers it.</summary>
-public sealed record PolicyMatch(string VideoId, string Action, int Files, long Bytes);
+public sealed record PolicyMatch(string VideoId, string Action, int Files, long Bytes)
+{
+    /// <summary>True when the video is on hold: a run leaves it alone (and counts it as held); absent otherwise.</summary>
+    public bool? Held { get; init; }
+}
 
 /// <summary>
 /// Applies the enabled media policies. Candidates come from the creation-time index
@@ -82,8 +90,8 @@ public sealed class PolicySweep(
 
     public Task<PolicyRunEntity> RunAsync(string runId, string trigger, bool isPastDue, CancellationToken cancellationToken = default) =>
         recorder.RunAsync<PolicyRunEntity>(FunctionName, runId, trigger, isPastDue, options.Value, SweepAsync, run => logger.LogInformation(
-            "Policy run {RunId} {Status}: {Matched} matched, {Enqueued} enqueued, {Deleted} deleted, {Skipped} skipped, {Failed} failed, {Bytes} bytes",
-            run.RunId, run.Status, run.Matched, run.Enqueued, run.Deleted, run.Skipped, run.Failed, run.DeletedBytes), cancellationToken);
+            "Policy run {RunId} {Status}: {Matched} matched, {Enqueued} enqueued, {Deleted} deleted, {Skipped} skipped, {Failed} failed, {Held} held, {Bytes} bytes",
+            run.RunId, run.Status, run.Matched, run.Enqueued, run.Deleted, run.Skipped, run.Failed, run.Held, run.DeletedBytes), cancellationToken);
 
     /// <summary>Walks the chunks from the cursor round, deleting what each policy takes, saving the position and the run at each page's end.</summary>
     private async Task SweepAsync(PolicyRunEntity run, RunBudget budget, CancellationToken cancellationToken)
@@ -171,15 +179,16 @@ public sealed class PolicySweep(
         if (unused > 0) await policies.ReleaseAsync(policy.PolicyId, reservedAt, unused, cancellationToken);
 
         var counts = new PolicyCounts(
-            Skipped: decisions.Count(d => d.Verdict == Verdict.Skip) + outcomes.Count(o => o is { Ok: true, Deleted: null }),
+            Skipped: decisions.Count(d => d.Verdict == Verdict.Skip) + outcomes.Count(o => o is { Ok: true, Deleted: null, Refused: null }),
             Deleted: outcomes.Count(o => o is { Ok: true, Deleted: not null }), Failed: outcomes.Count(o => !o.Ok),
-            DeletedBytes: outcomes.Sum(o => o.Deleted?.Bytes ?? 0));
-        counts = counts with { Matched = counts.Deleted + counts.Skipped + counts.Failed };
+            DeletedBytes: outcomes.Sum(o => o.Deleted?.Bytes ?? 0), Held: outcomes.Count(o => o.Refused is not null));
+        counts = counts with { Matched = counts.Deleted + counts.Skipped + counts.Failed + counts.Held };
         run.Skipped += counts.Skipped;
+        run.Held += counts.Held;
         run.Deleted += counts.Deleted;
         run.Failed += counts.Failed;
         run.DeletedBytes += counts.DeletedBytes;
-        run.Matched = run.Deleted + run.Skipped + run.Failed;
+        run.Matched = run.Deleted + run.Skipped + run.Failed + run.Held;
         if (counts.Matched > 0) run.Count(policy.PolicyId, counts);
         return granted == acts.Count;
     }
@@ -199,9 +208,10 @@ public sealed class PolicySweep(
             var decisions = await Task.WhenAll(chunk.Entries.Select(entry => DecideAsync(entry, current, enabled, now, cancellationToken)));
             foreach (var decision in decisions.Where(d => d.Verdict == Verdict.Act))
             {
-                if (matches.Count >= left) return matches;
-                var plan = (await engine.RunAsync([Job(decision, current, dryRun)], dryRun, cancellationToken)).Value!.Plan!;
-                matches.Add(new PolicyMatch(decision.VideoId, current.Action, plan.Files, plan.Bytes));
+                if (matches.Count(m => m.Held is null) >= left) return matches;
+                var planned = await engine.RunAsync([Job(decision, current, dryRun)], dryRun, cancellationToken);
+                if (planned.Value?.Plan is { } plan) matches.Add(new PolicyMatch(decision.VideoId, current.Action, plan.Files, plan.Bytes));
+                else if (planned.Error?.Code == Holds.HoldStore.HeldCode) matches.Add(new PolicyMatch(decision.VideoId, current.Action, 0, 0) { Held = true });
             }
         }
         return matches;
@@ -372,6 +382,7 @@ public sealed class PolicySweep(
         {
             var outcome = await DeleteAsync(decision, policy!, runId, gate, cancellationToken);
             if (!outcome.Ok) return null;
+            if (outcome.Refused is not null) return new WorkOutcome(WorkState.Held, 0);
             if (outcome.Deleted is { } deleted) return new WorkOutcome(WorkState.Deleted, deleted.Bytes);
             // Nothing left to delete: another delivery of this message (or another caller) got there first.
             return new WorkOutcome(await GoneAsync(decision.VideoId, policy, cancellationToken) ? WorkState.Deleted : WorkState.Skipped, 0);
@@ -420,13 +431,14 @@ public sealed class PolicySweep(
         batch.Deleted += news.Count(s => s.Outcome.State == WorkState.Deleted);
         batch.Skipped += news.Count(s => s.Outcome.State == WorkState.Skipped);
         batch.Failed += news.Count(s => s.Outcome.State == WorkState.Failed);
+        batch.Held += news.Count(s => s.Outcome.State == WorkState.Held);
         batch.DeletedBytes += news.Sum(s => s.Outcome.Bytes);
         if (!await work.TryWriteAsync(batch, cancellationToken)) return false;
         var unused = news.Count(s => s.Outcome.State != WorkState.Deleted);
         if (unused > 0) await policies.ReleaseAsync(message.PolicyId, message.ReservedAt, unused, CancellationToken.None);
-        logger.LogInformation("Policy {PolicyId} run {RunId} batch {Batch}: {Deleted} deleted, {Skipped} skipped, {Failed} failed",
+        logger.LogInformation("Policy {PolicyId} run {RunId} batch {Batch}: {Deleted} deleted, {Skipped} skipped, {Failed} failed, {Held} held",
             message.PolicyId, message.RunId, message.Batch, news.Count(s => s.Outcome.State == WorkState.Deleted),
-            news.Count(s => s.Outcome.State == WorkState.Skipped), news.Count(s => s.Outcome.State == WorkState.Failed));
+            news.Count(s => s.Outcome.State == WorkState.Skipped), news.Count(s => s.Outcome.State == WorkState.Failed), news.Count(s => s.Outcome.State == WorkState.Held));
         return true;
     }
 
@@ -440,6 +452,7 @@ public sealed class PolicySweep(
         run.Deleted += tally.Deleted;
         run.Skipped += tally.Skipped;
         run.Failed += tally.Failed;
+        run.Held += tally.Held;
         run.DeletedBytes += tally.DeletedBytes;
         if (run.Status is not (RunStatus.Completed or RunStatus.Interrupted)) return (run, tally.Remaining);
         if (tally.Remaining > 0)

@@ -33,8 +33,10 @@ public static class WorkState
     public const char Deleted = 'X';
     public const char Skipped = 'S';
     public const char Failed = 'F';
+    /// <summary>Left alone: held when its turn came.</summary>
+    public const char Held = 'H';
 
-    public static bool IsSettled(char state) => state is Deleted or Skipped or Failed;
+    public static bool IsSettled(char state) => state is Deleted or Skipped or Failed or Held;
 }
 
 /// <summary>
@@ -57,6 +59,7 @@ public sealed class WorkBatchEntity : ITableEntity
     public int Deleted { get; set; }
     public int Skipped { get; set; }
     public int Failed { get; set; }
+    public int Held { get; set; }
     public long DeletedBytes { get; set; }
 
     public static string PartitionOf(string runId) => "work|" + runId;
@@ -67,7 +70,8 @@ public sealed class WorkBatchEntity : ITableEntity
 /// <summary>What a run's queued work came to so far, added up over its batches (every instance's work).</summary>
 public sealed record WorkTally(int Enqueued, int Deleted, int Skipped, int Failed, long DeletedBytes, DateTimeOffset? LastChange)
 {
-    public int Remaining => Enqueued - Deleted - Skipped - Failed;
+    public int Held { get; init; }
+    public int Remaining => Enqueued - Deleted - Skipped - Failed - Held;
 }
 
 /// <summary>One asset's end: its state and, when deleted, the bytes removed.</summary>
@@ -127,13 +131,16 @@ public sealed class PolicyWorkStore(TableServiceClient tables, QueueServiceClien
     /// <summary>The run's work so far, over all its batches; null when it queued none.</summary>
     public async Task<WorkTally?> TallyAsync(string runId, CancellationToken cancellationToken = default)
     {
-        string[] columns = ["Timestamp", nameof(WorkBatchEntity.States), nameof(WorkBatchEntity.Deleted), nameof(WorkBatchEntity.Skipped), nameof(WorkBatchEntity.Failed), nameof(WorkBatchEntity.DeletedBytes)];
+        string[] columns = ["Timestamp", nameof(WorkBatchEntity.States), nameof(WorkBatchEntity.Deleted), nameof(WorkBatchEntity.Skipped), nameof(WorkBatchEntity.Failed), nameof(WorkBatchEntity.Held), nameof(WorkBatchEntity.DeletedBytes)];
         WorkTally? tally = null;
         await foreach (var batch in _table.QueryAsync<WorkBatchEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {WorkBatchEntity.PartitionOf(runId)}"), select: columns, cancellationToken: cancellationToken))
         {
             tally ??= new WorkTally(0, 0, 0, 0, 0, null);
             tally = new WorkTally(tally.Enqueued + batch.States.Length, tally.Deleted + batch.Deleted, tally.Skipped + batch.Skipped, tally.Failed + batch.Failed,
-                tally.DeletedBytes + batch.DeletedBytes, batch.Timestamp > tally.LastChange || tally.LastChange is null ? batch.Timestamp : tally.LastChange);
+                tally.DeletedBytes + batch.DeletedBytes, batch.Timestamp > tally.LastChange || tally.LastChange is null ? batch.Timestamp : tally.LastChange)
+            {
+                Held = tally.Held + batch.Held,
+            };
         }
         return tally;
     }
@@ -141,11 +148,11 @@ public sealed class PolicyWorkStore(TableServiceClient tables, QueueServiceClien
     /// <summary>The deletes of a run's queued assets so far, per policy (over all its batches).</summary>
     public async Task<Dictionary<string, PolicyCounts>> TallyByPolicyAsync(string runId, CancellationToken cancellationToken = default)
     {
-        string[] columns = [nameof(WorkBatchEntity.PolicyId), nameof(WorkBatchEntity.Deleted), nameof(WorkBatchEntity.Skipped), nameof(WorkBatchEntity.Failed), nameof(WorkBatchEntity.DeletedBytes)];
+        string[] columns = [nameof(WorkBatchEntity.PolicyId), nameof(WorkBatchEntity.Deleted), nameof(WorkBatchEntity.Skipped), nameof(WorkBatchEntity.Failed), nameof(WorkBatchEntity.DeletedBytes), nameof(WorkBatchEntity.Held)];
         var tally = new Dictionary<string, PolicyCounts>();
         await foreach (var batch in _table.QueryAsync<WorkBatchEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {WorkBatchEntity.PartitionOf(runId)}"), select: columns, cancellationToken: cancellationToken))
         {
-            var counts = new PolicyCounts(Deleted: batch.Deleted, Skipped: batch.Skipped, Failed: batch.Failed, DeletedBytes: batch.DeletedBytes);
+            var counts = new PolicyCounts(Deleted: batch.Deleted, Skipped: batch.Skipped, Failed: batch.Failed, DeletedBytes: batch.DeletedBytes, Held: batch.Held);
             tally[batch.PolicyId] = tally.TryGetValue(batch.PolicyId, out var sum) ? sum + counts : counts;
         }
         return tally;

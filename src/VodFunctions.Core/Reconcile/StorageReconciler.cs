@@ -24,7 +24,7 @@ public sealed record BlobsStep(string Location, string Prefix) : WalkStep;
 /// </summary>
 public sealed class StorageReconciler(
     CatalogStore catalog, MediaStorage storage, InterruptedDeletes interrupted, OrphanGrace orphans, ReconcileStore store, RunStore runs,
-    RunRecorder recorder, PolicySweep sweep, PolicyWorkStore policyWork, TimeProvider time, IOptions<ReconcileOptions> options, ILogger<StorageReconciler> logger)
+    RunRecorder recorder, PolicySweep sweep, PolicyWorkStore policyWork, Holds.HoldStore holds, TimeProvider time, IOptions<ReconcileOptions> options, ILogger<StorageReconciler> logger)
 {
     public const string FunctionName = "ReconcileStorage";
     private const int RecordsInFlight = 16;
@@ -233,6 +233,8 @@ public sealed class StorageReconciler(
         }
             // Files in the recycle bin stay where they were: its entries own them.
             || await catalog.RowsAsync<RecycleBin.BinEntryEntity>(id, RecycleBin.BinEntryEntity.Prefix, cancellationToken)
-                .AnyAsync(e => RecycleBin.BinEntryEntity.IsEntryRow(e.RowKey) && storage.SameContainer(e.Location, location), cancellationToken);
+                .AnyAsync(e => RecycleBin.BinEntryEntity.IsEntryRow(e.RowKey) && storage.SameContainer(e.Location, location), cancellationToken)
+            // Held media's files are never deleted, whatever became of its records: one query of its holds per folder.
+            || await holds.AnyAsync(id, cancellationToken);
     }
 }

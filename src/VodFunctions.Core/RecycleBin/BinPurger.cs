@@ -5,6 +5,9 @@ public sealed class PurgeRunEntity : RunEntity
 {
     public int PurgedEntries { get; set; }
     public int FailedEntries { get; set; }
+
+    /// <summary>Entries due but kept: their media is held.</summary>
+    public int HeldEntries { get; set; }
     public int PurgedFiles { get; set; }
     public long PurgedBytes { get; set; }
 }
@@ -32,16 +35,17 @@ public sealed class BinPurger(RecycleBinStore bin, RunRecorder recorder, IOption
                     logger.LogInformation("EmptyRecycleBin run {RunId} reached its budget; the next run purges the rest", runId);
                     return;
                 }
-                var purged = await bin.PurgeEntriesAsync(chunk, [], request, token);
+                var purged = await bin.PurgeEntriesAsync(chunk, [], request, token, eachApart: true);
                 if (!purged.Ok)
                 {
                     run.FailedEntries += chunk.Length;
                     continue;
                 }
                 run.PurgedEntries += purged.Value!.PurgedEntryIds.Count;
+                run.HeldEntries += purged.Value.RefusedEntryIds.Count;
                 run.PurgedFiles += purged.Value.Purged.Files;
                 run.PurgedBytes += purged.Value.Purged.Bytes;
             }
-        }, run => logger.LogInformation("EmptyRecycleBin run {RunId} {Status}: {PurgedEntries} entries purged ({FailedEntries} failed), {PurgedFiles} files, {PurgedBytes} bytes",
-            run.RunId, run.Status, run.PurgedEntries, run.FailedEntries, run.PurgedFiles, run.PurgedBytes), cancellationToken);
+        }, run => logger.LogInformation("EmptyRecycleBin run {RunId} {Status}: {PurgedEntries} entries purged ({FailedEntries} failed, {HeldEntries} held), {PurgedFiles} files, {PurgedBytes} bytes",
+            run.RunId, run.Status, run.PurgedEntries, run.FailedEntries, run.HeldEntries, run.PurgedFiles, run.PurgedBytes), cancellationToken);
 }

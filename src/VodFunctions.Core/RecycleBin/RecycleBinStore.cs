@@ -7,7 +7,12 @@ public sealed record RecycleBinEntry(
 
 public sealed record RestoreResult(IReadOnlyList<string> RestoredEntryIds);
 
-public sealed record PurgeResult(IReadOnlyList<string> PurgedEntryIds, IReadOnlyList<string> NonExistEntryIds, DeletedFiles Purged);
+public sealed record PurgeResult(IReadOnlyList<string> PurgedEntryIds, IReadOnlyList<string> NonExistEntryIds, DeletedFiles Purged)
+{
+    /// <summary>Entries left in the bin because their media is held (the timer's purge only; a call is refused instead).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IReadOnlyList<string> RefusedEntryIds { get; init; } = [];
+}
 
 /// <summary>
 /// ListRecycleBin, RestoreMedia and PurgeRecycleBin. A restore and a purge are jobs of the one delete path: journalled in the
@@ -175,15 +180,24 @@ public sealed class RecycleBinStore(CatalogStore catalog, JournalStore journals,
         return await PurgeEntriesAsync(found, missing, request, cancellationToken);
     }
 
-    public async Task<Result<PurgeResult>> PurgeEntriesAsync(IReadOnlyList<BinEntryEntity> entries, IReadOnlyList<string> missing, DeleteRequest request, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Purges the entries. An entry whose media is held (or too old for the key) refuses the call; <paramref name="eachApart"/>
+    /// (the timer) leaves such entries out and purges the rest, answering them in <see cref="PurgeResult.RefusedEntryIds"/>.
+    /// </summary>
+    public async Task<Result<PurgeResult>> PurgeEntriesAsync(IReadOnlyList<BinEntryEntity> entries, IReadOnlyList<string> missing, DeleteRequest request,
+        CancellationToken cancellationToken = default, bool eachApart = false)
     {
         var purged = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>();
         // A purge of an entry that stopped part way (a retry after a fault) is finished by its job, and counts.
         foreach (var entry in entries.Where(e => e.Deleting))
             if (await PendingOpAsync(entry, cancellationToken) == PurgeEvent) purged[entry.EntryId] = true;
-        var outcome = await engine.RunAsync(entries.Select(e => PurgeJob(e, request, purged)), request, cancellationToken);
+        var outcome = await engine.RunAsync(entries.Select(e => PurgeJob(e, request, purged)), request, cancellationToken, eachApart);
         if (!outcome.Ok) return outcome.Error!;
-        return new PurgeResult(purged.Keys.Order(StringComparer.Ordinal).ToList(), missing, outcome.Value!.Deleted ?? new DeletedFiles(0, 0));
+        var refused = entries.Where(e => outcome.Value!.Refused.Contains(e.PartitionKey)).Select(e => e.EntryId).ToHashSet();
+        return new PurgeResult(purged.Keys.Where(id => !refused.Contains(id)).Order(StringComparer.Ordinal).ToList(), missing, outcome.Value!.Deleted ?? new DeletedFiles(0, 0))
+        {
+            RefusedEntryIds = refused.Order(StringComparer.Ordinal).ToList(),
+        };
     }
 
     /// <summary>The entries whose purge time has come, oldest delete first.</summary>
@@ -213,11 +227,18 @@ public sealed class RecycleBinStore(CatalogStore catalog, JournalStore journals,
             if (entry is null) return DeleteWork.Nothing;
             if (entry.Deleting) return DeleteWork.Busy;
             entry.Deleting = true;
-            purged[entry.EntryId] = marked = true;
+            // The media's record: the copy the entry holds, or the video of a part (marked too, as a restore marks it, so a hold set
+            // on the video before the purge is journalled stops it). Its CreationTime is the media's age for a key's MaxDeleteAge.
+            CatalogEntity? media = entry.Whole
+                ? await catalog.GetAsync<BinRowEntity>(entry.PartitionKey, BinEntryEntity.CopyRow(entry.EntryId, OwnerRowOf(entry)), cancellationToken)
+                : await catalog.GetVideoAsync(entry.PartitionKey, cancellationToken);
             var purgeEvent = entry.EventOf(BinMoves.PurgeEvent, request) with { DeletedFiles = 0, DeletedBytes = 0 };
             var target = new DeleteTarget(entry.PartitionKey, entry.Location, JsonSerializer.Deserialize<List<string>>(entry.Prefixes)!,
                 JsonSerializer.Deserialize<List<string>>(entry.Blobs)!, [entry.RowKey], purgeEvent, PurgeFailedCode) { Audit = Audit.AuditContext.Of(request) };
-            return new DeleteWork(DeleteState.Ready, target, [entry]);
+            List<ITableEntity> marks = [entry];
+            if (media is VideoEntity video) marks.Add(video);
+            purged[entry.EntryId] = marked = true;
+            return new DeleteWork(DeleteState.Ready, target, marks) { MediaCreated = media?.CreationTime, MaxAge = request.MaxAge };
         });
     }
 }

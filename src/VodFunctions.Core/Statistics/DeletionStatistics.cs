@@ -87,7 +87,7 @@ public sealed record TriggerFigures(DeleteFigures Api, DeleteFigures Policy, Del
 public sealed record StatsBucket(string StartTime, TriggerFigures Deletes);
 
 /// <summary>One policy's runs in the period: assets matched, deleted, skipped and failed, and the bytes deleted.</summary>
-public sealed record PolicyFigures(string PolicyId, string? Name, int Runs, int Matched, int Deleted, int Skipped, int Failed, long DeletedBytes);
+public sealed record PolicyFigures(string PolicyId, string? Name, int Runs, int Matched, int Deleted, int Skipped, int Failed, long DeletedBytes, int Held);
 
 /// <summary>Deletes not finished now: begun and stopped with no owner left, under way, and finished with their event still to send.</summary>
 public sealed record DeleteBacklog(int InterruptedDeletes, int DeletesInProgress, int EventsPending, string? OldestInterrupted);
@@ -221,7 +221,7 @@ public sealed class DeletionStatistics(
             : scope.IsAll && appId is null;
         var figures = totals.Where(t => Visible(t.Key)).OrderByDescending(t => t.Value.Counts.Deleted).ThenBy(t => t.Key, StringComparer.Ordinal)
             .Select(t => new PolicyFigures(t.Key, known.GetValueOrDefault(t.Key)?.Name, t.Value.Runs, t.Value.Counts.Matched, t.Value.Counts.Deleted,
-                t.Value.Counts.Skipped, t.Value.Counts.Failed, t.Value.Counts.DeletedBytes))
+                t.Value.Counts.Skipped, t.Value.Counts.Failed, t.Value.Counts.DeletedBytes, t.Value.Counts.Held))
             .ToList();
         return (figures, capped);
     }

@@ -23,9 +23,40 @@ const fileName = (url) => decodeURIComponent(new URL(url, location.href).pathnam
 function toRow(kind, item) {
   const media = item[kinds[kind].field];
   const id = item.MediaId;
-  if (kind === 'video') return { kind, id, title: media.Title, status: media.Status, size: media.Size, created: media.CreationTime, appId: media.AppId, detail: media.TranscodeMode };
-  if (kind === 'image') return { kind, id, title: media.Title || fileName(media.URL), status: media.Status, size: media.Size, created: media.CreationTime, appId: media.AppId, detail: media.ImageType };
-  return { kind, id, title: media.Title || fileName(media.URL), status: media.Status, size: media.Size, created: media.CreationTime, appId: media.AppId, detail: media.BusinessType };
+  const common = { kind, id, status: media.Status, size: media.Size, created: media.CreationTime, appId: media.AppId, hold: media.Hold };
+  if (kind === 'video') return { ...common, title: media.Title, detail: media.TranscodeMode };
+  if (kind === 'image') return { ...common, title: media.Title || fileName(media.URL), detail: media.ImageType };
+  return { ...common, title: media.Title || fileName(media.URL), detail: media.BusinessType };
+}
+
+/** The Hold badge of held media (its reason as the tooltip), or nothing. */
+const holdBadge = (hold) => hold && h('span', { class: 'status status-hold', title: hold.Reason }, 'Hold');
+
+/** The Hold fact of a detail view: why, by whom, when. */
+const holdFact = (hold) => ['Hold', hold && h('span', {}, holdBadge(hold), ` ${hold.Reason} (${hold.SetBy}, `, time(hold.SetTime), ')')];
+
+/**
+ * Set or release a hold (an Admin key's): a reason and "Set hold", or "Release hold"; neither deletes anything, so neither asks.
+ * Held media is never deleted: its delete buttons answer Forbidden.MediaHold.
+ */
+function holdControls(kind, id, hold, refresh) {
+  const problem = h('div', {});
+  async function run(operation, parameters) {
+    try {
+      await call(operation, { MediaType: kind, MediaIds: [id], ...parameters });
+      refresh();
+    } catch (error) {
+      problem.replaceChildren(errorBox(error));
+    }
+  }
+  if (hold) return h('div', {}, h('button', { type: 'button', onclick: () => run('ReleaseMediaHold', {}) }, 'Release hold'), problem);
+  const reason = h('input', { type: 'text', name: 'reason', required: true, maxlength: 1024, 'aria-label': 'Reason for the hold', placeholder: 'Reason for the hold' });
+  const form = h('form', { class: 'hold-form' }, reason, h('button', { type: 'submit' }, 'Set hold'));
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    run('SetMediaHold', { Reason: reason.value });
+  });
+  return h('div', {}, form, problem);
 }
 
 // ---- thumbnails: fetched with the key when they come into view, kept as object URLs ----
@@ -264,7 +295,7 @@ export function showMediaList(main, kind) {
         h('a', { href: `#/${kind}/${row.id}` }, row.title),
         h('div', { class: 'muted small' }, [row.detail, row.appId].filter(Boolean).join(' · '))),
       h('td', { class: 'id', 'data-label': 'ID' }, h('code', {}, row.id)),
-      h('td', { 'data-label': 'Status' }, status(row.status)),
+      h('td', { 'data-label': 'Status' }, status(row.status), row.hold ? ' ' : null, holdBadge(row.hold)),
       h('td', { class: 'num', 'data-label': 'Size' }, size(row.size)),
       h('td', { 'data-label': 'Created' }, time(row.created)),
       h('td', { class: 'actions' }, more));
@@ -339,8 +370,9 @@ async function renderImage(id, heading, body) {
     h('div', { class: 'detail-head' }, thumb(row), facts([
       ['ID', h('code', {}, image.ImageId)], ['Type', image.ImageType], ['Status', status(image.Status)],
       ['Size', size(image.Size)], ['Created', time(image.CreationTime)], ['Application', image.AppId], ['URL', h('code', { class: 'url' }, image.URL)],
+      holdFact(image.Hold),
     ])),
-    h('div', { class: 'actions-bar' }, remove));
+    h('div', { class: 'actions-bar' }, remove, holdControls('image', id, image.Hold, () => showDetail(document.getElementById('main'), 'image', id))));
 }
 
 async function renderAttached(id, heading, body) {
@@ -361,8 +393,9 @@ async function renderAttached(id, heading, body) {
     facts([
       ['ID', h('code', {}, media.MediaId)], ['Business type', media.BusinessType], ['Status', status(media.Status)],
       ['Size', size(media.Size)], ['Created', time(media.CreationTime)], ['Application', media.AppId], ['URL', h('code', { class: 'url' }, media.URL)],
+      holdFact(media.Hold),
     ]),
-    h('div', { class: 'actions-bar' }, remove));
+    h('div', { class: 'actions-bar' }, remove, holdControls('attached', id, media.Hold, () => showDetail(document.getElementById('main'), 'attached', id))));
 }
 
 async function renderVideo(id, heading, body) {
@@ -464,8 +497,8 @@ async function renderVideo(id, heading, body) {
     h('div', { class: 'detail-head' }, thumb(row), facts([
       ['ID', h('code', {}, video.VideoId)], ['Status', status(video.Status)], ['Size', size(video.Size)],
       ['Created', time(video.CreationTime)], ['Application', video.AppId], ['Category', video.CateId],
-      ['Transcode mode', video.TranscodeMode], ['Storage location', video.StorageLocation],
+      ['Transcode mode', video.TranscodeMode], ['Storage location', video.StorageLocation], holdFact(video.Hold),
     ])),
-    h('div', { class: 'actions-bar' }, deleteAll),
+    h('div', { class: 'actions-bar' }, deleteAll, holdControls('video', id, video.Hold, () => refresh(true))),
     mezzanineSection, streamsSection, snapshotsSection);
 }

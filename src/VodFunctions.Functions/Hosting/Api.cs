@@ -21,6 +21,7 @@ public sealed class ApiRequest(HttpContext http, string requestId, Caller caller
         operation.Parameters.Contains(Param.DryRun) && Param.DryRun.Read(this), operation.Parameters.Contains(Param.Permanent) && Param.Permanent.Read(this), caller.Name)
     {
         Audited = true,
+        MaxAge = caller.MaxDeleteAge,
     };
 
     /// <summary>The value given for a parameter the operation declares; reading one it does not declare is a bug.</summary>

@@ -8,7 +8,7 @@ public static class ErrorStatus
     public static int Of(VodError error) => error.Status ?? error.Code switch
     {
         "Unauthorized" => 401,
-        "Forbidden" => 403,
+        "Forbidden" or "Forbidden.MediaHold" or "Forbidden.DeleteAge" => 403,
         "Throttling.User" => 429,
         "InternalError" => 500,
         "ServiceUnavailable" => 503,

@@ -21,6 +21,9 @@ public sealed class KeyOptions
 
     /// <summary>Who the key is, in the recycle bin's <c>DeletedBy</c> (else its <see cref="Id"/>, else its role).</summary>
     public string? Name { get; set; }
+
+    /// <summary>An ISO-8601 duration (<c>P7D</c>): the key deletes only media created within it; older media is refused (<c>Forbidden.DeleteAge</c>).</summary>
+    public string? MaxDeleteAge { get; set; }
 }
 
 public sealed class KeysOptions
@@ -40,6 +43,9 @@ public sealed record Caller(KeyRole Role, AppScope Scope)
     /// <summary>Which key it is (a digest of its secret, never the secret): what scopes its idempotency keys.</summary>
     public string Key { get; init; } = "";
 
+    /// <summary>The key's <c>MaxDeleteAge</c>: it deletes only media younger than this; null for no limit.</summary>
+    public Core.Policies.IsoDuration? MaxDeleteAge { get; init; }
+
     public bool IsAdmin => Role == KeyRole.Admin;
 
     /// <summary>ReadOnly keys may call only Get*, Search*, List* and Preview* operations.</summary>
@@ -58,7 +64,11 @@ public sealed class KeyStore
 
     public KeyStore(IOptions<KeysOptions> options)
     {
-        var keys = options.Value.Keys.Where(k => !string.IsNullOrEmpty(k.Secret)).Select(k => (Options: k, Caller: new Caller(k.Role, ScopeOf(k)) { Name = NameOf(k), Key = Convert.ToHexStringLower(Digest(k.Secret)) })).ToList();
+        var keys = options.Value.Keys.Where(k => !string.IsNullOrEmpty(k.Secret)).Select(k => (Options: k, Caller: new Caller(k.Role, ScopeOf(k))
+        {
+            Name = NameOf(k), Key = Convert.ToHexStringLower(Digest(k.Secret)),
+            MaxDeleteAge = Core.Policies.IsoDuration.TryParse(k.MaxDeleteAge, out var age) ? age : null,
+        })).ToList();
         _keys = keys.Select(k => (Digest(k.Options.Secret), k.Caller)).ToArray();
         foreach (var (key, caller) in keys.Where(k => !string.IsNullOrEmpty(k.Options.Id)))
             _signing[key.Id!] = new SigningKey(key.Id!, Encoding.UTF8.GetBytes(key.Secret), caller);
@@ -94,7 +104,7 @@ public sealed record SigningKey(string Id, byte[] Secret, Caller Caller);
 
 /// <summary>
 /// Stops the app at start when a key's AccessKeyId (<c>Vod__Keys__{n}__Id</c>) is malformed, has no secret, or is another
-/// key's too, naming the setting.
+/// key's too, or its <c>MaxDeleteAge</c> is not an ISO-8601 duration, naming the setting.
 /// </summary>
 public sealed class KeyIdsValidation(IConfiguration configuration) : IValidateOptions<KeysOptions>
 {
@@ -106,6 +116,8 @@ public sealed class KeyIdsValidation(IConfiguration configuration) : IValidateOp
         var failures = new List<string>();
         foreach (var key in configuration.GetSection($"{Core.VodOptions.Section}:Keys").GetChildren())
         {
+            if (key["MaxDeleteAge"] is { Length: > 0 } age && !Core.Policies.IsoDuration.TryParse(age, out _))
+                failures.Add($"{Core.VodOptions.Section}__Keys__{key.Key}__MaxDeleteAge is not an ISO-8601 duration of up to 100 years, such as P7D or PT12H.");
             var id = key["Id"];
             var setting = $"{Core.VodOptions.Section}__Keys__{key.Key}__Id";
             if (id is null) continue;

@@ -5,6 +5,16 @@ using VodFunctions.Functions.Hosting;
 
 namespace VodFunctions.Functions.Http;
 
+/// <summary>What a delete answers when what it names is held, or older than the key's <c>MaxDeleteAge</c>: nothing is deleted.</summary>
+internal static class Refusals
+{
+    public static readonly ErrorCode Held = new(Core.Holds.HoldStore.HeldCode,
+        "Something the call names is on hold (`SetMediaHold`), or belongs to a held video; nothing is deleted.", StatusCodes.Status403Forbidden);
+
+    public static readonly ErrorCode TooOld = new(Core.Holds.HoldStore.AgeCode,
+        "Something the call names belongs to media older than the key's `MaxDeleteAge`; nothing is deleted.", StatusCodes.Status403Forbidden);
+}
+
 public sealed class DeleteVideo(DeleteVideos delete) : IApiFunction
 {
     private static readonly Parameter<IReadOnlyList<string>> VideoIds =
@@ -17,7 +27,7 @@ public sealed class DeleteVideo(DeleteVideos delete) : IApiFunction
         Answers =
         [
             new("NonExistVideoIds", Shape.Ids, "The given IDs of videos that do not exist."),
-            new("ForbiddenVideoIds", Shape.Ids, "The given IDs of videos of applications the key may not change (not deleted)."),
+            new("ForbiddenVideoIds", Shape.Ids, "The given IDs of videos not deleted: of applications the key may not change, on hold (or with a snapshot on hold), or older than the key's `MaxDeleteAge`."),
             Field.Plan, Field.Deleted, Field.RecycleBin,
         ],
         Errors = [new("InvalidVideo.NotFound", "None of the given videos exists.")],
@@ -52,6 +62,7 @@ public sealed class DeleteStream(DeleteStreams delete) : IApiFunction
         [
             new("InvalidVideo.NotFound", "The video does not exist."),
             new("InvalidStream.NotFound", "A JobId is not a stream of the video; nothing is deleted."),
+            Refusals.Held, Refusals.TooOld,
         ],
         FailedCode = DeleteStreams.FailedCode,
         Idempotent = true,
@@ -90,6 +101,7 @@ public sealed class DeleteMezzaninesFunction(DeleteMezzanines delete) : IApiFunc
             new("UnRemoveableVideoIds", Shape.Ids, "The given IDs whose mezzanine is kept: their playback without `Force`, or of applications the key may not change."),
             Field.Plan, Field.Deleted, Field.RecycleBin,
         ],
+        Errors = [Refusals.Held, Refusals.TooOld],
         FailedCode = DeleteMezzanines.FailedCode,
         Idempotent = true,
         Example = new { VideoIds = new[] { ExampleIds.Video }, Force = true },
@@ -131,7 +143,7 @@ public sealed class DeleteImage(DeleteImages delete) : IApiFunction
     {
         Parameters = [DeleteImageType, ImageURLs, ImageIds, VideoId, ImageType, Param.DryRun, Param.Permanent],
         Answers = [Field.Plan, Field.Deleted, Field.RecycleBin],
-        Errors = [new("NoSuchResource", "An image named (or in VideoId mode the video) does not exist; the message names it, and nothing is deleted.")],
+        Errors = [new("NoSuchResource", "An image named (or in VideoId mode the video) does not exist; the message names it, and nothing is deleted."), Refusals.Held, Refusals.TooOld],
         FailedCode = DeleteImages.FailedCode,
         Idempotent = true,
         Example = new { DeleteImageType = "VideoId", VideoId = ExampleIds.Video, ImageType = new[] { "SpriteSnapshot", "SpriteOriginSnapshot" } },
@@ -174,6 +186,7 @@ public sealed class DeleteAttachedMediaFunction(DeleteAttachedMedia delete) : IA
     {
         Parameters = [MediaIds, Param.DryRun, Param.Permanent],
         Answers = [new("NonExistMediaIds", Shape.Ids, "The given IDs of attached media that do not exist."), Field.Plan, Field.Deleted, Field.RecycleBin],
+        Errors = [Refusals.Held, Refusals.TooOld],
         FailedCode = DeleteAttachedMedia.FailedCode,
         Idempotent = true,
         Example = new { MediaIds = new[] { ExampleIds.Attached } },

@@ -129,7 +129,7 @@ public sealed class PreviewMediaPolicy(MediaPolicies policies, PolicySweep sweep
         Parameters = [Policy.PolicyId],
         Answers =
         [
-            new("Matches", Shape.ArrayOf(Shape.Of<PolicyMatch>()), "The videos a run would handle now, with the files and bytes it would delete."),
+            new("Matches", Shape.ArrayOf(Shape.Of<PolicyMatch>()), "The videos a run would handle now, with the files and bytes it would delete; `Held: true` on a video on hold, which a run leaves alone and counts as held."),
             new("Total", Shape.Count, "The number of matches."),
         ],
         Errors = [Policy.NotFound],
@@ -158,12 +158,12 @@ public sealed class ListMediaPolicyRuns(RunStore runs, PolicySweep sweep) : IApi
     {
         Description = "A run that put its deletes on the policy work queue (`Vod__Policies__Queue`) counts them as every instance deletes them: "
             + "`Enqueued` assets, of which `Deleted`, `Skipped` (no longer matched when their turn came) and `Failed` (kept failing; "
-            + "`ReconcileStorage` settles them), and `Remaining`. It shows `Running` until the last is settled; its `EndTime` is then the last one's.",
+            + "`ReconcileStorage` settles them), `Held` (on hold when their turn came: never deleted), and `Remaining`. It shows `Running` until the last is settled; its `EndTime` is then the last one's.",
         Parameters = [PageSize],
         Answers =
         [
             new("Runs", Shape.ArrayOf(Shape.Object("`RunId`, `Trigger`, `IsPastDue`, `StartTime`, `EndTime` (absent while it runs), `Status`, "
-                + "`Matched`, `Enqueued`, `Deleted`, `Skipped`, `Failed`, `DeletedBytes`, `Remaining`, `Error`")), "The runs."),
+                + "`Matched`, `Enqueued`, `Deleted`, `Skipped`, `Failed`, `Held`, `DeletedBytes`, `Remaining`, `Error`")), "The runs."),
         ],
         Example = new { PageSize = 10 },
     };
@@ -183,7 +183,7 @@ public sealed class ListMediaPolicyRuns(RunStore runs, PolicySweep sweep) : IApi
             Runs = current.Select(c => c.Run is var r ? new
             {
                 r.RunId, r.Trigger, r.IsPastDue, StartTime = Times.Format(r.StartTime), EndTime = r.EndTime is { } end ? Times.Format(end) : null,
-                r.Status, r.Matched, r.Enqueued, r.Deleted, r.Skipped, r.Failed, r.DeletedBytes, c.Remaining, r.Error,
+                r.Status, r.Matched, r.Enqueued, r.Deleted, r.Skipped, r.Failed, r.Held, r.DeletedBytes, c.Remaining, r.Error,
             } : null),
         };
     }

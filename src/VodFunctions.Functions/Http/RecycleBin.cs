@@ -87,7 +87,7 @@ public sealed class PurgeRecycleBin(RecycleBinStore bin) : IApiFunction
             new("NonExistEntryIds", Shape.Ids, "The given entries that do not exist."),
             new("Purged", Shape.Of<Core.Deletion.DeletedFiles>(), "The files and bytes removed."),
         ],
-        Errors = [new("InvalidEntry.NotFound", "None of the given entries exists.")],
+        Errors = [new("InvalidEntry.NotFound", "None of the given entries exists."), Refusals.Held, Refusals.TooOld],
         FailedCode = RecycleBinStore.PurgeFailedCode,
         Example = new { All = true, AppId = "app-1000000" },
     };

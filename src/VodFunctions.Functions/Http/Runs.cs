@@ -62,6 +62,7 @@ public sealed class ListFunctionRuns(RunStore runs, PolicySweep sweep) : IApiFun
                 row[nameof(PolicyRunEntity.Deleted)] = current.Deleted;
                 row[nameof(PolicyRunEntity.Skipped)] = current.Skipped;
                 row[nameof(PolicyRunEntity.Failed)] = current.Failed;
+                row[nameof(PolicyRunEntity.Held)] = current.Held;
                 row[nameof(PolicyRunEntity.DeletedBytes)] = current.DeletedBytes;
                 row[nameof(PolicyRunEntity.WorkDone)] = current.WorkDone;
                 row["Remaining"] = remaining;

@@ -11,6 +11,6 @@ public sealed class ApplyMediaPolicies(PolicySweep sweep, TimerRunner runner)
         {
             var run = await sweep.RunAsync(context.RunId, context.Trigger, context.IsPastDue, token);
             return new TimerResult(run.Status, $"{run.Matched} matched, {run.Enqueued} enqueued, {run.Deleted} deleted, {run.Skipped} skipped, " +
-                $"{run.Failed} failed, {run.DeletedBytes} bytes deleted");
+                $"{run.Failed} failed, {run.Held} held, {run.DeletedBytes} bytes deleted");
         }, cancellationToken);
 }
