@@ -1,3 +1,6 @@
+using System.Diagnostics;
+using VodFunctions.Core.Telemetry;
+
 namespace VodFunctions.Core.Deletion;
 
 /// <summary>
@@ -94,9 +97,16 @@ public sealed class DeletionEngine(
                     // Listing is read-only too: its first page is asked for while the journal is written. Nothing is deleted
                     // before the journal has committed; a listing whose journal never came is dropped unused.
                     await using var listing = deleter.BeginListing(storage.Container(target.Location), target.Prefixes, target.Blobs, cancellationToken);
-                    if (await journals.BeginAsync(target, marks, time.GetUtcNow(), cancellationToken) is not { } journal) break; // a record changed meanwhile
+                    var started = Stopwatch.GetTimestamp();
+                    JournalEntity? journal;
+                    using (var step = VodTelemetry.Start("vod.delete.journal"))
+                    {
+                        journal = await journals.BeginAsync(target, marks, time.GetUtcNow(), cancellationToken);
+                        if (step is not null) Tag(step, journal?.OperationId, target.Event, null);
+                    }
+                    if (journal is null) break; // a record changed meanwhile
                     logger.LogInformation("Began {DeleteType} delete {OperationId} of {MediaId}", target.Event.DeleteType, journal.OperationId, target.Event.MediaId);
-                    return await FinishAsync(journal, gate, cancellationToken, listing);
+                    return await FinishAsync(journal, gate, cancellationToken, listing, started: started);
                 }
             }
         }
@@ -131,9 +141,15 @@ public sealed class DeletionEngine(
     /// journal for the next attempt and sends a fail event with the journal's failed code. <paramref name="listing"/>, when
     /// given, is the listing of the journal's own files, begun ahead.
     /// </summary>
-    public async Task<DeleteOutcome> FinishAsync(JournalEntity journal, SemaphoreSlim gate, CancellationToken cancellationToken = default, BlobListing? listing = null)
+    /// <param name="trigger">Who finishes it, for the telemetry, when not who began it (<see cref="VodTelemetry.Reconcile"/>).</param>
+    /// <param name="started">When the delete began (<see cref="Stopwatch.GetTimestamp"/>), for its duration; else now.</param>
+    public async Task<DeleteOutcome> FinishAsync(
+        JournalEntity journal, SemaphoreSlim gate, CancellationToken cancellationToken = default, BlobListing? listing = null, string? trigger = null, long started = 0)
     {
+        if (started == 0) started = Stopwatch.GetTimestamp();
         var target = journal.ToTarget();
+        // The operation's span (or a run's) holds the delete's own: the most recent delete's OperationId is on it too.
+        if (Activity.Current is { } parent && parent.Source == VodTelemetry.Source) parent.SetTag(VodTelemetry.OperationId, journal.OperationId);
         using var finished = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var heartbeat = journals.KeepAliveAsync(journal, time, finished.Token);
         try
@@ -144,6 +160,7 @@ public sealed class DeletionEngine(
                 var (done, moved) = await bin.FinishAsync(journal, target, cancellationToken);
                 if (done is null) return new DeleteOutcome(true, null);
                 await PublishAsync(done, cancellationToken);
+                VodTelemetry.RecordDelete(target.Event, trigger, ok: true, null, started);
                 return new DeleteOutcome(true, moved)
                 {
                     EntryId = target.Bin.Op == RecycleBin.BinOp.Move ? journal.OperationId : null, PurgeTime = target.Bin.PurgeTime,
@@ -156,10 +173,17 @@ public sealed class DeletionEngine(
                 : deleter.DeleteAsync(listing, gate, tally, cancellationToken);
             // Written with the last records, once the blobs are gone: the event then goes out at least once.
             PendingEventEntity Done() => PendingEventEntity.Of(journal, target.Event with { DeletedFiles = tally.Files, DeletedBytes = tally.Bytes });
-            if (!await RemoveRecordsAsync(journal, target, blobs, Done, cancellationToken)) return new DeleteOutcome(true, null);
+            bool removed;
+            using (var step = VodTelemetry.Start("vod.delete.records"))
+            {
+                removed = await RemoveRecordsAsync(journal, target, blobs, Done, cancellationToken);
+                if (step is not null) Tag(step, journal.OperationId, target.Event, tally);
+            }
+            if (!removed) return new DeleteOutcome(true, null);
             logger.LogInformation("Deleted {Files} files ({Bytes} bytes) and the records of {DeleteType} delete of {MediaId}",
                 tally.Files, tally.Bytes, target.Event.DeleteType, target.Event.MediaId);
             await PublishAsync(Done(), cancellationToken);
+            VodTelemetry.RecordDelete(target.Event, trigger, ok: true, tally, started);
             return new DeleteOutcome(true, tally);
         }
         catch (Exception e) when (StorageFaults.Is(e))
@@ -167,6 +191,8 @@ public sealed class DeletionEngine(
             logger.LogWarning(e, "{DeleteType} delete of {MediaId} failed; its journal {OperationId} stays to be finished",
                 target.Event.DeleteType, target.Event.MediaId, journal.OperationId);
             await events.PublishAsync(target.Event with { Status = DeleteStatus.Fail, ErrorCode = target.FailedCode, ErrorMessage = e.Message }, CancellationToken.None);
+            VodTelemetry.RecordDelete(target.Event, trigger, ok: false, null, started);
+            Activity.Current?.SetTag(VodTelemetry.Code, target.FailedCode);
             return new DeleteOutcome(false, null);
         }
         finally
@@ -182,9 +208,24 @@ public sealed class DeletionEngine(
     /// </summary>
     public async Task<bool> PublishAsync(PendingEventEntity pending, CancellationToken cancellationToken = default)
     {
-        if (!await events.PublishAsync(JsonSerializer.Deserialize<DeleteEvent>(pending.Event)!, cancellationToken)) return false;
+        using var step = VodTelemetry.Start("vod.delete.event");
+        step?.SetTag(VodTelemetry.OperationId, pending.OperationId);
+        if (!await events.PublishAsync(JsonSerializer.Deserialize<DeleteEvent>(pending.Event)!, cancellationToken))
+        {
+            VodTelemetry.End(step, ok: false, code: "EventNotSent");
+            return false;
+        }
         await journals.ForgetAsync(pending, cancellationToken);
+        VodTelemetry.End(step, ok: true);
         return true;
+    }
+
+    /// <summary>A step's attributes: the delete's OperationId, what it deletes, and what it removed so far.</summary>
+    private static void Tag(Activity step, string? operationId, DeleteEvent deleteEvent, DeleteTally? tally)
+    {
+        step.SetTag(VodTelemetry.OperationId, operationId).SetTag(VodTelemetry.Operation, VodTelemetry.OperationOf(deleteEvent))
+            .SetTag(VodTelemetry.MediaId, deleteEvent.MediaId).SetTag(VodTelemetry.Trigger, VodTelemetry.TriggerOf(deleteEvent.Trigger));
+        if (tally is not null) step.SetTag(VodTelemetry.Files, tally.Files).SetTag(VodTelemetry.Bytes, tally.Bytes);
     }
 
     private async Task<bool> AnyFileAsync(string location, DeleteParts parts, CancellationToken cancellationToken) =>

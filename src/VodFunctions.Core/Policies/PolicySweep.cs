@@ -1,3 +1,4 @@
+using VodFunctions.Core.Telemetry;
 using System.Runtime.CompilerServices;
 
 namespace VodFunctions.Core.Policies;
@@ -135,8 +136,10 @@ public sealed class PolicySweep(
                 run.Batches++;
                 run.Enqueued += granted;
             }
-            run.Skipped += decisions.Count(d => d.Verdict == Verdict.Skip);
+            var skips = decisions.Count(d => d.Verdict == Verdict.Skip);
+            run.Skipped += skips;
             run.Matched = run.Enqueued + run.Skipped;
+            VodTelemetry.RecordPolicy(policy.PolicyId, granted + skips, 0, skips);
             return granted == acts.Count;
         }
         var outcomes = await Task.WhenAll(acts.Take(granted).Select(d => DeleteAsync(d, policy, run.RunId, gate, cancellationToken)));
@@ -144,8 +147,11 @@ public sealed class PolicySweep(
         var unused = outcomes.Count(o => o is not { Ok: true, Deleted: not null });
         if (unused > 0) await policies.ReleaseAsync(policy.PolicyId, reservedAt, unused, cancellationToken);
 
-        run.Skipped += decisions.Count(d => d.Verdict == Verdict.Skip) + outcomes.Count(o => o is { Ok: true, Deleted: null });
-        run.Deleted += outcomes.Count(o => o is { Ok: true, Deleted: not null });
+        var (skipped, deleted) = (decisions.Count(d => d.Verdict == Verdict.Skip) + outcomes.Count(o => o is { Ok: true, Deleted: null }),
+            outcomes.Count(o => o is { Ok: true, Deleted: not null }));
+        VodTelemetry.RecordPolicy(policy.PolicyId, outcomes.Length + decisions.Count(d => d.Verdict == Verdict.Skip), deleted, skipped);
+        run.Skipped += skipped;
+        run.Deleted += deleted;
         run.Failed += outcomes.Count(o => !o.Ok);
         run.DeletedBytes += outcomes.Sum(o => o.Deleted?.Bytes ?? 0);
         run.Matched = run.Deleted + run.Skipped + run.Failed;
@@ -271,6 +277,22 @@ public sealed class PolicySweep(
             logger.LogError("A message of the policy work queue is not one; it is dropped: {Message}", text);
             return;
         }
+        using var span = VodTelemetry.StartOperation("DeletePolicyWork", VodTelemetry.Policy, message.RunId, System.Diagnostics.ActivityKind.Consumer);
+        span?.SetTag(VodTelemetry.PolicyId, message.PolicyId);
+        try
+        {
+            await DeleteQueuedAsync(message, cancellationToken);
+            VodTelemetry.End(span, ok: true);
+        }
+        catch (Exception e)
+        {
+            VodTelemetry.End(span, ok: false, code: e.GetType().Name);
+            throw;
+        }
+    }
+
+    private async Task DeleteQueuedAsync(PolicyWorkMessage message, CancellationToken cancellationToken)
+    {
         for (var attempt = 0; attempt < 20; attempt++)
         {
             if (await work.GetAsync(message, cancellationToken) is not { } batch)
@@ -391,6 +413,7 @@ public sealed class PolicySweep(
         batch.DeletedBytes += news.Sum(s => s.Outcome.Bytes);
         if (!await work.TryWriteAsync(batch, cancellationToken)) return false;
         var unused = news.Count(s => s.Outcome.State != WorkState.Deleted);
+        VodTelemetry.RecordPolicy(message.PolicyId, 0, news.Count(s => s.Outcome.State == WorkState.Deleted), news.Count(s => s.Outcome.State == WorkState.Skipped));
         if (unused > 0) await policies.ReleaseAsync(message.PolicyId, message.ReservedAt, unused, CancellationToken.None);
         logger.LogInformation("Policy {PolicyId} run {RunId} batch {Batch}: {Deleted} deleted, {Skipped} skipped, {Failed} failed",
             message.PolicyId, message.RunId, message.Batch, news.Count(s => s.Outcome.State == WorkState.Deleted),
