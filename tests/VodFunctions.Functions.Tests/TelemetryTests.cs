@@ -190,6 +190,24 @@ public sealed class TelemetryTests
     }
 
     [Fact]
+    public async Task WithAnApplicationInsightsConnectionStringTheAzureMonitorExporterSendsToItsIngestionEndpoint()
+    {
+        await using var receiver = await OtlpReceiver.StartAsync(); // takes any POST: here Application Insights' track calls too
+        await using var telemetry = await StartAsync(receiver, new()
+        {
+            ["APPLICATIONINSIGHTS_CONNECTION_STRING"] = $"InstrumentationKey={Guid.NewGuid()};IngestionEndpoint={receiver.Endpoint}/",
+        });
+
+        var response = await telemetry.App.CallAsync("SearchMedia", new { SearchType = "video" });
+
+        response.Status.Should().Be(200);
+        await SpansAsync(telemetry, s => s.Any(a => a.OperationName == "SearchMedia" && Tag(a, VodTelemetry.RequestId) == response.RequestId));
+        telemetry.Flush();
+        receiver.Exports.Select(e => e.Path).Should().Contain("/v1/traces", "OTLP is on too").And.Contain(p => p.EndsWith("/track", StringComparison.Ordinal),
+            "Azure Monitor's exporter posts to the connection string's ingestion endpoint");
+    }
+
+    [Fact]
     public async Task WithNoExporterSetNoProviderIsRegistered()
     {
         await using var app = await TestApp.StartAsync(new Dictionary<string, string?> { ["OTEL_EXPORTER_OTLP_ENDPOINT"] = "", ["APPLICATIONINSIGHTS_CONNECTION_STRING"] = "" });
