@@ -53,10 +53,16 @@ public static class Api
 
     /// <param name="function">The function's name: its declared <see cref="ApiOperation"/> (parameters, key, storage fault code) is
     /// found by it, and what a ReadOnly key may call depends on it.</param>
-    public static async Task<IActionResult> RunAsync(HttpRequest request, string function, Body body)
+    public static Task<IActionResult> RunAsync(HttpRequest request, string function, Body body)
     {
         var rpc = request.HttpContext.Features.Get<RpcCall>(); // a signed request at /: its key and parameters are already taken
         var requestId = rpc?.RequestId ?? Guid.NewGuid().ToString();
+        return VodTelemetry.Source.HasListeners() ? TracedAsync(request, function, body, rpc, requestId) : RunAsync(request, function, body, rpc, requestId);
+    }
+
+    /// <summary>The call in its span, ended with its HTTP status and error code.</summary>
+    private static async Task<IActionResult> TracedAsync(HttpRequest request, string function, Body body, RpcCall? rpc, string requestId)
+    {
         using var span = VodTelemetry.StartOperation(function, VodTelemetry.Api, requestId);
         var result = await RunAsync(request, function, body, rpc, requestId);
         if (span is not null)
