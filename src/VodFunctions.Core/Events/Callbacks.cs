@@ -1,7 +1,7 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using System.Diagnostics;
 using Azure.Storage.Queues;
 using VodFunctions.Core.Telemetry;
 

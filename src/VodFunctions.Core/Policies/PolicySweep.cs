@@ -1,5 +1,5 @@
-using VodFunctions.Core.Telemetry;
 using System.Runtime.CompilerServices;
+using VodFunctions.Core.Telemetry;
 
 namespace VodFunctions.Core.Policies;
 
