@@ -193,6 +193,8 @@ public sealed class TelemetryTests
     public async Task WithAnApplicationInsightsConnectionStringTheAzureMonitorExporterSendsToItsIngestionEndpoint()
     {
         await using var receiver = await OtlpReceiver.StartAsync(); // takes any POST: here Application Insights' track calls too
+        // The exporter's own usage reports (statsbeat) go to Microsoft's endpoints and probe the Azure instance metadata: not here.
+        Environment.SetEnvironmentVariable("APPLICATIONINSIGHTS_STATSBEAT_DISABLED", "true");
         await using var telemetry = await StartAsync(receiver, new()
         {
             ["APPLICATIONINSIGHTS_CONNECTION_STRING"] = $"InstrumentationKey={Guid.NewGuid()};IngestionEndpoint={receiver.Endpoint}/",
