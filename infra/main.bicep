@@ -197,6 +197,61 @@ resource appInsights 'Microsoft.Insights/components@2020-02-02' = {
   }
 }
 
+// The workbook an operator opens first: what retention freed, what failed, what is stuck, what is slow. Its figures are the
+// app's own OpenTelemetry metrics (customMetrics: counters sent as sums per export interval, gauges as their last values) and
+// spans (dependencies: the app's spans of operations and runs; requests: the invocations).
+var workbookQuery = {
+  deletesPerDay: 'customMetrics | where name == "vod.deletes" | summarize Deletes = sum(valueSum) by bin(timestamp, 1d), Trigger = tostring(customDimensions["vod.trigger"]) | render columnchart'
+  bytesPerDay: 'customMetrics | where name == "vod.deleted.bytes" | summarize GiB = sum(valueSum) / 1073741824.0 by bin(timestamp, 1d), Trigger = tostring(customDimensions["vod.trigger"]) | render columnchart'
+  failures: 'customMetrics | where name == "vod.deletes" and tostring(customDimensions["vod.outcome"]) == "failure" | summarize Failed = sum(valueSum) by bin(timestamp, 1h), Operation = tostring(customDimensions["vod.operation"]) | render timechart'
+  failedOperations: 'dependencies | where tostring(customDimensions["vod.outcome"]) == "failure" | summarize Count = count(), Last = max(timestamp) by Operation = name, Code = tostring(customDimensions["vod.code"]), Status = tostring(customDimensions["vod.status"]) | order by Count desc'
+  backlog: 'customMetrics | where name in ("vod.interrupted_deletes", "vod.events.pending", "vod.work_queue.depth") | summarize Value = max(value) by bin(timestamp, 15m), Figure = strcat(name, " ", tostring(customDimensions["vod.queue"])) | render timechart'
+  slowest: 'dependencies | where isnotempty(customDimensions["vod.operation"]) and name == tostring(customDimensions["vod.operation"]) | summarize Calls = count(), P50 = percentile(duration, 50), P95 = percentile(duration, 95), Max = max(duration) by Operation = name, Trigger = tostring(customDimensions["vod.trigger"]) | top 20 by P95 desc'
+}
+
+var workbookContent = {
+  version: 'Notebook/1.0'
+  items: [
+    { type: 1, name: 'title', content: { json: '## VodFunctions: deletes\nFrom the app\'s OpenTelemetry metrics and spans (README: Telemetry).' } }
+    {
+      type: 9
+      name: 'range'
+      content: {
+        version: 'KqlParameterItem/1.0'
+        parameters: [
+          {
+            name: 'TimeRange'
+            type: 4
+            isRequired: true
+            value: { durationMs: 2592000000 }
+            typeSettings: { selectableValues: [{ durationMs: 86400000 }, { durationMs: 604800000 }, { durationMs: 2592000000 }] }
+          }
+        ]
+      }
+    }
+    { type: 3, name: 'deletes-per-day', content: { version: 'KqlItem/1.0', title: 'Deletes per day, by trigger', query: workbookQuery.deletesPerDay, queryType: 0, resourceType: 'microsoft.insights/components', timeContextFromParameter: 'TimeRange', visualization: 'barchart' } }
+    { type: 3, name: 'bytes-per-day', content: { version: 'KqlItem/1.0', title: 'Freed per day (GiB), by trigger', query: workbookQuery.bytesPerDay, queryType: 0, resourceType: 'microsoft.insights/components', timeContextFromParameter: 'TimeRange', visualization: 'barchart' } }
+    { type: 3, name: 'failures', content: { version: 'KqlItem/1.0', title: 'Failed deletes, by operation', query: workbookQuery.failures, queryType: 0, resourceType: 'microsoft.insights/components', timeContextFromParameter: 'TimeRange', visualization: 'timechart' } }
+    { type: 3, name: 'failed-operations', content: { version: 'KqlItem/1.0', title: 'Failed operations and runs, by error code', query: workbookQuery.failedOperations, queryType: 0, resourceType: 'microsoft.insights/components', timeContextFromParameter: 'TimeRange', visualization: 'table' } }
+    { type: 3, name: 'backlog', content: { version: 'KqlItem/1.0', title: 'Backlog: interrupted deletes, events to resend, work queues', query: workbookQuery.backlog, queryType: 0, resourceType: 'microsoft.insights/components', timeContextFromParameter: 'TimeRange', visualization: 'timechart' } }
+    { type: 3, name: 'slowest', content: { version: 'KqlItem/1.0', title: 'Slowest operations (ms)', query: workbookQuery.slowest, queryType: 0, resourceType: 'microsoft.insights/components', timeContextFromParameter: 'TimeRange', visualization: 'table' } }
+  ]
+  '$schema': 'https://github.com/Microsoft/Application-Insights-Workbooks/blob/master/schema/workbook.json'
+}
+
+resource workbook 'Microsoft.Insights/workbooks@2023-06-01' = {
+  name: guid(resourceGroup().id, environmentName, 'vod-deletes-workbook')
+  location: location
+  tags: tags
+  kind: 'shared'
+  properties: {
+    displayName: 'VodFunctions deletes (${environmentName})'
+    category: 'workbook'
+    sourceId: appInsights.id
+    serializedData: string(workbookContent)
+  }
+}
+
 // ---- The function app ----
 
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
@@ -315,3 +370,4 @@ output FUNCTION_APP_URL string = 'https://${functionApp.properties.defaultHostNa
 output STORAGE_ACCOUNT_NAME string = storage.name
 output DEPLOYMENT_CONTAINER_URL string = '${storage.properties.primaryEndpoints.blob}${deploymentContainerName}'
 output IDENTITY_CLIENT_ID string = identity.properties.clientId
+output WORKBOOK_ID string = workbook.id

@@ -11,7 +11,8 @@ namespace VodFunctions.Bench;
 /// the same blobs deleted in Blob Batch requests as the app sends them (256 per batch, 4 in flight), with
 /// no listing and no catalog. The four take turns within each round on fresh folders of one container,
 /// and only same-run ratios are reported: (c)/(d) bounds the (c)/(a) any implementation can reach on this
-/// storage. Then where one DeleteVideo's time goes: its storage requests, traced through a proxy. Then the app's peak
+/// storage. (f) is (a) by a second app with telemetry on (OTLP over HTTP to a sink on loopback): (f)/(a) is what the
+/// spans and metrics cost a delete. Then where one DeleteVideo's time goes: its storage requests, traced through a proxy. Then the app's peak
 /// working set while deleting a 2,000-blob and a 10,000-blob video.
 /// </summary>
 public static class DeleteBenchmark
@@ -29,7 +30,13 @@ public static class DeleteBenchmark
         var container = new BlobContainerClient(storage, app.Container);
         await using var other = baseline is null ? null : await AppProcess.StartAsync(storage, dll: baseline);
         var otherContainer = other is null ? null : new BlobContainerClient(storage, other.Container);
-        var variants = other is null ? "abcd" : "abcde";
+        using var sink = OtlpSink.Start();
+        await using var traced = await AppProcess.StartAsync(storage, new Dictionary<string, string>
+        {
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = sink.Endpoint, ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
+        });
+        var tracedContainer = new BlobContainerClient(storage, traced.Container);
+        var variants = other is null ? "abcdf" : "abcdef";
         var times = variants.ToDictionary(v => v, _ => new List<double>());
         Console.WriteLine($"Delete benchmark: {rounds} rounds of a 631-blob video (+1 warm-up round), {string.Join("/", variants.Select(v => $"({v})"))} taking turns");
         for (var round = 0; round <= rounds; round++)
@@ -44,6 +51,7 @@ public static class DeleteBenchmark
                     'b' => await BareLoopAsync(container),
                     'c' => await NaiveAsync(container),
                     'e' => await ApiDeleteAsync(other!, otherContainer!),
+                    'f' => await ApiDeleteAsync(traced, tracedContainer),
                     _ => await BatchFloorAsync(container),
                 };
                 if (round > 0) times[which].Add(ms);
@@ -62,6 +70,9 @@ public static class DeleteBenchmark
         Console.WriteLine($"(c)/(b) = {c / b:F2}   (one at a time against 32 in flight on this storage)");
         Console.WriteLine($"(c)/(d) = {c / d:F2}   (the highest (c)/(a) any delete reaches on this storage)");
         Console.WriteLine($"(a)/(d) = {a / d:F2}   (the app against the storage's floor)");
+        var f = Median(times['f']);
+        Console.WriteLine($"(f) DeleteVideo, telemetry on   median {f,8:F0} ms   ({sink.Exports} OTLP exports taken)");
+        Console.WriteLine($"(f)/(a) = {f / a:F2}   (telemetry on against off; target <= 1.05)");
         if (other is not null)
         {
             var e = Median(times['e']);

@@ -26,6 +26,7 @@ public static class VodApp
         builder.UseMiddleware<UnexpectedErrors>();
         AddServices(builder.Services, builder.Configuration);
         configure?.Invoke(builder);
+        Telemetry.Add(builder.Services, builder.Configuration, underHost: true);
         return builder.Build();
     }
 
@@ -38,6 +39,7 @@ public static class VodApp
         builder.Services.Configure<QueueListenerOptions>(builder.Configuration.GetSection(QueueListenerOptions.Section));
         builder.Services.AddHostedService<QueueListener>();
         configure?.Invoke(builder);
+        Telemetry.Add(builder.Services, builder.Configuration, underHost: false);
         // Without a callback URL, DeliverCallback has nothing to deliver: its queue is not polled (the Bicep template disables it alike under the host).
         if (string.IsNullOrEmpty(builder.Configuration["Vod:Callback:Url"]) && !WorkerFunction.IsSet(builder.Configuration, nameof(DeliverCallback)))
             builder.Configuration[$"AzureWebJobs:{nameof(DeliverCallback)}:Disabled"] = "true";

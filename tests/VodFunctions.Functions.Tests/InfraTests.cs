@@ -97,6 +97,28 @@ public sealed class InfraTests
         variables["storageRoleIds"]!.AsArray().Select(id => Resolve(template, id)).Should().BeEquivalentTo(StorageRoles);
     }
 
+    [Fact]
+    public async Task TemplateAddsAWorkbookOfTheAppsTelemetry()
+    {
+        var build = await Repository.RunAsync(Bicep, ["build", MainBicep, "--stdout"]);
+        build.ExitCode.Should().Be(0, build.ToString());
+        var template = JsonNode.Parse(build.Output)!;
+        var workbook = template["resources"]!.AsArray().Should().ContainSingle(r => Str(r!["type"]) == "Microsoft.Insights/workbooks").Subject!;
+        Str(workbook["properties"]!["serializedData"]).Should().Be("[string(variables('workbookContent'))]");
+        Str(workbook["properties"]!["sourceId"]).Should().Contain("Microsoft.Insights/components");
+
+        // The charts an operator opens first, each a query of what the app exports (its metric and span names).
+        var queries = template["variables"]!["workbookQuery"]!.AsObject().ToDictionary(q => q.Key, q => Str(q.Value));
+        queries["deletesPerDay"].Should().Contain("\"vod.deletes\"").And.Contain("bin(timestamp, 1d)").And.Contain("vod.trigger");
+        queries["bytesPerDay"].Should().Contain("\"vod.deleted.bytes\"").And.Contain("bin(timestamp, 1d)").And.Contain("vod.trigger");
+        queries["failures"].Should().Contain("\"failure\"");
+        queries["backlog"].Should().Contain("\"vod.interrupted_deletes\"").And.Contain("\"vod.events.pending\"");
+        queries["slowest"].Should().StartWith("dependencies").And.Contain("percentile(duration, 95)");
+        var items = template["variables"]!["workbookContent"]!["items"]!.AsArray();
+        items.Select(i => i!["content"]!["query"]).OfType<JsonNode>().Select(Str).Should().HaveCount(queries.Count)
+            .And.OnlyContain(q => q.StartsWith("[variables('workbookQuery')", StringComparison.Ordinal));
+    }
+
     private static string Str(JsonNode? node) => node!.GetValue<string>();
 
     /// <summary>A template expression <c>[variables('name')]</c> as its value; other strings as they are.</summary>

@@ -1,3 +1,6 @@
+using System.Diagnostics;
+using VodFunctions.Core.Telemetry;
+
 namespace VodFunctions.Core.Deletion;
 
 /// <summary>
@@ -126,9 +129,16 @@ public sealed class DeletionEngine(
                     // before the journal has committed; a listing whose journal never came is dropped unused.
                     await using var listing = deleter.BeginListing(storage.Container(target.Location), target.Prefixes, target.Blobs, cancellationToken);
                     if (await RefusalAsync(prepared.Result, cancellationToken) is { } refused) return new DeleteOutcome(true, null) { Refused = refused };
-                    if (await journals.BeginAsync(target, marks, time.GetUtcNow(), cancellationToken) is not { } journal) break; // a record changed meanwhile
+                    var started = Stopwatch.GetTimestamp();
+                    JournalEntity? journal;
+                    using (var step = VodTelemetry.Start("vod.delete.journal"))
+                    {
+                        journal = await journals.BeginAsync(target, marks, time.GetUtcNow(), cancellationToken);
+                        if (step is not null) Tag(step, journal?.OperationId, target.Event, null);
+                    }
+                    if (journal is null) break; // a record changed meanwhile
                     logger.LogInformation("Began {DeleteType} delete {OperationId} of {MediaId}", target.Event.DeleteType, journal.OperationId, target.Event.MediaId);
-                    return await FinishAsync(journal, gate, cancellationToken, listing);
+                    return await FinishAsync(journal, gate, cancellationToken, listing, started: started);
                 }
             }
         }
@@ -164,10 +174,16 @@ public sealed class DeletionEngine(
     /// given, is the listing of the journal's own files, begun ahead.
     /// </summary>
     /// <param name="finishedBy">Who finishes it when not its caller (<c>ReconcileStorage</c>), for its audit record.</param>
+    /// <param name="trigger">Who finishes it, for the telemetry, when not who began it (<see cref="VodTelemetry.Reconcile"/>).</param>
+    /// <param name="started">When the delete began (<see cref="Stopwatch.GetTimestamp"/>), for its duration; else now.</param>
     public async Task<DeleteOutcome> FinishAsync(
-        JournalEntity journal, SemaphoreSlim gate, CancellationToken cancellationToken = default, BlobListing? listing = null, string? finishedBy = null)
+        JournalEntity journal, SemaphoreSlim gate, CancellationToken cancellationToken = default, BlobListing? listing = null, string? finishedBy = null,
+        string? trigger = null, long started = 0)
     {
+        if (started == 0) started = Stopwatch.GetTimestamp();
         var target = journal.ToTarget();
+        // The operation's span (or a run's) holds the delete's own: the most recent delete's OperationId is on it too.
+        if (Activity.Current is { } parent && parent.Source == VodTelemetry.Source) parent.SetTag(VodTelemetry.OperationId, journal.OperationId);
         using var finished = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var heartbeat = journals.KeepAliveAsync(journal, time, finished.Token);
         try
@@ -178,6 +194,7 @@ public sealed class DeletionEngine(
                 var (done, moved) = await bin.FinishAsync(journal, target, finishedBy, cancellationToken);
                 if (done is null) return new DeleteOutcome(true, null);
                 await PublishAsync(done, cancellationToken);
+                VodTelemetry.RecordDelete(target.Event, trigger, ok: true, null, started);
                 return new DeleteOutcome(true, moved)
                 {
                     EntryId = target.Bin.Op == RecycleBin.BinOp.Move ? journal.OperationId : null, PurgeTime = target.Bin.PurgeTime,
@@ -190,10 +207,17 @@ public sealed class DeletionEngine(
                 : deleter.DeleteAsync(listing, gate, tally, cancellationToken);
             // Written with the last records, once the blobs are gone: the event then goes out at least once.
             PendingEventEntity Done() => PendingEventEntity.Of(journal, target.Event with { DeletedFiles = tally.Files, DeletedBytes = tally.Bytes }, finishedBy);
-            if (!await RemoveRecordsAsync(journal, target, blobs, Done, cancellationToken)) return new DeleteOutcome(true, null);
+            bool removed;
+            using (var step = VodTelemetry.Start("vod.delete.records"))
+            {
+                removed = await RemoveRecordsAsync(journal, target, blobs, Done, cancellationToken);
+                if (step is not null) Tag(step, journal.OperationId, target.Event, tally);
+            }
+            if (!removed) return new DeleteOutcome(true, null);
             logger.LogInformation("Deleted {Files} files ({Bytes} bytes) and the records of {DeleteType} delete of {MediaId}",
                 tally.Files, tally.Bytes, target.Event.DeleteType, target.Event.MediaId);
             await PublishAsync(Done(), cancellationToken);
+            VodTelemetry.RecordDelete(target.Event, trigger, ok: true, tally, started);
             return new DeleteOutcome(true, tally);
         }
         catch (Exception e) when (StorageFaults.Is(e))
@@ -202,6 +226,8 @@ public sealed class DeletionEngine(
                 target.Event.DeleteType, target.Event.MediaId, journal.OperationId);
             await events.PublishAsync(target.Event with { Status = DeleteStatus.Fail, ErrorCode = target.FailedCode, ErrorMessage = e.Message }, CancellationToken.None);
             await AppendFailedAsync(journal, target, finishedBy);
+            VodTelemetry.RecordDelete(target.Event, trigger, ok: false, null, started);
+            Activity.Current?.SetTag(VodTelemetry.Code, target.FailedCode);
             return new DeleteOutcome(false, null);
         }
         finally
@@ -217,6 +243,8 @@ public sealed class DeletionEngine(
     /// </summary>
     public async Task<bool> PublishAsync(PendingEventEntity pending, CancellationToken cancellationToken = default)
     {
+        using var step = VodTelemetry.Start("vod.delete.event");
+        step?.SetTag(VodTelemetry.OperationId, pending.OperationId);
         // The audit record first (it comes with the last records, as the event does): a fault leaves both to the reconcile sweep.
         if (pending.Audit is not null)
         {
@@ -227,12 +255,26 @@ public sealed class DeletionEngine(
             catch (Exception e) when (StorageFaults.Is(e))
             {
                 logger.LogWarning(e, "Could not write the audit record of delete {OperationId}; the reconcile sweep writes it", pending.OperationId);
+                VodTelemetry.End(step, ok: false, code: "AuditNotWritten");
                 return false;
             }
         }
-        if (!await events.PublishAsync(JsonSerializer.Deserialize<DeleteEvent>(pending.Event)!, cancellationToken)) return false;
+        if (!await events.PublishAsync(JsonSerializer.Deserialize<DeleteEvent>(pending.Event)!, cancellationToken))
+        {
+            VodTelemetry.End(step, ok: false, code: "EventNotSent");
+            return false;
+        }
         await journals.ForgetAsync(pending, cancellationToken);
+        VodTelemetry.End(step, ok: true);
         return true;
+    }
+
+    /// <summary>A step's attributes: the delete's OperationId, what it deletes, and what it removed so far.</summary>
+    private static void Tag(Activity step, string? operationId, DeleteEvent deleteEvent, DeleteTally? tally)
+    {
+        step.SetTag(VodTelemetry.OperationId, operationId).SetTag(VodTelemetry.Operation, VodTelemetry.OperationOf(deleteEvent))
+            .SetTag(VodTelemetry.MediaId, deleteEvent.MediaId).SetTag(VodTelemetry.Trigger, VodTelemetry.TriggerOf(deleteEvent.Trigger));
+        if (tally is not null) step.SetTag(VodTelemetry.Files, tally.Files).SetTag(VodTelemetry.Bytes, tally.Bytes);
     }
 
     private async Task<bool> AnyFileAsync(string location, DeleteParts parts, CancellationToken cancellationToken) =>

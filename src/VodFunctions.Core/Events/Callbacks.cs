@@ -1,7 +1,9 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Azure.Storage.Queues;
+using VodFunctions.Core.Telemetry;
 
 namespace VodFunctions.Core.Events;
 
@@ -103,6 +105,9 @@ public sealed class Callbacks(QueueServiceClient queues, IOptions<CallbackOption
 
     public bool Enabled => _options.Enabled;
 
+    /// <summary>The callbacks queue.</summary>
+    public QueueClient Queue => _queue;
+
     /// <summary>Creates the callbacks queue (when callbacks are on).</summary>
     public async Task EnsureCreatedAsync(CancellationToken cancellationToken = default)
     {
@@ -123,17 +128,22 @@ public sealed class Callbacks(QueueServiceClient queues, IOptions<CallbackOption
     public async Task DeliverAsync(string message, CancellationToken cancellationToken = default)
     {
         if (!Enabled) throw new InvalidOperationException("A callback is queued but Vod__Callback__Url is not set.");
+        using var span = VodTelemetry.StartOperation("DeliverCallback", VodTelemetry.Callback, null, ActivityKind.Consumer);
         if (CallbackMessage.Parse(message) is not { } callback)
         {
             logger.LogError("A message of {Queue} is not a callback; kept in {PoisonQueue}", _options.Queue, _options.PoisonQueue);
             await PoisonAsync(message, cancellationToken);
+            Delivered(span, "poisoned", null);
             return;
         }
         var failure = await PostAsync(callback.Event, cancellationToken);
-        var operation = OperationOf(callback.Event);
+        var (operation, requestId, eventTime) = Describe(callback.Event);
+        span?.SetTag(VodTelemetry.OperationId, operation).SetTag(VodTelemetry.RequestId, requestId).SetTag("vod.attempt", callback.Attempt);
         if (failure is null)
         {
             logger.LogInformation("Callback of event {OperationId} delivered (attempt {Attempt})", operation, callback.Attempt);
+            if (eventTime is { } sent && VodTelemetry.CallbackLag.Enabled) VodTelemetry.CallbackLag.Record((time.GetUtcNow() - sent).TotalSeconds);
+            Delivered(span, "delivered", null);
             return;
         }
         if (callback.Attempt >= _options.Attempts)
@@ -141,12 +151,22 @@ public sealed class Callbacks(QueueServiceClient queues, IOptions<CallbackOption
             logger.LogError("Callback of event {OperationId} failed attempt {Attempt} of {Attempts} ({Failure}); kept in {PoisonQueue}",
                 operation, callback.Attempt, _options.Attempts, failure, _options.PoisonQueue);
             await PoisonAsync(message, cancellationToken);
+            Delivered(span, "poisoned", failure);
             return;
         }
         var delay = _options.DelayBefore(callback.Attempt + 1);
         await _queue.SendMessageAsync(new CallbackMessage(callback.Attempt + 1, callback.Event).ToString(), delay, NeverExpires, cancellationToken);
         logger.LogWarning("Callback of event {OperationId} failed attempt {Attempt} of {Attempts} ({Failure}); tried again in {Delay}",
             operation, callback.Attempt, _options.Attempts, failure, delay);
+        Delivered(span, "retry", failure);
+    }
+
+    /// <summary>Counts a delivery attempt by its outcome and ends its span (a failure's text names only the receiver's answer).</summary>
+    private static void Delivered(Activity? span, string outcome, string? failure)
+    {
+        if (VodTelemetry.CallbackDeliveries.Enabled) VodTelemetry.CallbackDeliveries.Add(1, new KeyValuePair<string, object?>(VodTelemetry.Outcome, outcome));
+        span?.SetTag("vod.callback.outcome", outcome);
+        VodTelemetry.End(span, failure is null, code: failure);
     }
 
     /// <summary>VOD's callback signature: the MD5, in lowercase hex, of <c>{callback URL}|{X-VOD-TIMESTAMP}|{AuthKey}</c>.</summary>
@@ -188,10 +208,13 @@ public sealed class Callbacks(QueueServiceClient queues, IOptions<CallbackOption
         await poison.SendMessageAsync(message, null, NeverExpires, cancellationToken);
     }
 
-    private static string? OperationOf(string eventJson)
+    /// <summary>An event's OperationId, RequestId and time.</summary>
+    private static (string? OperationId, string? RequestId, DateTimeOffset? EventTime) Describe(string eventJson)
     {
         using var document = JsonDocument.Parse(eventJson);
-        return document.RootElement.TryGetProperty(nameof(DeleteEvent.OperationId), out var id) ? id.GetString() : null;
+        string? Text(string name) => document.RootElement.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+        return (Text(nameof(DeleteEvent.OperationId)), Text(nameof(DeleteEvent.RequestId)),
+            DateTimeOffset.TryParse(Text(nameof(DeleteEvent.EventTime)), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) ? at : null);
     }
 
     public void Dispose() => _http.Dispose();

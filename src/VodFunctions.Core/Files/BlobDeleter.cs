@@ -103,6 +103,9 @@ public sealed class BlobDeleter(IOptions<VodOptions> options, ILogger<BlobDelete
         await Parallel.ForEachAsync(ChunksAsync(listing, size), new ParallelOptions { MaxDegreeOfParallelism = BatchesInFlight, CancellationToken = cancellationToken },
             async (chunk, ct) =>
             {
+                // A span per page of deletes (a Blob Batch request, and the single deletes it leaves), when something listens.
+                using var span = Telemetry.VodTelemetry.Start("vod.delete.blobs");
+                span?.SetTag(Telemetry.VodTelemetry.Files, chunk.Length).SetTag("vod.blob_batch", batch is { RefusedWith: null });
                 var single = batch is { RefusedWith: null } ? await DeleteBatchAsync(container, batch, chunk, gate, tally, ct) : chunk;
                 await Task.WhenAll(single.Select(async blob =>
                 {

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using VodFunctions.Core.Telemetry;
 
 namespace VodFunctions.Core.Policies;
 
@@ -171,6 +172,7 @@ public sealed class PolicySweep(
             run.Skipped += skips;
             run.Matched = run.Enqueued + run.Skipped;
             if (granted + skips > 0) run.Count(policy.PolicyId, new PolicyCounts(Matched: granted + skips, Enqueued: granted, Skipped: skips));
+            VodTelemetry.RecordPolicy(policy.PolicyId, granted + skips, 0, skips);
             return granted == acts.Count;
         }
         var outcomes = await Task.WhenAll(acts.Take(granted).Select(d => DeleteAsync(d, policy, run.RunId, gate, cancellationToken)));
@@ -188,6 +190,7 @@ public sealed class PolicySweep(
         run.Deleted += counts.Deleted;
         run.Failed += counts.Failed;
         run.DeletedBytes += counts.DeletedBytes;
+        VodTelemetry.RecordPolicy(policy.PolicyId, counts.Matched, counts.Deleted, counts.Skipped + counts.Held);
         run.Matched = run.Deleted + run.Skipped + run.Failed + run.Held;
         if (counts.Matched > 0) run.Count(policy.PolicyId, counts);
         return granted == acts.Count;
@@ -313,6 +316,22 @@ public sealed class PolicySweep(
             logger.LogError("A message of the policy work queue is not one; it is dropped: {Message}", text);
             return;
         }
+        using var span = VodTelemetry.StartOperation("DeletePolicyWork", VodTelemetry.Policy, message.RunId, System.Diagnostics.ActivityKind.Consumer);
+        span?.SetTag(VodTelemetry.PolicyId, message.PolicyId);
+        try
+        {
+            await DeleteQueuedAsync(message, cancellationToken);
+            VodTelemetry.End(span, ok: true);
+        }
+        catch (Exception e)
+        {
+            VodTelemetry.End(span, ok: false, code: e.GetType().Name);
+            throw;
+        }
+    }
+
+    private async Task DeleteQueuedAsync(PolicyWorkMessage message, CancellationToken cancellationToken)
+    {
         for (var attempt = 0; attempt < 20; attempt++)
         {
             if (await work.GetAsync(message, cancellationToken) is not { } batch)
@@ -435,6 +454,7 @@ public sealed class PolicySweep(
         batch.DeletedBytes += news.Sum(s => s.Outcome.Bytes);
         if (!await work.TryWriteAsync(batch, cancellationToken)) return false;
         var unused = news.Count(s => s.Outcome.State != WorkState.Deleted);
+        VodTelemetry.RecordPolicy(message.PolicyId, 0, news.Count(s => s.Outcome.State == WorkState.Deleted), news.Count(s => s.Outcome.State is WorkState.Skipped or WorkState.Held));
         if (unused > 0) await policies.ReleaseAsync(message.PolicyId, message.ReservedAt, unused, CancellationToken.None);
         logger.LogInformation("Policy {PolicyId} run {RunId} batch {Batch}: {Deleted} deleted, {Skipped} skipped, {Failed} failed, {Held} held",
             message.PolicyId, message.RunId, message.Batch, news.Count(s => s.Outcome.State == WorkState.Deleted),

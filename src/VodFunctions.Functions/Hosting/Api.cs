@@ -4,6 +4,7 @@ using System.Text.Json.Serialization;
 using VodFunctions.Core;
 using VodFunctions.Core.Deletion;
 using VodFunctions.Core.Events;
+using VodFunctions.Core.Telemetry;
 using VodFunctions.Functions.Alibaba;
 
 namespace VodFunctions.Functions.Hosting;
@@ -56,11 +57,36 @@ public static class Api
 
     /// <param name="function">The function's name: its declared <see cref="ApiOperation"/> (parameters, key, storage fault code) is
     /// found by it, and what a ReadOnly key may call depends on it.</param>
-    public static async Task<IActionResult> RunAsync(HttpRequest request, string function, Body body)
+    public static Task<IActionResult> RunAsync(HttpRequest request, string function, Body body)
+    {
+        var rpc = request.HttpContext.Features.Get<RpcCall>(); // a signed request at /: its key and parameters are already taken
+        var requestId = rpc?.RequestId ?? Guid.NewGuid().ToString();
+        return VodTelemetry.Source.HasListeners() ? TracedAsync(request, function, body, rpc, requestId) : RunAsync(request, function, body, rpc, requestId);
+    }
+
+    /// <summary>The call in its span, ended with its HTTP status and error code.</summary>
+    private static async Task<IActionResult> TracedAsync(HttpRequest request, string function, Body body, RpcCall? rpc, string requestId)
+    {
+        using var span = VodTelemetry.StartOperation(function, VodTelemetry.Api, requestId);
+        var result = await RunAsync(request, function, body, rpc, requestId);
+        if (span is not null)
+        {
+            span.SetTag("vod.protocol", rpc is null ? "http" : "rpc");
+            var (status, code) = result switch
+            {
+                ApiResult { Result: VodError error } => (ErrorStatus.Of(error), error.Code),
+                StoredResult stored => (stored.Answer.Status, null),
+                EmptyResult => (499, null), // the caller left
+                _ => (200, null),
+            };
+            VodTelemetry.End(span, status < 500, status.ToString(System.Globalization.CultureInfo.InvariantCulture), code);
+        }
+        return result;
+    }
+
+    private static async Task<IActionResult> RunAsync(HttpRequest request, string function, Body body, RpcCall? rpc, string requestId)
     {
         var http = request.HttpContext;
-        var rpc = http.Features.Get<RpcCall>(); // a signed request at /: its key and parameters are already taken
-        var requestId = rpc?.RequestId ?? Guid.NewGuid().ToString();
         var logger = http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("VodFunctions.Http");
         object result;
         string? failedCode = null;
@@ -166,6 +192,7 @@ public static class Api
         var services = http.RequestServices;
         if (!services.GetRequiredService<Throttle>().TryAcquire(caller, out var retryAfter))
         {
+            if (VodTelemetry.ThrottledRequests.Enabled) VodTelemetry.ThrottledRequests.Add(1, new KeyValuePair<string, object?>(VodTelemetry.Operation, function));
             http.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
             throw new ApiException(new VodError("Throttling.User", "Too many requests for this key; retry later."));
         }
@@ -204,6 +231,9 @@ public static class Api
 /// </summary>
 public sealed class ApiResult(string requestId, object result) : IActionResult
 {
+    /// <summary>The response fields, the error or the <see cref="IResult"/>.</summary>
+    public object Result => result;
+
     public Task ExecuteResultAsync(ActionContext context) => WriteAsync(context.HttpContext, requestId, result);
 
     public static Task WriteAsync(HttpContext http, string requestId, object result)

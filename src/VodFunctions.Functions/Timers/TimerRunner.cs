@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using VodFunctions.Core;
 using VodFunctions.Core.Runs;
+using VodFunctions.Core.Telemetry;
 using VodFunctions.Functions.Hosting;
 
 namespace VodFunctions.Functions.Timers;
@@ -76,7 +77,13 @@ public sealed class TimerRunner(
     private async Task<TimerInvocation> RunLockedAsync(
         string function, TimerContext context, Func<TimerContext, CancellationToken, Task<TimerResult>> work, CancellationToken cancellationToken)
     {
-        TimerInvocation Outcome(string status, string summary) => new(function, context.RunId, context.Trigger, context.IsPastDue, status, summary);
+        using var span = VodTelemetry.StartOperation(function, TriggerOf(function), context.RunId);
+        span?.SetTag("vod.run_trigger", context.Trigger).SetTag("vod.is_past_due", context.IsPastDue);
+        TimerInvocation Outcome(string status, string summary)
+        {
+            VodTelemetry.End(span, status != RunStatus.Failed, status);
+            return new(function, context.RunId, context.Trigger, context.IsPastDue, status, summary);
+        }
         try
         {
             await using var held = await locks.TryAcquireAsync(function, cancellationToken);
@@ -101,6 +108,14 @@ public sealed class TimerRunner(
             return Outcome(RunStatus.Failed, StorageFaults.Is(e) ? StorageUnavailable : e.Message);
         }
     }
+
+    /// <summary>The telemetry's trigger of a timer function's deletes.</summary>
+    private static string TriggerOf(string function) => function switch
+    {
+        "ReconcileStorage" => VodTelemetry.Reconcile,
+        "EmptyRecycleBin" => VodTelemetry.Bin,
+        _ => VodTelemetry.Policy,
+    };
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 

@@ -160,16 +160,17 @@ public sealed class FunctionsHost : IAsyncDisposable
     public HttpClient CreateClient() => new(new HostHandler(this)) { BaseAddress = new Uri("http://localhost/"), Timeout = Timeout };
 
     /// <summary>Invokes a timer function as the host's timer would, with this TimerInfo
-    /// (<c>{"Schedule":{"AdjustForDST":true},"ScheduleStatus":{Last,Next,LastUpdated}|null,"IsPastDue":...}</c>).</summary>
+    /// (<c>{"Schedule":{"AdjustForDST":true},"ScheduleStatus":{Last,Next,LastUpdated}|null,"IsPastDue":...}</c>), in the trace
+    /// <paramref name="traceParent"/> when given (W3C <c>traceparent</c>; else a new one).</summary>
     public Task<InvocationOutcome> InvokeTimerAsync(
-        string functionName, bool isPastDue = false, TimerStatus? status = null, CancellationToken cancellationToken = default)
+        string functionName, bool isPastDue = false, TimerStatus? status = null, CancellationToken cancellationToken = default, string? traceParent = null)
     {
         if (!_functions.TryGetValue(functionName, out var entry) || !entry.Function.Trigger.Type.Equals("timerTrigger", StringComparison.OrdinalIgnoreCase))
         {
             throw new ArgumentException($"No timer function named '{functionName}'.", nameof(functionName));
         }
         var timerInfo = JsonSerializer.Serialize(new { Schedule = new { AdjustForDST = true }, ScheduleStatus = status, IsPastDue = isPastDue });
-        var invocation = NewInvocation(entry.Id, entry.Function.Trigger.Name, new TypedData { Json = timerInfo });
+        var invocation = NewInvocation(entry.Id, entry.Function.Trigger.Name, new TypedData { Json = timerInfo }, traceParent);
         return InvokeAsync(entry.Function, invocation, cancellationToken);
     }
 
@@ -343,14 +344,14 @@ public sealed class FunctionsHost : IAsyncDisposable
         return MatchRoute(routes, RoutePrefix, method, path) is var (function, values) ? (function, _functions[function.Name].Id, values) : null;
     }
 
-    private static InvocationRequest NewInvocation(string functionId, string triggerName, TypedData trigger)
+    private static InvocationRequest NewInvocation(string functionId, string triggerName, TypedData trigger, string? traceParent = null)
     {
         var invocation = new InvocationRequest
         {
             FunctionId = functionId,
             InvocationId = Guid.NewGuid().ToString(),
             // Required: without a TraceContext the worker fails every invocation with a NullReferenceException.
-            TraceContext = new RpcTraceContext { TraceParent = $"00-{ActivityTraceId.CreateRandom()}-{ActivitySpanId.CreateRandom()}-01" },
+            TraceContext = new RpcTraceContext { TraceParent = traceParent ?? $"00-{ActivityTraceId.CreateRandom()}-{ActivitySpanId.CreateRandom()}-01" },
         };
         invocation.InputData.Add(new ParameterBinding { Name = triggerName, Data = trigger });
         return invocation;
