@@ -30,7 +30,9 @@ public sealed class DeletionEngine(
         // A delete removes nothing when it names no record to remove or change and no file is there (a retry whose first answer
         // was lost, a video without images of the types asked): it is neither journalled nor reported. One that begins always
         // sends its success event, even of 0 files: it removes records, or its files went in an attempt that stopped.
-        if (parts is { Whole: false, Records.Count: 0, OwnerUpdate: null } && !await AnyFileAsync(owner.StorageLocation, parts, cancellationToken))
+        // Into the recycle bin, such a delete moves nothing either: the files left under its folders are those of entries already
+        // in the bin (a retry of a move of a video's snapshots by type), which a second, empty entry would only claim again.
+        if (parts is { Whole: false, Records.Count: 0, OwnerUpdate: null } && (bin.Moves(request) || !await AnyFileAsync(owner.StorageLocation, parts, cancellationToken)))
             return DeleteWork.Nothing;
         if (parts.Whole) owner.Deleting = true;
         foreach (var record in parts.Records) record.Deleting = true;
