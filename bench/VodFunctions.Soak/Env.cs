@@ -203,6 +203,9 @@ public sealed class AppUnderTest(string dll, Azurite storage, string part) : IAs
         {
             settings["Vod__Queues__Lease"] = "00:00:20";
             settings["Vod__Queues__MaxPollingInterval"] = "00:00:00.500";
+            // Two messages at a time per process: a run of a few messages is shared, the second process gets some.
+            settings["Vod__Queues__Workers"] = "2";
+            settings["Vod__Queues__BatchSize"] = "1";
         }
         return settings;
     }
