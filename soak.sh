@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the soak harness against the app's Release build and an Azurite of its own:
-#   ./soak.sh [--seed N] [--trials N] [--outages N] [--load-minutes N] [--clients N] [--recovery-seconds N] [crash] [outage] [load] [corpus]
+#   ./soak.sh [--seed N] [--trials N] [--bin-trials N] [--worker-trials N] [--outages N] [--load-minutes N] [--clients N] [--recovery-seconds N]
+#             [crash] [bin] [workers] [outage] [load] [corpus]
 # Exits non-zero on any violation.
 set -euo pipefail
 cd "$(dirname "$0")"

@@ -38,6 +38,7 @@ public static class SweepBenchmark
 
     private sealed record Catalog(List<Round> Rounds, IReadOnlyDictionary<string, int> Requests, List<FanOut> FanOuts);
 
+    /// <param name="rounds">Timed rounds per catalog; 0 runs only the counted round and the fanned-out ones.</param>
     public static async Task RunAsync(string storage, int rounds, int[] sizes)
     {
         Console.WriteLine($"Sweep benchmark: ApplyMediaPolicies deletes {Matching} old videos ({SegmentsPerVideo + 2} blobs each) " +
@@ -48,7 +49,7 @@ public static class SweepBenchmark
         Console.WriteLine();
         double Sweep(int size) => DeleteBenchmark.Median(results[size].Rounds.Select(r => r.Sweep).ToList());
         double Control(int size) => DeleteBenchmark.Median(results[size].Rounds.Select(r => r.Control).ToList());
-        foreach (var size in sizes)
+        foreach (var size in sizes.Where(_ => rounds > 0))
             Console.WriteLine($"{size,7:N0} videos: sweep median {Sweep(size),8:F0} ms, control median {Control(size),8:F0} ms, " +
                               $"peak working set {results[size].Rounds.Max(r => r.Peak) / 1048576.0:F1} MiB");
         foreach (var size in sizes)
@@ -61,7 +62,7 @@ public static class SweepBenchmark
         Console.WriteLine("storage requests of one sweep:");
         foreach (var kind in results.Values.SelectMany(r => r.Requests.Keys).Distinct().Order())
             Console.WriteLine($"  {kind,-14} {string.Join("  ", sizes.Select(size => $"{results[size].Requests.GetValueOrDefault(kind),6:N0} ({size:N0})"))}");
-        if (sizes.Length < 2) return;
+        if (sizes.Length < 2 || rounds == 0) return;
         var (small, large) = (sizes[0], sizes[^1]);
         Console.WriteLine($"requests {large:N0} / {small:N0} = {(double)results[large].Requests.Values.Sum() / results[small].Requests.Values.Sum():F2}   (the sweep's own work)");
         Console.WriteLine($"sweep {large:N0} / {small:N0} = {Sweep(large) / Sweep(small):F2}   (target <= 1.3)");

@@ -217,7 +217,14 @@ public sealed class EventLog(QueueClient queue)
     private static List<string> List(JsonElement e, string name) =>
         e.TryGetProperty(name, out var list) && list.ValueKind == JsonValueKind.Array ? list.EnumerateArray().Select(i => i.GetString() ?? "").ToList() : [];
 
-    private IEnumerable<JsonElement> Successes => _events.Where(e => Str(e, "Status") == "success");
+    /// <summary>The deletes' success events (a recycle bin's restore and purge send events of their own, which <see cref="Operations"/> counts).</summary>
+    private IEnumerable<JsonElement> Successes => _events.Where(e => Str(e, "Status") == "success" && Str(e, "EventType") is null or "DeleteMediaComplete");
+
+    /// <summary>How many operations (distinct OperationIds) sent a success event of this type, media and DeleteType naming <paramref name="part"/> if given.</summary>
+    public int Operations(string eventType, string mediaId, string deleteType, string? part) =>
+        _events.Where(e => Str(e, "Status") == "success" && Str(e, "EventType") == eventType && Str(e, "MediaId") == mediaId && Str(e, "DeleteType") == deleteType
+                && (part is null || Parts(e).Contains(part)))
+            .Select(e => Str(e, "OperationId")).Distinct().Count();
 
     /// <summary>A success event of this delete of <paramref name="mediaId"/> naming <paramref name="part"/> (a JobId or ImageId) if given.</summary>
     public bool Has(string mediaId, string deleteType, string? part) =>

@@ -163,9 +163,23 @@ public sealed class AppUnderTest(string dll, Azurite storage, string part) : IAs
 
     public async Task StartAsync()
     {
+        _process = await AppProcess.StartAsync(storage.ConnectionString, Settings(), dll, line => Log.File("app", line));
+        Api.Base = _process.Client.BaseAddress!;
+    }
+
+    /// <summary>
+    /// Another process of the app with the same settings and storage (the "workers" part: it shares the policy work queue with
+    /// the app); killed by the caller's dispose.
+    /// </summary>
+    public Task<AppProcess> StartWorkerAsync(Action<string> log) => AppProcess.StartAsync(storage.ConnectionString, Settings(), dll, log);
+
+    private Dictionary<string, string> Settings()
+    {
         var settings = new Dictionary<string, string>
         {
             ["Vod__MediaContainer"] = Container, ["Vod__TablePrefix"] = TablePrefix, ["Vod__EventsQueue"] = Queue,
+            // The policy work queue of this part alone (a message left by one part's run is not another part's).
+            ["Vod__Policies__Queue"] = $"soak-{part}-work",
             ["Vod__Keys__1__Secret"] = ReadOnlyKey, ["Vod__Keys__1__Role"] = "ReadOnly", ["Vod__Keys__1__AppIds"] = "*",
             ["Vod__Keys__0__Id"] = AdminId, ["Vod__Keys__1__Id"] = ReadOnlyId,
             ["AzureWebJobs__ApplyMediaPolicies__Disabled"] = "true", ["AzureWebJobs__ReconcileStorage__Disabled"] = "true",
@@ -182,8 +196,18 @@ public sealed class AppUnderTest(string dll, Azurite storage, string part) : IAs
             settings[$"Vod__Keys__{app + 2}__AppIds"] = Apps[app];
             settings[$"Vod__Keys__{app + 2}__Id"] = FullId(app);
         }
-        _process = await AppProcess.StartAsync(storage.ConnectionString, settings, dll, line => Log.File("app", line));
-        Api.Base = _process.Client.BaseAddress!;
+        // The recycle bin's crash trials: deletes move into the bin.
+        if (part == "bin") settings["Vod__RecycleBin__Retention"] = "P7D";
+        // Killed workers: a stopped process's messages come back after a lease of 20 s (1 minute by default); idle workers poll often.
+        if (part == "workers")
+        {
+            settings["Vod__Queues__Lease"] = "00:00:20";
+            settings["Vod__Queues__MaxPollingInterval"] = "00:00:00.500";
+            // Two messages at a time per process: a run of a few messages is shared, the second process gets some.
+            settings["Vod__Queues__Workers"] = "2";
+            settings["Vod__Queues__BatchSize"] = "1";
+        }
+        return settings;
     }
 
     /// <summary>SIGKILL: the process dies wherever it is, as in a crash.</summary>

@@ -114,7 +114,7 @@ public sealed class Part : IAsyncDisposable
         var present = await Checks.ListAsync(Container);
         Checks.Storage(Catalog, present, Violations);
         await Checks.ReadsAsync(Api, videos, files, present, Violations, images);
-        Stats.CountServerErrors(Violations, kills: Name == "crash");
+        Stats.CountServerErrors(Violations, kills: Name is "crash" or "bin");
     }
 
     public async ValueTask DisposeAsync() => await App.DisposeAsync();

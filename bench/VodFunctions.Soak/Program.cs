@@ -3,16 +3,17 @@ using System.Security.Cryptography;
 using System.Text;
 using VodFunctions.Soak;
 
-// Usage: soak.sh [--seed N] [--trials N] [--outages N] [--load-minutes N] [--clients N] [--recovery-seconds N] [--plan] [parts...]
+// Usage: soak.sh [--seed N] [--trials N] [--bin-trials N] [--worker-trials N] [--outages N] [--load-minutes N] [--clients N] [--recovery-seconds N] [--plan] [parts...]
 // (soak.sh installs Azurite, builds the app and this harness, and runs it from the repository's root.)
 if (Options.Parse(args) is not { } options)
 {
-    Console.Error.WriteLine("Usage: ./soak.sh [--seed N] [--trials N] [--outages N] [--load-minutes N] [--clients N] [--recovery-seconds N] [--plan] [crash] [outage] [load] [corpus]");
+    Console.Error.WriteLine("Usage: ./soak.sh [--seed N] [--trials N] [--bin-trials N] [--worker-trials N] [--outages N] [--load-minutes N] [--clients N] [--recovery-seconds N] [--plan] [crash] [bin] [workers] [outage] [load] [corpus]");
     return 2;
 }
 if (options.PlanOnly)
 {
     foreach (var plan in Kinds.Plan(new Random(options.Seed), options.Trials, Kinds.CrashMix)) Console.WriteLine($"crash  {plan}");
+    foreach (var plan in BinPlan.Plan(new Random(options.Seed + 3), options.BinTrials)) Console.WriteLine($"bin    {plan}");
     foreach (var plan in Kinds.Plan(new Random(options.Seed + 1), options.Outages, Kinds.OutageMix)) Console.WriteLine($"outage {plan}");
     return 0;
 }
@@ -37,6 +38,8 @@ try
         var figures = name switch
         {
             "crash" or "outage" => await TrialsAsync(part, name == "outage"),
+            "bin" => await BinAsync(part),
+            "workers" => await WorkersAsync(part),
             "load" => await LoadPart.RunAsync(part),
             _ => await CorpusPart.RunAsync(part),
         };
@@ -87,11 +90,44 @@ async Task<List<string>> TrialsAsync(Part part, bool outages)
     ];
 }
 
+async Task<List<string>> BinAsync(Part part)
+{
+    var plans = BinPlan.Plan(new Random(options.Seed + 3), options.BinTrials);
+    Log.Line($"{plans.Count} recycle bin trials: {string.Join(", ", plans.GroupBy(p => p.Kind).Select(g => $"{g.Key} {g.Count()}"))}, " +
+             $"of a move by {string.Join(", ", plans.GroupBy(p => p.Move).Select(g => $"{g.Key} {g.Count()}"))}");
+    await part.Seeder.BystandersAsync(new Random(options.Seed + 4), videosPerApp: 1, blobsPerVideo: 200);
+    var trials = new BinTrials(part);
+    await trials.RunAsync(plans);
+    await part.CheckAsync(part.Catalog.Videos, part.Catalog.Files, images: 10);
+    trials.CheckEvents(part.Events, part.Violations);
+    return
+    [
+        $"{plans.Count} trials ({string.Join(", ", plans.GroupBy(p => p.Kind).Select(g => $"{g.Key} {g.Count()}"))}), killed with the operation " +
+        string.Join(", ", trials.Probed.Select(o => $"{o.Key} {o.Value}")),
+        $"recovered by retry {trials.Recoveries.GetValueOrDefault("retry")}, by ReconcileStorage {trials.Recoveries.GetValueOrDefault("reconcile")}; ended " +
+        string.Join(", ", trials.Outcomes.Select(o => $"{o.Key} {o.Value}")),
+        $"{part.Seeder.Uploaded} blobs seeded, {part.Events.Count} events",
+    ];
+}
+
+async Task<List<string>> WorkersAsync(Part part)
+{
+    await part.Seeder.BystandersAsync(new Random(options.Seed + 5), videosPerApp: 1, blobsPerVideo: 100);
+    var trials = new WorkerTrials(part);
+    await trials.RunAsync(options.WorkerTrials);
+    await part.CheckAsync(part.Catalog.Videos, part.Catalog.Files, images: 10);
+    return
+    [
+        $"{trials.Kills} policy runs fanned out to two processes, the second killed mid-run after beginning {trials.BegunByKilled} deletes; {trials.Videos} videos",
+        $"{part.Seeder.Uploaded} blobs seeded, {part.Finished.Count} deletes finished, {part.Events.Count} events",
+    ];
+}
+
 public sealed record Options(
     int Seed, int Trials, int Outages, double LoadMinutes, int Clients, int RecoverySeconds, IReadOnlyList<string> Parts, string AppDll, string Azurite,
-    bool PlanOnly = false)
+    bool PlanOnly = false, int BinTrials = 15, int WorkerTrials = 2)
 {
-    public static readonly string[] AllParts = ["crash", "outage", "load", "corpus"];
+    public static readonly string[] AllParts = ["crash", "bin", "workers", "outage", "load", "corpus"];
 
     public static Options? Parse(string[] args)
     {
@@ -107,6 +143,8 @@ public sealed record Options(
                 {
                     "--seed" => options with { Seed = int.Parse(Next()) },
                     "--trials" => options with { Trials = int.Parse(Next()) },
+                    "--bin-trials" => options with { BinTrials = int.Parse(Next()) },
+                    "--worker-trials" => options with { WorkerTrials = int.Parse(Next()) },
                     "--outages" => options with { Outages = int.Parse(Next()) },
                     "--load-minutes" => options with { LoadMinutes = double.Parse(Next(), System.Globalization.CultureInfo.InvariantCulture) },
                     "--clients" => options with { Clients = int.Parse(Next()) },

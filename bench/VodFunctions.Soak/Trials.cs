@@ -699,11 +699,22 @@ public sealed class TrialRunner(Part part, bool outages)
             var videos = chunk.Where(i => i.Kind == "video").Select(i => i.Video!.Id).ToArray();
             var images = chunk.Where(i => i.File?.Kind == "image").Select(i => i.File!.Id).ToArray();
             var attached = chunk.Where(i => i.File?.Kind == "attached").Select(i => i.File!.Id).ToArray();
-            var calls = new List<Task<Answer>>();
-            if (videos.Length > 0) calls.Add(Api.CallAsync("DeleteVideo", new { VideoIds = videos }));
-            if (images.Length > 0) calls.Add(Api.CallAsync("DeleteImage", new { DeleteImageType = "ImageId", ImageIds = images }));
-            if (attached.Length > 0) calls.Add(Api.CallAsync("DeleteAttachedMedia", new { MediaIds = attached }));
-            var answers = await Task.WhenAll(calls);
+            async Task<Answer[]> ClearingAsync()
+            {
+                var calls = new List<Task<Answer>>();
+                if (videos.Length > 0) calls.Add(Api.CallAsync("DeleteVideo", new { VideoIds = videos }));
+                if (images.Length > 0) calls.Add(Api.CallAsync("DeleteImage", new { DeleteImageType = "ImageId", ImageIds = images }));
+                if (attached.Length > 0) calls.Add(Api.CallAsync("DeleteAttachedMedia", new { MediaIds = attached }));
+                return await Task.WhenAll(calls);
+            }
+            // Storage too slow to answer (a busy machine) fails a call with 503 after its delete began: the call again finishes it.
+            var answers = await ClearingAsync();
+            for (var attempt = 0; attempt < 5 && answers.Any(a => a.Status is 0 or 503); attempt++)
+            {
+                t.Notes.Add($"clearing answered {Statuses(answers)}, sent again");
+                await Task.Delay(2000);
+                answers = await ClearingAsync();
+            }
             if (answers.Any(a => a.Status != 200))
             {
                 t.Notes.Add($"clearing answered {Statuses(answers)}");

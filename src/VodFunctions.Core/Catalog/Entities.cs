@@ -21,6 +21,12 @@ public abstract class CatalogEntity : ITableEntity
 
     /// <summary>Set (with the journal row) when a delete of this record has begun; it is then finished, never undone.</summary>
     public bool Deleting { get; set; }
+
+    /// <summary>
+    /// Set on a part of a video (a stream, a snapshot) that a restore from the recycle bin brought back before its last step: the
+    /// restore's entry. Hidden while the video's <see cref="VideoEntity.Restoring"/> names it.
+    /// </summary>
+    public string? RestoreOf { get; set; }
 }
 
 /// <summary>A record that owns a folder of files in a storage location, in a partition of its own: a video, an uploaded image, attached media.</summary>
@@ -49,6 +55,12 @@ public sealed class VideoEntity : CatalogEntity, IMediaRecord
     /// <summary>The JobId under which the mezzanine is listed as the OD stream (NoTranscode / AsyncTranscode).</summary>
     public string MezzanineJobId { get; set; } = "";
     public bool MezzanineDeleting { get; set; }
+
+    /// <summary>The recycle bin entry a restore of parts of this video is bringing back (set with its journal, cleared by its last step).</summary>
+    public string? Restoring { get; set; }
+
+    /// <summary>Whether readers see <paramref name="part"/> (a stream or snapshot row of this video): not being deleted, nor half-restored.</summary>
+    public bool Shows(CatalogEntity part) => !part.Deleting && (part.RestoreOf is null || part.RestoreOf != Restoring);
 
     /// <summary>The video's Size with these streams and images: they and the mezzanine (while it is there), each counted once.</summary>
     public long SizeWith(IEnumerable<StreamEntity> streams, IEnumerable<ImageEntity> images) =>

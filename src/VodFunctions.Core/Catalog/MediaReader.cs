@@ -16,8 +16,13 @@ public sealed class MediaReader(CatalogStore catalog, MediaStorage storage, Hold
     {
         var image = await catalog.GetImageAsync(imageId, cancellationToken);
         if (image is null || image.Deleting) return VodError.ImageNotFound();
-        // Only the video row is marked when a whole video's delete begins: its snapshots' rows are not.
-        if (image.VideoId.Length > 0 && await catalog.GetVideoAsync(image.VideoId, cancellationToken) is null or { Deleting: true }) return VodError.ImageNotFound();
+        // Only the video row is marked when a whole video's delete begins: its snapshots' rows are not. A snapshot that a restore
+        // brought back before its last step is not seen either.
+        if (image.VideoId.Length > 0)
+        {
+            var video = await catalog.GetVideoAsync(image.VideoId, cancellationToken);
+            if (video is null || video.Deleting || !video.Shows(image)) return VodError.ImageNotFound();
+        }
         return scope.CanAccess(image.AppId) ? image : VodError.Forbidden();
     }
 
@@ -42,7 +47,7 @@ public sealed class MediaReader(CatalogStore catalog, MediaStorage storage, Hold
         if (OriginalStreamOf(video) is { } original) list.Add(original);
         await foreach (var stream in catalog.StreamsAsync(videoId, cancellationToken))
         {
-            if (stream.Deleting) continue;
+            if (!video.Shows(stream)) continue;
             list.Add(new PlayInfo(stream.JobId, stream.Definition, stream.Format,
                 storage.UrlOf(video.StorageLocation, stream.BlobName).AbsoluteUri, stream.Size, stream.Status, Times.Format(stream.CreationTime)));
         }
@@ -69,7 +74,7 @@ public sealed class MediaReader(CatalogStore catalog, MediaStorage storage, Hold
         var images = new List<ImageInfo>();
         var held = (await holds.InPartitionAsync(videoId, cancellationToken).ToListAsync(cancellationToken)).ToDictionary(h => h.RowKey, h => h.ToHold());
         await foreach (var image in catalog.ImagesAsync(videoId, cancellationToken))
-            if (!image.Deleting && (snapshotType is null || image.ImageType == snapshotType)) images.Add(ToImage(image) with { Hold = held.GetValueOrDefault(image.RowKey) });
+            if (found.Value!.Shows(image) && (snapshotType is null || image.ImageType == snapshotType)) images.Add(ToImage(image) with { Hold = held.GetValueOrDefault(image.RowKey) });
         return images;
     }
 

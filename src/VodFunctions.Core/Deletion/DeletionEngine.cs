@@ -33,7 +33,9 @@ public sealed class DeletionEngine(
         // A delete removes nothing when it names no record to remove or change and no file is there (a retry whose first answer
         // was lost, a video without images of the types asked): it is neither journalled nor reported. One that begins always
         // sends its success event, even of 0 files: it removes records, or its files went in an attempt that stopped.
-        if (parts is { Whole: false, Records.Count: 0, OwnerUpdate: null } && !await AnyFileAsync(owner.StorageLocation, parts, cancellationToken))
+        // Into the recycle bin, such a delete moves nothing either: the files left under its folders are those of entries already
+        // in the bin (a retry of a move of a video's snapshots by type), which a second, empty entry would only claim again.
+        if (parts is { Whole: false, Records.Count: 0, OwnerUpdate: null } && (bin.Moves(request) || !await AnyFileAsync(owner.StorageLocation, parts, cancellationToken)))
             return DeleteWork.Nothing;
         if (parts.Whole) owner.Deleting = true;
         foreach (var record in parts.Records) record.Deleting = true;
@@ -109,6 +111,9 @@ public sealed class DeletionEngine(
     /// </summary>
     public async Task<DeleteOutcome> DeleteAsync(DeleteJob job, SemaphoreSlim gate, CancellationToken cancellationToken = default)
     {
+        // A move into the recycle bin this call finished for an attempt that stopped (a retry after a crash): when the job then
+        // finds nothing left, that move was its own, and it answers as the uninterrupted move would (its entry and purge time).
+        DeleteOutcome? moved = null;
         for (var attempt = 0; attempt < 20; attempt++)
         {
             // Both read-only, so side by side: the deletes pending in the partition are looked for (and finished) while the job
@@ -117,12 +122,13 @@ public sealed class DeletionEngine(
             var pending = FinishPendingAsync(job.Partition, gate, cancellationToken);
             var prepared = job.Prepare(cancellationToken);
             await Task.WhenAll(pending, prepared);
-            if (pending.Result is not { Ok: true, Finished: var finished }) return new DeleteOutcome(false, null);
+            if (pending.Result is not { Ok: true, Finished: var finished, Moved: var move }) return new DeleteOutcome(false, null);
+            moved = move ?? moved;
             if (finished > 0) continue;
             switch (prepared.Result)
             {
                 case { State: DeleteState.Nothing }:
-                    return new DeleteOutcome(true, null);
+                    return moved ?? new DeleteOutcome(true, null);
                 case { State: DeleteState.Ready, Target: { } target, Marks: { } marks }:
                 {
                     // Listing is read-only too: its first page is asked for while the journal is written. Nothing is deleted
@@ -156,16 +162,21 @@ public sealed class DeletionEngine(
         return (await FinishPendingAsync(partition, gate, cancellationToken)).Ok;
     }
 
-    /// <summary>Finishes the deletes pending in <paramref name="partition"/>: whether all went well, and how many there were.</summary>
-    private async Task<(bool Ok, int Finished)> FinishPendingAsync(string partition, SemaphoreSlim gate, CancellationToken cancellationToken)
+    /// <summary>
+    /// Finishes the deletes pending in <paramref name="partition"/>: whether all went well, how many there were, and the last move
+    /// into the recycle bin among them that this call ended.
+    /// </summary>
+    private async Task<(bool Ok, int Finished, DeleteOutcome? Moved)> FinishPendingAsync(string partition, SemaphoreSlim gate, CancellationToken cancellationToken)
     {
-        var (ok, finished) = (true, 0);
+        var (ok, finished, moved) = (true, 0, (DeleteOutcome?)null);
         await foreach (var pending in journals.PendingAsync(partition, cancellationToken))
         {
-            ok &= (await FinishAsync(pending, gate, cancellationToken)).Ok;
+            var outcome = await FinishAsync(pending, gate, cancellationToken);
+            ok &= outcome.Ok;
+            if (outcome.EntryId is not null) moved = outcome;
             finished++;
         }
-        return (ok, finished);
+        return (ok, finished, moved);
     }
 
     /// <summary>

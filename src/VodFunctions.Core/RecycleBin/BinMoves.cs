@@ -158,7 +158,11 @@ public sealed class BinMoves(
         var entry = entryRow.As<BinEntryEntity>();
         var copies = rows.Values.Where(r => BinEntryEntity.OriginalOf(r.RowKey)?.EntryId == entry.EntryId).ToList();
         var restored = copies.Select(c => (Copy: c, Row: Clone(c, BinEntryEntity.OriginalOf(c.RowKey)!.Value.Row))).ToList();
-        foreach (var (_, row) in restored) row[nameof(CatalogEntity.Deleting)] = false;
+        foreach (var (_, row) in restored)
+        {
+            row[nameof(CatalogEntity.Deleting)] = false;
+            row.Remove(nameof(CatalogEntity.RestoreOf));
+        }
         // Index rows first, as for any record added: a record is never unreachable through the index.
         foreach (var chunk in restored.Select(r => Typed(r.Row)).OfType<CatalogEntity>().Chunk(16))
             await Task.WhenAll(chunk.Select(r => catalog.AddIndexEntriesAsync(r, cancellationToken)));
@@ -167,6 +171,10 @@ public sealed class BinMoves(
         if (!entry.Whole && rows.GetValueOrDefault(VideoEntity.RowOf(partition)) is { } videoRow)
         {
             var video = videoRow.As<VideoEntity>();
+            // The rows that go back before the last step (a part of more records than it holds) are marked with the restore, which
+            // the video names until that step clears it: readers see none of them before it, and all of them after.
+            video.Restoring = null;
+            foreach (var (_, row) in restored.Take(Early(restored.Count, last.Count + 1))) row[nameof(CatalogEntity.RestoreOf)] = entry.EntryId;
             if (entry.RestoreUpdate is { } update) video.Set(JsonSerializer.Deserialize<Dictionary<string, object>>(update)!);
             var all = rows.Values.Where(r => IsRecord(r.RowKey)).Concat(restored.Select(r => r.Row)).ToList();
             video.Size = video.SizeWith(Of<StreamEntity>(all, StreamEntity.Prefix), Of<ImageEntity>(all, ImageEntity.Prefix));
@@ -177,18 +185,44 @@ public sealed class BinMoves(
         if (owner.Row is not null) last.AddRange(Pair(owner.Row, owner.Copy));
         await SubmitAsync(pairs, last, cancellationToken);
         await catalog.RemoveIndexEntriesAsync([entry], lookups: false, cancellationToken);
+        if (!entry.Whole) await UnmarkAsync(partition, entry.EntryId, cancellationToken);
         logger.LogInformation("Restored {Records} records of {MediaId} from recycle bin entry {EntryId}", restored.Count, entry.MediaId, entry.EntryId);
         return done;
     }
+
+    /// <summary>
+    /// Takes a finished restore's mark off the rows it brought back early, so they are as they were before the delete. Only tidying:
+    /// once the video no longer names the restore, the mark hides nothing; a row changed meanwhile keeps it.
+    /// </summary>
+    private async Task UnmarkAsync(string partition, string entryId, CancellationToken cancellationToken)
+    {
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RestoreOf eq {entryId}");
+        var marked = await _media.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ToListAsync(cancellationToken);
+        foreach (var chunk in marked.Chunk(CatalogStore.MaxTransactionActions))
+        {
+            foreach (var row in chunk) row.Remove(nameof(CatalogEntity.RestoreOf));
+            try
+            {
+                await _media.SubmitTransactionAsync(chunk.Select(r => new TableTransactionAction(TableTransactionActionType.UpdateReplace, r, r.ETag)), cancellationToken);
+            }
+            catch (TableTransactionFailedException e) when (e.Status is 404 or 412)
+            {
+                logger.LogInformation("Rows of {Partition} changed while restore {EntryId} was unmarking them; they keep its mark", partition, entryId);
+            }
+        }
+    }
+
+    /// <summary>How many of <paramref name="pairs"/> go in transactions before the last one, which holds <paramref name="last"/> actions besides.</summary>
+    private static int Early(int pairs, int last) => Math.Max(0, pairs - (CatalogStore.MaxTransactionActions - last) / 2);
 
     /// <summary>Pairs (a row added with the row it replaces removed) in transactions of their own, then the last actions with the pairs that fit.</summary>
     private async Task SubmitAsync(IEnumerable<TableTransactionAction[]> pairs, List<TableTransactionAction> last, CancellationToken cancellationToken)
     {
         var all = pairs.ToList();
-        var room = (CatalogStore.MaxTransactionActions - last.Count) / 2;
-        foreach (var chunk in all.Take(Math.Max(0, all.Count - room)).Chunk(CatalogStore.MaxTransactionActions / 2))
+        var early = Early(all.Count, last.Count);
+        foreach (var chunk in all.Take(early).Chunk(CatalogStore.MaxTransactionActions / 2))
             await _media.SubmitTransactionAsync(chunk.SelectMany(p => p), cancellationToken);
-        await _media.SubmitTransactionAsync(all.Skip(Math.Max(0, all.Count - room)).SelectMany(p => p).Concat(last), cancellationToken);
+        await _media.SubmitTransactionAsync(all.Skip(early).SelectMany(p => p).Concat(last), cancellationToken);
     }
 
     private async Task<Dictionary<string, TableEntity>> ReadAsync(string partition, CancellationToken cancellationToken) =>

@@ -150,8 +150,13 @@ public sealed class RecycleBinStore(CatalogStore catalog, JournalStore journals,
             }
             entry.Deleting = true;
             List<ITableEntity> marks = [entry];
-            // A part's video is marked too (its ETag moves), so a delete of it that began reading before waits for the restore.
-            if (!entry.Whole && await catalog.GetVideoAsync(entry.PartitionKey, cancellationToken) is { } video) marks.Add(video);
+            // A part's video is marked too (its ETag moves), so a delete of it that began reading before waits for the restore; it
+            // names the restore until its last step, so readers do not see the rows brought back before that.
+            if (!entry.Whole && await catalog.GetVideoAsync(entry.PartitionKey, cancellationToken) is { } video)
+            {
+                video.Restoring = entry.EntryId;
+                marks.Add(video);
+            }
             var restoreEvent = entry.EventOf(BinMoves.RestoreEvent, request);
             var target = new DeleteTarget(entry.PartitionKey, entry.Location, [], [], [], restoreEvent, RestoreFailedCode)
             {

@@ -33,8 +33,10 @@ public sealed class RecycleBinFaultTests
         (await app.BlobsAsync()).Should().Equal(blobs);
         fault.Armed = false;
         var retried = await app.CallAsync("DeleteVideo", new { VideoIds = video.VideoId });
-        retried.Status.Should().Be(200, retried.ToString());
         var entryId = (await app.EntriesAsync()).Should().ContainSingle().Subject.Prop("EntryId");
+        BinState.EntryOf(retried).Should().Be(entryId, "the retry that finishes the move answers as the move would have");
+        DateTimeOffset.Parse(retried["RecycleBin"].Prop("PurgeTime")).Should().BeCloseTo(DateTimeOffset.UtcNow.AddDays(7), TimeSpan.FromMinutes(1));
+        retried["Deleted"].Int("Files").Should().Be(blobs.Count);
         (await app.RowsAsync()).Where(r => r.StartsWith("Media", StringComparison.Ordinal)).Should().OnlyContain(r => r.Contains(" bin|"));
 
         (await app.RestoreAsync(entryId)).Status.Should().Be(200);
@@ -97,6 +99,38 @@ public sealed class RecycleBinFaultTests
         retried["PurgedEntryIds"].EnumerateArray().Select(e => e.GetString()).Should().Equal(entryId);
         (await app.ListBlobsAsync()).Should().BeEquivalentTo(keptBlobs);
         (await app.BinRowsAsync()).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task APartRestoreThatStopsBeforeItsLastStepShowsNoneOfItsRecordsUntilARetryFinishesIt()
+    {
+        var fault = new FaultPolicy(FaultPolicy.IsTableTransaction, 0) { Armed = false };
+        await using var app = await StartAsync(fault);
+        var video = await app.SeedVideoAsync(streams: 1, segments: 1, snapshots: 15);
+        var (blobs, rows) = (await app.BlobsAsync(), await app.RowsAsync());
+        var imageIds = video.ImageIds.Values.SelectMany(i => i).ToList();
+        var entryId = BinState.EntryOf(await app.CallAsync("DeleteImage", new { DeleteImageType = "VideoId", VideoId = video.VideoId, ImageType = "All" }));
+        var size = (await app.CallAsync("GetVideoInfo", new { VideoId = video.VideoId }))["Video"].Long("Size");
+        // The restore of 60 snapshots: its journal, a transaction of the first 12, then the last one with the other 48 (which fails here).
+        fault.Arm(2);
+
+        var failed = await app.RestoreAsync(entryId);
+
+        failed.Status.Should().Be(503, failed.ToString());
+        fault.Armed = false;
+        var media = TestStorage.Tables.GetTableClient(app.TablePrefix + "Media");
+        var back = await media.QueryAsync<Azure.Data.Tables.TableEntity>($"PartitionKey eq '{video.VideoId}'").Where(r => r.RowKey.StartsWith("image|", StringComparison.Ordinal)).ToListAsync();
+        back.Should().HaveCount(12, "the first transaction brought some rows back");
+        (await app.CallAsync("ListSnapshots", new { VideoId = video.VideoId }))["Images"].GetArrayLength().Should().Be(0);
+        foreach (var row in back) (await app.CallAsync("GetImageInfo", new { ImageId = row.GetString("ImageId") })).Status.Should().Be(404);
+        (await app.CallAsync("GetVideoInfo", new { VideoId = video.VideoId }))["Video"].Long("Size").Should().Be(size);
+
+        var retried = await app.RestoreAsync(entryId);
+
+        retried.Status.Should().Be(200, retried.ToString());
+        (await app.CallAsync("ListSnapshots", new { VideoId = video.VideoId }))["Images"].EnumerateArray().Select(i => i.Prop("ImageId")).Should().BeEquivalentTo(imageIds);
+        (await app.BlobsAsync()).Should().Equal(blobs);
+        (await app.RowsAsync()).Should().Equal(rows, "the restore's marks are gone once it has ended");
     }
 
     [Fact]

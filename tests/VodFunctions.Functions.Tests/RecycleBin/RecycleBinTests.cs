@@ -46,6 +46,24 @@ public sealed class RecycleBinTests
         (await app.RestoreAsync(entryId)).Code.Should().Be("InvalidEntry.NotFound");
     }
 
+    [Fact]
+    public async Task ARepeatedDeleteOfAVideosSnapshotsByTypeMovesNothingMoreIntoTheBin()
+    {
+        await using var app = await BinState.StartAsync();
+        var video = await app.SeedVideoAsync(streams: 1, segments: 1, snapshots: 3);
+        var body = new { DeleteImageType = "VideoId", VideoId = video.VideoId, ImageType = "All" };
+        var entryId = BinState.EntryOf(await app.CallAsync("DeleteImage", body));
+        var rows = await app.RowsAsync();
+
+        var again = await app.CallAsync("DeleteImage", body);
+
+        again.Status.Should().Be(200, again.ToString());
+        (again.Json.TryGetProperty("RecycleBin", out var bin) && bin.ValueKind == System.Text.Json.JsonValueKind.Object)
+            .Should().BeFalse("its snapshots' files are the first entry's: {0}", again);
+        (await app.EntriesAsync()).Select(e => e.Prop("EntryId")).Should().Equal(entryId);
+        (await app.RowsAsync()).Should().Equal(rows);
+    }
+
     public static TheoryData<string> Modes => ["stream", "mezzanine", "imageIds", "imageUrls", "snapshotTypes", "uploadedImage", "attached"];
 
     [Theory]
