@@ -79,38 +79,29 @@ public sealed class DeletionEngine(
     {
         for (var attempt = 0; attempt < 20; attempt++)
         {
-            BlobListing? listing = null;
-            try
+            // Both read-only, so side by side: the deletes pending in the partition are looked for (and finished) while the job
+            // reads what it would delete (unless it came with its record read). A job prepared while a pending delete was being
+            // finished is prepared again: its records may have changed. (Marks carry ETags, so a delete begun after either read
+            // still makes the journal's transaction fail.)
+            var pending = FinishPendingAsync(job.Partition, gate, cancellationToken);
+            var prepared = job.Prepare(cancellationToken);
+            await Task.WhenAll(pending, prepared);
+            if (pending.Result is not { Ok: true, Finished: var finished }) return new DeleteOutcome(false, null);
+            if (finished > 0) continue;
+            switch (prepared.Result)
             {
-                // Read-only, so side by side: the deletes pending in the partition are looked for (and finished) while the job
-                // reads what it would delete, and its files are listed as soon as it knows them (at once, when the job came with
-                // its record read), while the journal is written. Nothing is deleted before the journal has committed; a listing
-                // whose journal never came is dropped unused. A job prepared while a pending delete was being finished is prepared
-                // again: its records may have changed. (Marks carry ETags, so a delete begun after either read still makes the
-                // journal's transaction fail.) A move into the recycle bin leaves the files, and lists none.
-                var pending = FinishPendingAsync(job.Partition, gate, cancellationToken);
-                var prepared = job.Prepare(cancellationToken);
-                async Task ListAheadAsync()
+                case { State: DeleteState.Nothing }:
+                    return new DeleteOutcome(true, null);
+                case { State: DeleteState.Ready, Target: { } target, Marks: { } marks }:
                 {
-                    if (await prepared is { State: DeleteState.Ready, Target: { Bin: null } ahead })
-                        listing = deleter.BeginListing(storage.Container(ahead.Location), ahead.Prefixes, ahead.Blobs, cancellationToken);
+                    // Listing is read-only too: it is asked for while the journal is written. Nothing is deleted before the
+                    // journal has committed; a listing whose journal never came is dropped unused. A move into the recycle
+                    // bin leaves the files, and lists none.
+                    await using var listing = target.Bin is null ? deleter.BeginListing(storage.Container(target.Location), target.Prefixes, target.Blobs, cancellationToken) : null;
+                    if (await journals.BeginAsync(target, marks, time.GetUtcNow(), cancellationToken) is not { } journal) break; // a record changed meanwhile
+                    logger.LogInformation("Began {DeleteType} delete {OperationId} of {MediaId}", target.Event.DeleteType, journal.OperationId, target.Event.MediaId);
+                    return await FinishAsync(journal, gate, cancellationToken, listing);
                 }
-                await Task.WhenAll(pending, ListAheadAsync());
-                if (pending.Result is not { Ok: true, Finished: var finished }) return new DeleteOutcome(false, null);
-                if (finished > 0) continue;
-                switch (prepared.Result)
-                {
-                    case { State: DeleteState.Nothing }:
-                        return new DeleteOutcome(true, null);
-                    case { State: DeleteState.Ready, Target: { } target, Marks: { } marks }:
-                        if (await journals.BeginAsync(target, marks, time.GetUtcNow(), cancellationToken) is not { } journal) break; // a record changed meanwhile
-                        logger.LogInformation("Began {DeleteType} delete {OperationId} of {MediaId}", target.Event.DeleteType, journal.OperationId, target.Event.MediaId);
-                        return await FinishAsync(journal, gate, cancellationToken, listing);
-                }
-            }
-            finally
-            {
-                if (listing is not null) await listing.DisposeAsync();
             }
         }
         logger.LogWarning("Delete in {Partition} kept conflicting with concurrent changes", job.Partition);
