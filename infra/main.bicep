@@ -35,6 +35,12 @@ param reconcileStorageSchedule string = '0 */15 * * * *'
 @description('NCRONTAB schedule (6 fields, UTC) of EmptyRecycleBin (purges what outlived Vod__RecycleBin__Retention).')
 param emptyRecycleBinSchedule string = '0 30 * * * *'
 
+@description('NCRONTAB schedule (6 fields, UTC) of PurgeAuditLog (removes audit records older than Vod__Audit__Retention).')
+param purgeAuditLogSchedule string = '0 15 4 * * *'
+
+@description('How long the audit log keeps its records (Vod__Audit__Retention, an ISO-8601 duration).')
+param auditRetention string = 'P400D'
+
 @description('Recycle bin retention (Vod__RecycleBin__Retention, an ISO-8601 duration such as P7D); empty keeps deletes final.')
 param recycleBinRetention string = ''
 
@@ -229,6 +235,8 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'Vod__Schedules__ReconcileStorage', value: reconcileStorageSchedule }
         { name: 'Vod__Schedules__EmptyRecycleBin', value: emptyRecycleBinSchedule }
         { name: 'Vod__RecycleBin__Retention', value: recycleBinRetention }
+        { name: 'Vod__Schedules__PurgeAuditLog', value: purgeAuditLogSchedule }
+        { name: 'Vod__Audit__Retention', value: auditRetention }
         // VOD's HTTP callbacks: DeliverCallback's [QueueTrigger] reads %Vod__Callback__Queue% (the host needs it set).
         { name: 'Vod__Callback__Queue', value: 'vod-callbacks' }
         // Policy runs' work queue: DeletePolicyWork's [QueueTrigger] reads %Vod__Policies__Queue% (the host needs it set).

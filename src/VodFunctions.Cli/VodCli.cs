@@ -45,7 +45,7 @@ public static class VodCli
             Global.Url, Global.Key, Global.Json,
         };
         foreach (var command in IngestVerbs.All().Concat(ReadVerbs.All()).Concat(DeleteVerbs.All()).Concat(PolicyVerbs.All())
-                     .Concat(RecycleBinVerbs.All()).Concat(FunctionVerbs.All()).Append(SampleVerb.Create()))
+                     .Concat(RecycleBinVerbs.All()).Concat(AuditVerbs.All()).Concat(FunctionVerbs.All()).Append(StatsVerb.Create()).Append(SampleVerb.Create()))
             root.Add(command);
         return root;
     }

@@ -24,9 +24,10 @@ public sealed record FunctionRun
     public const string ApplyMediaPolicies = "ApplyMediaPolicies";
     public const string ReconcileStorage = "ReconcileStorage";
     public const string EmptyRecycleBin = "EmptyRecycleBin";
+    public const string PurgeAuditLog = "PurgeAuditLog";
 
     /// <summary>The timer functions of the app.</summary>
-    public static IReadOnlyList<string> Known { get; } = [ApplyMediaPolicies, ReconcileStorage, EmptyRecycleBin];
+    public static IReadOnlyList<string> Known { get; } = [ApplyMediaPolicies, ReconcileStorage, EmptyRecycleBin, PurgeAuditLog];
 
     public string RunId { get; init; } = "";
     public string FunctionName { get; init; } = "";

@@ -209,6 +209,12 @@ public sealed class VodClient : IDisposable
     public Task<PurgeRecycleBinResponse> PurgeRecycleBinAsync(PurgeRecycleBinRequest request, CancellationToken cancellationToken = default) =>
         CallAsync<PurgeRecycleBinResponse>("PurgeRecycleBin", request, cancellationToken);
 
+    // ---- The audit log ----
+
+    /// <summary>One page of the audit log of deletions, newest first, within the key's applications.</summary>
+    public Task<ListDeletionsResponse> ListDeletionsAsync(ListDeletionsRequest? request = null, CancellationToken cancellationToken = default) =>
+        CallAsync<ListDeletionsResponse>("ListDeletions", request ?? new ListDeletionsRequest(), cancellationToken);
+
     // ---- Media policies and timer functions (API.md section 7) ----
 
     /// <summary>Creates a policy, or replaces the one with the same <see cref="MediaPolicy.PolicyId"/>.</summary>
@@ -283,6 +289,15 @@ public sealed class VodClient : IDisposable
     /// </summary>
     public Task<GetReconcileReportResponse> GetReconcileReportAsync(CancellationToken cancellationToken = default) =>
         CallAsync<GetReconcileReportResponse>("GetReconcileReport", null, cancellationToken);
+
+    // ---- Statistics ----
+
+    /// <summary>
+    /// What deletes freed in the last 24 hours (the default) or 30 days, by trigger and per hour or day, and what is waiting now
+    /// (interrupted deletes, events to resend, queues, the recycle bin): the figures of the console's Overview.
+    /// </summary>
+    public Task<GetDeletionStatisticsResponse> GetDeletionStatisticsAsync(GetDeletionStatisticsRequest? request = null, CancellationToken cancellationToken = default) =>
+        CallAsync<GetDeletionStatisticsResponse>("GetDeletionStatistics", request ?? new GetDeletionStatisticsRequest(), cancellationToken);
 
     // ---- transport ----
 

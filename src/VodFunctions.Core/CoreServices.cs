@@ -33,6 +33,8 @@ public static class CoreServices
         services.AddSingleton<IValidateOptions<CallbackOptions>, CallbackOptions.Validator>();
         services.AddOptions<RecycleBin.RecycleBinOptions>().Bind(configuration.GetSection(RecycleBin.RecycleBinOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<RecycleBin.RecycleBinOptions>, RecycleBin.RecycleBinOptions.Validator>();
+        services.AddOptions<Audit.AuditOptions>().Bind(configuration.GetSection(Audit.AuditOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<Audit.AuditOptions>, Audit.AuditOptions.Validator>();
         services.AddOptions<StorageClientsOptions>();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => Connection(configuration, JobsStorage).Tables(sp));
@@ -58,7 +60,8 @@ public static class CoreServices
             typeof(JournalStore), typeof(DeletionEngine), typeof(RecycleBin.BinMoves), typeof(RecycleBin.RecycleBinStore), typeof(RecycleBin.BinPurger), typeof(InterruptedDeletes),
             typeof(DeleteVideos), typeof(DeleteStreams), typeof(DeleteMezzanines), typeof(DeleteImages), typeof(DeleteAttachedMedia), typeof(DeleteMultipartUpload),
             typeof(RunStore), typeof(RunStarts), typeof(RunRecorder), typeof(PolicyStore), typeof(MediaPolicies), typeof(PolicyWorkStore), typeof(PolicySweep),
-            typeof(ReconcileStore), typeof(OrphanGrace), typeof(StorageReconciler),
+            typeof(ReconcileStore), typeof(OrphanGrace), typeof(StorageReconciler), typeof(Audit.AuditStore), typeof(Audit.AuditPurger),
+            typeof(Statistics.DeletionStatistics),
         ];
         foreach (var type in singletons) services.AddSingleton(type);
         return services;

@@ -200,6 +200,8 @@ public sealed class ApiReferenceTests
         await Call("RestoreMedia", new { EntryIds = binned["RecycleBin"].GetProperty("EntryIds") });
         await Call("DeleteVideo", new { VideoIds = new[] { video.VideoId } });
         await Call("PurgeRecycleBin", new { All = true });
+        await Call("ListDeletions", new { MediaId = video.VideoId, PageSize = 1 });
+        await Call("GetDeletionStatistics", new { Period = "P30D" });
         using var health = await app.Client.GetAsync("/api/health");
         answers["health"] = new ApiResponse((int)health.StatusCode, JsonDocument.Parse(await health.Content.ReadAsStringAsync()).RootElement.Clone(), null);
 

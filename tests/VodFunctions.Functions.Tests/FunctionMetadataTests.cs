@@ -22,7 +22,7 @@ public sealed class FunctionMetadataTests
         "ListFunctionRuns", "GetReconcileReport",
     ];
 
-    private static readonly string[] Timers = ["ApplyMediaPolicies", "ReconcileStorage", "EmptyRecycleBin"];
+    private static readonly string[] Timers = ["ApplyMediaPolicies", "ReconcileStorage", "EmptyRecycleBin", "PurgeAuditLog"];
 
     /// <summary>The metadata of the function app's build (the configuration these tests were built in).</summary>
     private static readonly Dictionary<string, JsonElement> Metadata = JsonDocument.Parse(File.ReadAllText(Path.Combine(

@@ -70,6 +70,7 @@ public sealed class TestApp : IAsyncDisposable
             ["AzureWebJobs.ApplyMediaPolicies.Disabled"] = "true",
             ["AzureWebJobs.ReconcileStorage.Disabled"] = "true",
             ["AzureWebJobs.EmptyRecycleBin.Disabled"] = "true",
+            ["AzureWebJobs.PurgeAuditLog.Disabled"] = "true",
             // A policy run deletes on its own instance unless a test gives it a work queue (TestApp.FanOut).
             ["Vod:Policies:Queue"] = "",
         };

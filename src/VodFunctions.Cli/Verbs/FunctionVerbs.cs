@@ -12,7 +12,7 @@ internal static class FunctionVerbs
 
     private static Argument<string> FunctionName()
     {
-        var name = new Argument<string>("FUNCTION") { Description = "ApplyMediaPolicies, ReconcileStorage or EmptyRecycleBin." };
+        var name = new Argument<string>("FUNCTION") { Description = "ApplyMediaPolicies, ReconcileStorage, EmptyRecycleBin or PurgeAuditLog." };
         name.AcceptOnlyFromAmong([.. FunctionRun.Known]);
         return name;
     }
@@ -37,7 +37,7 @@ internal static class FunctionVerbs
 
     private static Verb RunFunction()
     {
-        var name = new Argument<string>("FUNCTION") { Description = "The timer function: ApplyMediaPolicies, ReconcileStorage or EmptyRecycleBin." };
+        var name = new Argument<string>("FUNCTION") { Description = "The timer function: ApplyMediaPolicies, ReconcileStorage, EmptyRecycleBin or PurgeAuditLog." };
         name.CompletionSources.Add([.. FunctionRun.Known]);
         var input = Single<string>("--input", "The run's input (the admin endpoint's {\"input\": ...}).", "text");
         var noWait = new Option<bool>("--no-wait") { Description = "Start the run and return (exit 0 once it is accepted)." };

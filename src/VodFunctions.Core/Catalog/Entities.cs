@@ -124,4 +124,7 @@ public sealed class IndexEntity : ITableEntity
     public DateTimeOffset? Heartbeat { get; set; }
     /// <summary>A recycle bin entry's purge time (its rows in <c>bin|...</c>).</summary>
     public DateTimeOffset? PurgeTime { get; set; }
+    /// <summary>A recycle bin entry's files and bytes (its rows in <c>bin|...</c>), so that the bin's size is read from its index.</summary>
+    public int? Files { get; set; }
+    public long? Size { get; set; }
 }

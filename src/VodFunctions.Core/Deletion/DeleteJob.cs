@@ -6,6 +6,12 @@ namespace VodFunctions.Core.Deletion;
 /// </summary>
 public sealed record DeleteRequest(string RequestId, DeleteTrigger Trigger, bool DryRun = false, bool Permanent = false, string? By = null)
 {
+    /// <summary>A policy's deletes: its name, for the audit log (its ID is the <see cref="Trigger"/>).</summary>
+    public string? PolicyName { get; init; }
+
+    /// <summary>Whether its dry runs are recorded in the audit log (a delete call's are; a policy preview's are not).</summary>
+    public bool Audited { get; init; }
+
     public string DeletedBy => By ?? Trigger.Name;
 }
 

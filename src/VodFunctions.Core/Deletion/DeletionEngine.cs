@@ -8,7 +8,7 @@ namespace VodFunctions.Core.Deletion;
 /// </summary>
 public sealed class DeletionEngine(
     CatalogStore catalog, JournalStore journals, MediaStorage storage, BlobDeleter deleter, EventPublisher events, TimeProvider time,
-    RecycleBin.BinMoves bin, IOptions<VodOptions> options, ILogger<DeletionEngine> logger)
+    RecycleBin.BinMoves bin, Audit.AuditStore audit, IOptions<VodOptions> options, ILogger<DeletionEngine> logger)
 {
     /// <summary>A limit on storage requests deleting blobs (a batch or a single delete each), shared by everything one request deletes.</summary>
     public SemaphoreSlim NewGate() => new(Math.Max(1, options.Value.DeleteParallelism));
@@ -43,7 +43,10 @@ public sealed class DeletionEngine(
             ImageIds = parts is { Kind: DeleteKind.Image, Whole: false } ? parts.Records.OfType<ImageEntity>().Select(i => i.ImageId).ToList() : null,
         };
         var rows = parts.Whole ? [DeleteTarget.AllRows] : parts.Records.Select(r => r.RowKey).ToList();
-        var target = new DeleteTarget(ownerId, owner.StorageLocation, parts.Folders, parts.Blobs, rows, deleteEvent, failedCode) { OwnerUpdate = parts.OwnerUpdate };
+        var target = new DeleteTarget(ownerId, owner.StorageLocation, parts.Folders, parts.Blobs, rows, deleteEvent, failedCode)
+        {
+            OwnerUpdate = parts.OwnerUpdate, Audit = Audit.AuditContext.Of(request),
+        };
         target = bin.Into(target, owner, request);
         return new DeleteWork(DeleteState.Ready, target, [owner, .. parts.Records]);
     });
@@ -59,7 +62,7 @@ public sealed class DeletionEngine(
     public async Task<Result<DeleteResult>> RunAsync(IEnumerable<DeleteJob> jobs, DeleteRequest request, CancellationToken cancellationToken = default)
     {
         var all = jobs.ToList();
-        if (request.DryRun) return DeleteResult.Of(bin.Plan(await PlanAsync(all, cancellationToken), request));
+        if (request.DryRun) return DeleteResult.Of(bin.Plan(await PlanAsync(all, request, cancellationToken), request));
         using var gate = NewGate();
         var outcomes = await Task.WhenAll(all.Select(job => DeleteAsync(job, gate, cancellationToken)));
         if (all.Where((_, i) => !outcomes[i].Ok).FirstOrDefault() is { } failed)
@@ -135,7 +138,9 @@ public sealed class DeletionEngine(
     /// journal for the next attempt and sends a fail event with the journal's failed code. <paramref name="listing"/>, when
     /// given, is the listing of the journal's own files, begun ahead.
     /// </summary>
-    public async Task<DeleteOutcome> FinishAsync(JournalEntity journal, SemaphoreSlim gate, CancellationToken cancellationToken = default, BlobListing? listing = null)
+    /// <param name="finishedBy">Who finishes it when not its caller (<c>ReconcileStorage</c>), for its audit record.</param>
+    public async Task<DeleteOutcome> FinishAsync(
+        JournalEntity journal, SemaphoreSlim gate, CancellationToken cancellationToken = default, BlobListing? listing = null, string? finishedBy = null)
     {
         var target = journal.ToTarget();
         using var finished = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -145,7 +150,7 @@ public sealed class DeletionEngine(
             if (target.Bin is not null)
             {
                 // Into the recycle bin or back: records move, files stay.
-                var (done, moved) = await bin.FinishAsync(journal, target, cancellationToken);
+                var (done, moved) = await bin.FinishAsync(journal, target, finishedBy, cancellationToken);
                 if (done is null) return new DeleteOutcome(true, null);
                 await PublishAsync(done, cancellationToken);
                 return new DeleteOutcome(true, moved)
@@ -159,7 +164,7 @@ public sealed class DeletionEngine(
                 ? deleter.DeleteAsync(storage.Container(target.Location), target.Prefixes, target.Blobs, gate, tally, cancellationToken)
                 : deleter.DeleteAsync(listing, gate, tally, cancellationToken);
             // Written with the last records, once the blobs are gone: the event then goes out at least once.
-            PendingEventEntity Done() => PendingEventEntity.Of(journal, target.Event with { DeletedFiles = tally.Files, DeletedBytes = tally.Bytes });
+            PendingEventEntity Done() => PendingEventEntity.Of(journal, target.Event with { DeletedFiles = tally.Files, DeletedBytes = tally.Bytes }, finishedBy);
             if (!await RemoveRecordsAsync(journal, target, blobs, Done, cancellationToken)) return new DeleteOutcome(true, null);
             logger.LogInformation("Deleted {Files} files ({Bytes} bytes) and the records of {DeleteType} delete of {MediaId}",
                 tally.Files, tally.Bytes, target.Event.DeleteType, target.Event.MediaId);
@@ -171,6 +176,7 @@ public sealed class DeletionEngine(
             logger.LogWarning(e, "{DeleteType} delete of {MediaId} failed; its journal {OperationId} stays to be finished",
                 target.Event.DeleteType, target.Event.MediaId, journal.OperationId);
             await events.PublishAsync(target.Event with { Status = DeleteStatus.Fail, ErrorCode = target.FailedCode, ErrorMessage = e.Message }, CancellationToken.None);
+            await AppendFailedAsync(journal, target, finishedBy);
             return new DeleteOutcome(false, null);
         }
         finally
@@ -186,6 +192,19 @@ public sealed class DeletionEngine(
     /// </summary>
     public async Task<bool> PublishAsync(PendingEventEntity pending, CancellationToken cancellationToken = default)
     {
+        // The audit record first (it comes with the last records, as the event does): a fault leaves both to the reconcile sweep.
+        if (pending.Audit is not null)
+        {
+            try
+            {
+                await audit.AppendAsync(JsonSerializer.Deserialize<Audit.AuditRecord>(pending.Audit)!, cancellationToken);
+            }
+            catch (Exception e) when (StorageFaults.Is(e))
+            {
+                logger.LogWarning(e, "Could not write the audit record of delete {OperationId}; the reconcile sweep writes it", pending.OperationId);
+                return false;
+            }
+        }
         if (!await events.PublishAsync(JsonSerializer.Deserialize<DeleteEvent>(pending.Event)!, cancellationToken)) return false;
         await journals.ForgetAsync(pending, cancellationToken);
         return true;
@@ -194,18 +213,47 @@ public sealed class DeletionEngine(
     private async Task<bool> AnyFileAsync(string location, DeleteParts parts, CancellationToken cancellationToken) =>
         await BlobDeleter.ListAsync(storage.Container(location), parts.Folders, parts.Blobs, cancellationToken).AnyAsync(page => page.Count > 0, cancellationToken);
 
-    /// <summary>What the jobs would delete now, without deleting anything.</summary>
-    private async Task<DeletePlan> PlanAsync(IEnumerable<DeleteJob> jobs, CancellationToken cancellationToken)
+    /// <summary>A storage fault that stopped a journalled delete, in the audit log (each failed attempt is a record of its own).</summary>
+    private async Task AppendFailedAsync(JournalEntity journal, DeleteTarget target, string? finishedBy)
+    {
+        var now = time.GetUtcNow();
+        var record = Audit.AuditRecord.FromEvent(target.Event with { OperationId = journal.OperationId, DeletedFiles = 0, DeletedBytes = 0 }, target.Audit, Audit.AuditOutcomes.Failed) with
+        {
+            RecordId = Audit.AuditRecord.IdOf(journal.OperationId, "failed", now.UtcTicks.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            Time = Audit.AuditRecord.TimeOf(now), ErrorCode = target.FailedCode, FinishedBy = finishedBy, EntryId = target.Event.RecycleBinEntryId ?? target.Bin?.EntryId,
+        };
+        try
+        {
+            await audit.AppendAsync(record, CancellationToken.None);
+        }
+        catch (Exception e) when (StorageFaults.Is(e))
+        {
+            logger.LogWarning(e, "Could not write the audit record of the failed delete {OperationId}", journal.OperationId);
+        }
+    }
+
+    /// <summary>What the jobs would delete now, without deleting anything; recorded in the audit log, a record per job, when the request is audited.</summary>
+    private async Task<DeletePlan> PlanAsync(IEnumerable<DeleteJob> jobs, DeleteRequest request, CancellationToken cancellationToken)
     {
         var tally = new DeleteTally();
         var records = 0;
+        var planned = new List<Audit.AuditRecord>();
+        var now = time.GetUtcNow();
         foreach (var job in jobs)
         {
             if ((await job.Prepare(cancellationToken)).Target is not { } target) continue;
+            var (files, bytes) = (tally.Files, tally.Bytes);
             await foreach (var page in BlobDeleter.ListAsync(storage.Container(target.Location), target.Prefixes, target.Blobs, cancellationToken))
                 foreach (var blob in page) tally.Add(blob.Name, blob.Properties.ContentLength ?? 0);
             records += target.WholePartition ? await journals.CountRecordsAsync(target.Partition, cancellationToken) : target.Rows.Count;
+            var outcome = bin.Moves(request) ? Audit.AuditOutcomes.MovedToBin
+                : target.Event.EventType == RecycleBin.BinMoves.PurgeEvent ? Audit.AuditOutcomes.Purged : Audit.AuditOutcomes.Deleted;
+            planned.Add(Audit.AuditRecord.FromEvent(target.Event with { DeletedFiles = tally.Files - files, DeletedBytes = tally.Bytes - bytes }, target.Audit, outcome) with
+            {
+                RecordId = Audit.AuditRecord.IdOf(request.RequestId, "dry", target.Partition, planned.Count.ToString(System.Globalization.CultureInfo.InvariantCulture)), Time = Audit.AuditRecord.TimeOf(now), DryRun = true,
+            });
         }
+        if (request.Audited) await audit.AppendAsync(planned, cancellationToken);
         return new DeletePlan(tally.Files, tally.Bytes, records, tally.Paths);
     }
 

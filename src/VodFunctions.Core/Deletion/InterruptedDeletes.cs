@@ -63,7 +63,7 @@ public sealed class InterruptedDeletes(JournalStore journals, DeletionEngine eng
             target.Event.DeleteType, journal.OperationId, target.Event.MediaId, journal.Started);
         try
         {
-            return (await engine.FinishAsync(journal, gate, cancellationToken)).Ok ? Recovery.Finished : Recovery.Failed;
+            return (await engine.FinishAsync(journal, gate, cancellationToken, finishedBy: Reconcile.StorageReconciler.FunctionName)).Ok ? Recovery.Finished : Recovery.Failed;
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -23,6 +23,9 @@ public sealed record DeleteTarget(
     /// <summary>A move into the recycle bin, or a restore from it, instead of a delete of files.</summary>
     public RecycleBin.BinOp? Bin { get; init; }
 
+    /// <summary>Who it is for, in its audit record (whoever finishes it writes that record).</summary>
+    public Core.Audit.AuditContext? Audit { get; init; }
+
     public bool WholePartition => Rows.Contains(AllRows);
 }
 
@@ -41,11 +44,16 @@ public sealed class PendingEventEntity : ITableEntity
 
     public string Event { get; set; } = "{}";
 
+    /// <summary>The delete's audit record (JSON), appended before the event is sent; null in rows written before the audit log.</summary>
+    public string? Audit { get; set; }
+
     public string OperationId => RowKey[Prefix.Length..];
 
-    public static PendingEventEntity Of(JournalEntity journal, DeleteEvent deleteEvent) => new()
+    /// <param name="finishedBy">Who finished the delete when not its caller (<c>ReconcileStorage</c>), for its audit record.</param>
+    public static PendingEventEntity Of(JournalEntity journal, DeleteEvent deleteEvent, string? finishedBy = null) => new()
     {
         PartitionKey = journal.PartitionKey, RowKey = Prefix + journal.OperationId, Event = JournalEntity.Checked(JsonSerializer.Serialize(deleteEvent)),
+        Audit = JournalEntity.Checked(JsonSerializer.Serialize(Core.Audit.AuditRecord.Of(journal, deleteEvent, finishedBy))),
     };
 }
 
@@ -72,6 +80,9 @@ public sealed class JournalEntity : ITableEntity
     public string? Bin { get; set; }
     public DateTimeOffset Started { get; set; }
 
+    /// <summary>Who the delete is for (<see cref="Core.Audit.AuditContext"/>, JSON), for its audit record.</summary>
+    public string? Audit { get; set; }
+
     public string OperationId => RowKey[Prefix.Length..];
 
     public static JournalEntity Of(DeleteTarget target, string operationId, DateTimeOffset started) => new()
@@ -87,6 +98,7 @@ public sealed class JournalEntity : ITableEntity
         OwnerUpdate = target.OwnerUpdate is null ? null : JsonSerializer.Serialize(target.OwnerUpdate),
         Bin = target.Bin is null ? null : Checked(JsonSerializer.Serialize(target.Bin)),
         Started = started,
+        Audit = target.Audit is null ? null : Checked(JsonSerializer.Serialize(target.Audit)),
     };
 
     /// <summary>Azure Tables holds a string property of at most 64 KiB (32K UTF-16 characters); checked here, so a journal too large fails before anything changes.</summary>
@@ -106,5 +118,6 @@ public sealed class JournalEntity : ITableEntity
     {
         OwnerUpdate = OwnerUpdate is null ? null : JsonSerializer.Deserialize<Dictionary<string, object>>(OwnerUpdate),
         Bin = Bin is null ? null : JsonSerializer.Deserialize<RecycleBin.BinOp>(Bin),
+        Audit = Audit is null ? null : JsonSerializer.Deserialize<Core.Audit.AuditContext>(Audit),
     };
 }

@@ -19,6 +19,30 @@ public sealed class PolicyRunEntity : RunEntity
 
     /// <summary>Set once every queued asset is settled: the counts above then include them, and <see cref="RunEntity.EndTime"/> is the last one's.</summary>
     public bool WorkDone { get; set; }
+
+    /// <summary>
+    /// The counts above per policy, as JSON (PolicyId to <see cref="PolicyCounts"/>): what the run itself decided and deleted. Assets it
+    /// put on the work queue count there as <c>Enqueued</c>; their deletes are in their batches (<see cref="WorkBatchEntity"/>).
+    /// </summary>
+    public string? Policies { get; set; }
+
+    public Dictionary<string, PolicyCounts> PolicyCountsMap() =>
+        Policies is null ? [] : JsonSerializer.Deserialize<Dictionary<string, PolicyCounts>>(Policies) ?? [];
+
+    /// <summary>Adds to one policy's counts.</summary>
+    public void Count(string policyId, PolicyCounts added)
+    {
+        var all = PolicyCountsMap();
+        all[policyId] = all.TryGetValue(policyId, out var counts) ? counts + added : added;
+        Policies = JsonSerializer.Serialize(all);
+    }
+}
+
+/// <summary>One policy's share of a run: assets matched, enqueued, deleted, skipped, failed, and the bytes deleted.</summary>
+public sealed record PolicyCounts(int Matched = 0, int Enqueued = 0, int Deleted = 0, int Skipped = 0, int Failed = 0, long DeletedBytes = 0)
+{
+    public static PolicyCounts operator +(PolicyCounts a, PolicyCounts b) => new(a.Matched + b.Matched, a.Enqueued + b.Enqueued,
+        a.Deleted + b.Deleted, a.Skipped + b.Skipped, a.Failed + b.Failed, a.DeletedBytes + b.DeletedBytes);
 }
 
 /// <summary>One asset a run would handle now, as <c>PreviewMediaPolicy</c> answers it.</summary>
@@ -135,8 +159,10 @@ public sealed class PolicySweep(
                 run.Batches++;
                 run.Enqueued += granted;
             }
-            run.Skipped += decisions.Count(d => d.Verdict == Verdict.Skip);
+            var skips = decisions.Count(d => d.Verdict == Verdict.Skip);
+            run.Skipped += skips;
             run.Matched = run.Enqueued + run.Skipped;
+            if (granted + skips > 0) run.Count(policy.PolicyId, new PolicyCounts(Matched: granted + skips, Enqueued: granted, Skipped: skips));
             return granted == acts.Count;
         }
         var outcomes = await Task.WhenAll(acts.Take(granted).Select(d => DeleteAsync(d, policy, run.RunId, gate, cancellationToken)));
@@ -144,11 +170,17 @@ public sealed class PolicySweep(
         var unused = outcomes.Count(o => o is not { Ok: true, Deleted: not null });
         if (unused > 0) await policies.ReleaseAsync(policy.PolicyId, reservedAt, unused, cancellationToken);
 
-        run.Skipped += decisions.Count(d => d.Verdict == Verdict.Skip) + outcomes.Count(o => o is { Ok: true, Deleted: null });
-        run.Deleted += outcomes.Count(o => o is { Ok: true, Deleted: not null });
-        run.Failed += outcomes.Count(o => !o.Ok);
-        run.DeletedBytes += outcomes.Sum(o => o.Deleted?.Bytes ?? 0);
+        var counts = new PolicyCounts(
+            Skipped: decisions.Count(d => d.Verdict == Verdict.Skip) + outcomes.Count(o => o is { Ok: true, Deleted: null }),
+            Deleted: outcomes.Count(o => o is { Ok: true, Deleted: not null }), Failed: outcomes.Count(o => !o.Ok),
+            DeletedBytes: outcomes.Sum(o => o.Deleted?.Bytes ?? 0));
+        counts = counts with { Matched = counts.Deleted + counts.Skipped + counts.Failed };
+        run.Skipped += counts.Skipped;
+        run.Deleted += counts.Deleted;
+        run.Failed += counts.Failed;
+        run.DeletedBytes += counts.DeletedBytes;
         run.Matched = run.Deleted + run.Skipped + run.Failed;
+        if (counts.Matched > 0) run.Count(policy.PolicyId, counts);
         return granted == acts.Count;
     }
 
@@ -245,7 +277,7 @@ public sealed class PolicySweep(
     {
         try
         {
-            return await engine.DeleteAsync(Job(decision, policy, new DeleteRequest(runId, DeleteTrigger.Policy(policy.PolicyId))), gate, cancellationToken);
+            return await engine.DeleteAsync(Job(decision, policy, new DeleteRequest(runId, DeleteTrigger.Policy(policy.PolicyId)) { PolicyName = policy.Name }), gate, cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -137,4 +137,17 @@ public sealed class PolicyWorkStore(TableServiceClient tables, QueueServiceClien
         }
         return tally;
     }
+
+    /// <summary>The deletes of a run's queued assets so far, per policy (over all its batches).</summary>
+    public async Task<Dictionary<string, PolicyCounts>> TallyByPolicyAsync(string runId, CancellationToken cancellationToken = default)
+    {
+        string[] columns = [nameof(WorkBatchEntity.PolicyId), nameof(WorkBatchEntity.Deleted), nameof(WorkBatchEntity.Skipped), nameof(WorkBatchEntity.Failed), nameof(WorkBatchEntity.DeletedBytes)];
+        var tally = new Dictionary<string, PolicyCounts>();
+        await foreach (var batch in _table.QueryAsync<WorkBatchEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {WorkBatchEntity.PartitionOf(runId)}"), select: columns, cancellationToken: cancellationToken))
+        {
+            var counts = new PolicyCounts(Deleted: batch.Deleted, Skipped: batch.Skipped, Failed: batch.Failed, DeletedBytes: batch.DeletedBytes);
+            tally[batch.PolicyId] = tally.TryGetValue(batch.PolicyId, out var sum) ? sum + counts : counts;
+        }
+        return tally;
+    }
 }

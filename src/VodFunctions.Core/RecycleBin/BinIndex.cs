@@ -12,6 +12,7 @@ public static class BinIndex
         {
             PartitionKey = partition, RowKey = row, Kind = entry.MediaType, MediaId = entry.EntryId, OwnerPartition = entry.PartitionKey,
             OwnerRow = entry.RowKey, AppId = entry.AppId, CreationTime = entry.CreationTime, PurgeTime = entry.PurgeTime,
+            Files = entry.Files, Size = entry.Size,
         };
         yield return Row(IdKey(entry.EntryId), IdKey(entry.EntryId));
         foreach (var app in new[] { entry.AppId, CatalogStore.Everyone })

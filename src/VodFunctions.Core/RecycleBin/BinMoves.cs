@@ -63,7 +63,7 @@ public sealed class BinMoves(
     /// Finishes a journalled move or restore. Answers its event (written with its last records), or null when another finisher
     /// ended it first; and the files it moved.
     /// </summary>
-    public async Task<(PendingEventEntity? Done, DeleteTally Moved)> FinishAsync(JournalEntity journal, DeleteTarget target, CancellationToken cancellationToken)
+    public async Task<(PendingEventEntity? Done, DeleteTally Moved)> FinishAsync(JournalEntity journal, DeleteTarget target, string? finishedBy, CancellationToken cancellationToken)
     {
         var op = target.Bin!;
         var tally = new DeleteTally();
@@ -75,8 +75,8 @@ public sealed class BinMoves(
             try
             {
                 var done = op.Op == BinOp.Move
-                    ? await MoveAsync(journal, target, op, rows, tally, cancellationToken)
-                    : await RestoreAsync(journal, target, op, rows, cancellationToken);
+                    ? await MoveAsync(journal, target, op, rows, tally, finishedBy, cancellationToken)
+                    : await RestoreAsync(journal, target, op, rows, finishedBy, cancellationToken);
                 logger.LogInformation("{Op} {OperationId} of {MediaId} ended", op.Op, journal.OperationId, target.Event.MediaId);
                 return (done, tally);
             }
@@ -100,7 +100,7 @@ public sealed class BinMoves(
     }
 
     private async Task<PendingEventEntity> MoveAsync(
-        JournalEntity journal, DeleteTarget target, BinOp op, Dictionary<string, TableEntity> rows, DeleteTally tally, CancellationToken cancellationToken)
+        JournalEntity journal, DeleteTarget target, BinOp op, Dictionary<string, TableEntity> rows, DeleteTally tally, string? finishedBy, CancellationToken cancellationToken)
     {
         var partition = journal.PartitionKey;
         var entryId = journal.OperationId;
@@ -123,7 +123,7 @@ public sealed class BinMoves(
             RestoreUpdate = op.RestoreUpdate is null ? null : JsonSerializer.Serialize(op.RestoreUpdate),
         };
         await catalog.AddIndexEntriesAsync(entry, cancellationToken);
-        var done = PendingEventEntity.Of(journal, e with { RecycleBinEntryId = entryId, DeletedFiles = tally.Files, DeletedBytes = tally.Bytes });
+        var done = PendingEventEntity.Of(journal, e with { RecycleBinEntryId = entryId, DeletedFiles = tally.Files, DeletedBytes = tally.Bytes }, finishedBy);
 
         List<TableTransactionAction> last = [Delete(journal), Upsert(done), Upsert(entry)];
         if (!whole && rows.GetValueOrDefault(VideoEntity.RowOf(partition)) is { } videoRow)
@@ -144,11 +144,11 @@ public sealed class BinMoves(
     }
 
     private async Task<PendingEventEntity> RestoreAsync(
-        JournalEntity journal, DeleteTarget target, BinOp op, Dictionary<string, TableEntity> rows, CancellationToken cancellationToken)
+        JournalEntity journal, DeleteTarget target, BinOp op, Dictionary<string, TableEntity> rows, string? finishedBy, CancellationToken cancellationToken)
     {
         var partition = journal.PartitionKey;
         var entryRow = rows.GetValueOrDefault(BinEntryEntity.RowOf(op.EntryId!));
-        var done = PendingEventEntity.Of(journal, target.Event);
+        var done = PendingEventEntity.Of(journal, target.Event, finishedBy);
         List<TableTransactionAction> last = [Delete(journal), Upsert(done)];
         if (entryRow is null)
         {

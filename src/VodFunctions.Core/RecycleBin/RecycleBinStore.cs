@@ -150,7 +150,7 @@ public sealed class RecycleBinStore(CatalogStore catalog, JournalStore journals,
             var restoreEvent = entry.EventOf(BinMoves.RestoreEvent, request);
             var target = new DeleteTarget(entry.PartitionKey, entry.Location, [], [], [], restoreEvent, RestoreFailedCode)
             {
-                Bin = new BinOp(BinOp.Restore, request.DeletedBy, entry.PurgeTime) { EntryId = entry.EntryId },
+                Bin = new BinOp(BinOp.Restore, request.DeletedBy, entry.PurgeTime) { EntryId = entry.EntryId }, Audit = Audit.AuditContext.Of(request),
             };
             return new DeleteWork(DeleteState.Ready, target, marks);
         });
@@ -177,13 +177,13 @@ public sealed class RecycleBinStore(CatalogStore catalog, JournalStore journals,
 
     public async Task<Result<PurgeResult>> PurgeEntriesAsync(IReadOnlyList<BinEntryEntity> entries, IReadOnlyList<string> missing, DeleteRequest request, CancellationToken cancellationToken = default)
     {
-        var purged = new System.Collections.Concurrent.ConcurrentBag<string>();
+        var purged = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>();
         // A purge of an entry that stopped part way (a retry after a fault) is finished by its job, and counts.
         foreach (var entry in entries.Where(e => e.Deleting))
-            if (await PendingOpAsync(entry, cancellationToken) == PurgeEvent) purged.Add(entry.EntryId);
+            if (await PendingOpAsync(entry, cancellationToken) == PurgeEvent) purged[entry.EntryId] = true;
         var outcome = await engine.RunAsync(entries.Select(e => PurgeJob(e, request, purged)), request, cancellationToken);
         if (!outcome.Ok) return outcome.Error!;
-        return new PurgeResult(purged.Order(StringComparer.Ordinal).ToList(), missing, outcome.Value!.Deleted ?? new DeletedFiles(0, 0));
+        return new PurgeResult(purged.Keys.Order(StringComparer.Ordinal).ToList(), missing, outcome.Value!.Deleted ?? new DeletedFiles(0, 0));
     }
 
     /// <summary>The entries whose purge time has come, oldest delete first.</summary>
@@ -200,17 +200,24 @@ public sealed class RecycleBinStore(CatalogStore catalog, JournalStore journals,
         return due;
     }
 
-    private DeleteJob PurgeJob(BinEntryEntity found, DeleteRequest request, System.Collections.Concurrent.ConcurrentBag<string> purged) =>
-        new(found.PartitionKey, PurgeFailedCode, async cancellationToken =>
+    private DeleteJob PurgeJob(BinEntryEntity found, DeleteRequest request, System.Collections.Concurrent.ConcurrentDictionary<string, bool> purged)
+    {
+        // Prepared again only when its mark did not become a journal (a restore or another purge marked the entry first): then
+        // the entry is not this purge's to report.
+        var marked = false;
+        return new(found.PartitionKey, PurgeFailedCode, async cancellationToken =>
         {
+            if (marked) purged.TryRemove(found.EntryId, out _);
+            marked = false;
             var entry = await catalog.GetAsync<BinEntryEntity>(found.PartitionKey, found.RowKey, cancellationToken);
             if (entry is null) return DeleteWork.Nothing;
             if (entry.Deleting) return DeleteWork.Busy;
             entry.Deleting = true;
-            purged.Add(entry.EntryId);
+            purged[entry.EntryId] = marked = true;
             var purgeEvent = entry.EventOf(BinMoves.PurgeEvent, request) with { DeletedFiles = 0, DeletedBytes = 0 };
             var target = new DeleteTarget(entry.PartitionKey, entry.Location, JsonSerializer.Deserialize<List<string>>(entry.Prefixes)!,
-                JsonSerializer.Deserialize<List<string>>(entry.Blobs)!, [entry.RowKey], purgeEvent, PurgeFailedCode);
+                JsonSerializer.Deserialize<List<string>>(entry.Blobs)!, [entry.RowKey], purgeEvent, PurgeFailedCode) { Audit = Audit.AuditContext.Of(request) };
             return new DeleteWork(DeleteState.Ready, target, [entry]);
         });
+    }
 }

@@ -55,11 +55,20 @@ async function send(url, init) {
   throw error;
 }
 
+/**
+ * A new idempotency key, one per user action: a delete sent again with it (a retry after a lost answer) is answered the
+ * first answer and deletes nothing twice.
+ */
+export function newIdempotencyKey() {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return `console-${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}`;
+}
+
 /** POST /api/{operation} with the parameters as a JSON body; resolves to the response fields. */
-export async function call(operation, parameters = {}, { signal } = {}) {
+export async function call(operation, parameters = {}, { signal, idempotencyKey } = {}) {
   const response = await send(new URL(operation, apiBase), {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...(idempotencyKey ? { 'Idempotency-Key': idempotencyKey } : {}) },
     body: JSON.stringify(parameters),
     signal,
   });

@@ -1,4 +1,5 @@
 // The console's entry point: the key, the sections and the hash routes.
+//   #/overview/{24h|30d}              what deletes freed, and what is waiting now
 //   #/media/{video|image|attached}   Media Files, one tab per kind
 //   #/{video|image|attached}/{id}     details of one item
 //   #/policies                        media policies and their runs
@@ -10,6 +11,8 @@ import { showMediaList, showDetail } from './media.js';
 import { showPolicies } from './policies.js';
 import { showReconcile } from './reconcile.js';
 import { showRecycleBin } from './recyclebin.js';
+import { showDeletions } from './deletions.js';
+import { showOverview } from './overview.js';
 
 const main = document.getElementById('main');
 const sections = document.getElementById('sections');
@@ -65,15 +68,17 @@ function route() {
   sections.hidden = false;
   forget.hidden = false;
   const [, section = 'media', argument] = location.hash.split('/');
-  const area = ['policies', 'reconcile', 'recycle-bin'].includes(section) ? section : 'media';
+  const area = ['overview', 'policies', 'reconcile', 'recycle-bin', 'deletions'].includes(section) ? section : 'media';
   for (const link of sections.querySelectorAll('a')) {
     if (link.dataset.section === area) link.setAttribute('aria-current', 'page');
     else link.removeAttribute('aria-current');
   }
   let view;
-  if (section === 'policies') view = showPolicies(main);
+  if (section === 'overview') view = showOverview(main, argument);
+  else if (section === 'policies') view = showPolicies(main);
   else if (section === 'reconcile') view = showReconcile(main);
   else if (section === 'recycle-bin') view = showRecycleBin(main);
+  else if (section === 'deletions') view = showDeletions(main);
   else if (['video', 'image', 'attached'].includes(section) && argument) view = showDetail(main, section, decodeURIComponent(argument));
   else view = showMediaList(main, ['video', 'image', 'attached'].includes(argument) ? argument : 'video');
   if (!firstRoute) Promise.resolve(view).then(() => main.querySelector('h1')?.focus());

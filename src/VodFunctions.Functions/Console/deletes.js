@@ -1,6 +1,6 @@
 // Every delete goes the same way: choose what to delete, see the dry-run plan (the operation called
 // with DryRun: true), confirm explicitly, then see what happened to each item.
-import { call, ApiError } from './api.js';
+import { call, ApiError, newIdempotencyKey } from './api.js';
 import { h, fill, formatBytes, errorBox, openDialog, announce } from './ui.js';
 
 export const snapshotTypes = ['CoverSnapshot', 'NormalSnapshot', 'SpriteSnapshot', 'SpriteOriginSnapshot'];
@@ -148,6 +148,8 @@ function chooseVideoDelete(dialog, videos, streamsOf, preset) {
 function confirmAndRun(dialog, plan, { canGoBack }) {
   return new Promise((resolve) => {
     let ran = false;
+    // One key for this confirmation: sent again by Try again, so a delete whose answer was lost is answered, not done twice.
+    const idempotencyKey = newIdempotencyKey();
     const cancel = h('button', { type: 'button', onclick: () => dialog.close() }, 'Cancel');
     const back = canGoBack && h('button', { type: 'button', onclick: () => resolve('back') }, 'Back');
     dialog.body.replaceChildren(h('p', { class: 'muted', role: 'status' }, 'Checking what would be deleted…'));
@@ -182,30 +184,36 @@ function confirmAndRun(dialog, plan, { canGoBack }) {
           ? h('p', { class: 'note' }, h('strong', {}, `Moved to the recycle bin for ${days(dry.Plan.PurgeTime)}. `),
             'Readers no longer see it; it can be restored from the Recycle bin page until it is purged.')
           : h('p', { class: 'warning' }, h('strong', {}, 'This deletion cannot be undone. '), 'The files are deleted permanently, removed from storage for good.')));
+      async function run() {
+        dialog.setBusy(true);
+        ran = true;
+        dialog.body.replaceChildren(h('p', { class: 'muted', role: 'status' }, 'Deleting…'));
+        let result;
+        let retry;
+        try {
+          const response = await call(plan.operation, plan.parameters, { idempotencyKey });
+          result = h('ul', { class: 'outcomes', 'aria-label': 'Result' },
+            outcomes(plan, response).map((outcome) => h('li', { class: `tone-${outcome.tone}`, dataset: { id: outcome.item.id } },
+              h('span', {}, outcome.item.label), ' — ', h('strong', {}, outcome.text))));
+          announce(`${plan.operation} finished.`);
+        } catch (error) {
+          result = errorBox(error);
+          // Safe to send again (the service failed, the answer was lost, or the first is still running): with the same key.
+          if (error instanceof ApiError && (error.status === 0 || error.status >= 500 || error.status === 409)) {
+            retry = h('button', { type: 'button', class: 'danger', onclick: run }, 'Try again');
+          }
+        }
+        dialog.setBusy(false);
+        dialog.body.replaceChildren(h('h3', {}, 'Result'), result);
+        const close = h('button', { type: 'button', class: retry ? undefined : 'primary', onclick: () => { dialog.close(); } }, 'Close');
+        fill(dialog.footer, close, retry);
+        (retry ?? close).focus();
+      }
       const confirm = h('button', {
         type: 'button',
         class: 'danger',
         disabled: nothing,
-        async onclick() {
-          dialog.setBusy(true);
-          ran = true;
-          dialog.body.replaceChildren(h('p', { class: 'muted', role: 'status' }, 'Deleting…'));
-          let result;
-          try {
-            const response = await call(plan.operation, plan.parameters);
-            result = h('ul', { class: 'outcomes', 'aria-label': 'Result' },
-              outcomes(plan, response).map((outcome) => h('li', { class: `tone-${outcome.tone}`, dataset: { id: outcome.item.id } },
-                h('span', {}, outcome.item.label), ' — ', h('strong', {}, outcome.text))));
-            announce(`${plan.operation} finished.`);
-          } catch (error) {
-            result = errorBox(error);
-          }
-          dialog.setBusy(false);
-          dialog.body.replaceChildren(h('h3', {}, 'Result'), result);
-          const close = h('button', { type: 'button', class: 'primary', onclick: () => { dialog.close(); } }, 'Close');
-          dialog.footer.replaceChildren(close);
-          close.focus();
-        },
+        onclick: run,
       }, dry.Plan?.ToRecycleBin ? 'Move to recycle bin' : 'Delete permanently');
       fill(dialog.footer, back, cancel, confirm);
       cancel.focus();

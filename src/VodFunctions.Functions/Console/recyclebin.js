@@ -1,6 +1,6 @@
 // The recycle bin (ListRecycleBin): what deletes moved there, newest first; Restore (RestoreMedia) and
 // Purge (PurgeRecycleBin, admin key, after a confirmation: it deletes for good).
-import { call } from './api.js';
+import { call, newIdempotencyKey } from './api.js';
 import { h, fill, time, errorBox, openDialog, announce, formatBytes } from './ui.js';
 
 function what(entry) {
@@ -12,6 +12,8 @@ function what(entry) {
 
 function confirmPurge(entry, button, done) {
   const { body, footer, close, setBusy } = openDialog({ title: 'Purge for good?', returnFocus: () => button });
+  // One key for this dialog: pressing Purge again after a failure sends the same purge, answered rather than done twice.
+  const idempotencyKey = newIdempotencyKey();
   body.append(h('p', {}, `Purging deletes ${what(entry)} permanently: ${entry.Files} files, ${formatBytes(entry.Bytes)}. It cannot be undone.`));
   const problem = h('div');
   body.append(problem);
@@ -22,7 +24,7 @@ function confirmPurge(entry, button, done) {
       async onclick() {
         setBusy(true);
         try {
-          await call('PurgeRecycleBin', { EntryIds: [entry.EntryId] });
+          await call('PurgeRecycleBin', { EntryIds: [entry.EntryId] }, { idempotencyKey });
           close();
           announce(`Purged ${what(entry)}.`);
           done();

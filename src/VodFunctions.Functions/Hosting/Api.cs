@@ -18,7 +18,10 @@ public sealed class ApiRequest(HttpContext http, string requestId, Caller caller
 
     /// <summary>A delete asked for through the API, with its <c>DryRun</c> and <c>Permanent</c> flags where the operation takes them.</summary>
     public DeleteRequest DeleteRequest() => new(RequestId, DeleteTrigger.Api,
-        operation.Parameters.Contains(Param.DryRun) && Param.DryRun.Read(this), operation.Parameters.Contains(Param.Permanent) && Param.Permanent.Read(this), caller.Name);
+        operation.Parameters.Contains(Param.DryRun) && Param.DryRun.Read(this), operation.Parameters.Contains(Param.Permanent) && Param.Permanent.Read(this), caller.Name)
+    {
+        Audited = true,
+    };
 
     /// <summary>The value given for a parameter the operation declares; reading one it does not declare is a bug.</summary>
     internal JsonElement? ValueOf(Parameter parameter) => operation.Parameters.Contains(parameter)
@@ -61,6 +64,7 @@ public static class Api
         object result;
         string? failedCode = null;
         IdempotencyClaim.Claimed? claim = null;
+        Func<object, Task>? audit = null;
         try
         {
             var operation = WorkerFunction.Named(function).Operation!;
@@ -69,6 +73,7 @@ public static class Api
             var parameters = rpc?.Parameters
                 ?? (operation.IgnoresQuery ? Parameters.None : Parameters.Parse(request.Query, await ReadBodyAsync(request, http.RequestAborted)));
             operation.Check(function, parameters);
+            if (AuditedCalls.Audits(operation)) audit = answer => AuditedCalls.RecordAsync(http, function, caller, parameters, requestId, answer, logger);
             if (operation.Idempotent && Idempotency.KeyOf(request, parameters) is { } key)
             {
                 switch (await http.RequestServices.GetRequiredService<IdempotencyStore>()
@@ -108,6 +113,7 @@ public static class Api
             logger.LogError(e, "{Function} failed ({RequestId})", function, requestId);
             result = Unexpected;
         }
+        if (audit is not null) await audit(result);
         return claim is null ? new ApiResult(requestId, result) : await KeepAsync(http, claim, requestId, result, logger);
     }
 

@@ -22,9 +22,11 @@ public static partial class ApiReference
         ("Delete", "Deletes: each accepts `DryRun` to see what it would delete. They are final, unless the recycle bin is on "
             + "(`Vod__RecycleBin__Retention`): then all but `DeleteMultipartUpload` move what they name into the bin, or with `Permanent` delete it for good."),
         ("Recycle bin", "What deletes moved into the recycle bin: listed, restored, or purged before the retention ends."),
+        ("Audit", "The audit log of every deletion attempt: who deleted what, when, and what came of it."),
         ("Policies", "Media policies: what the `ApplyMediaPolicies` timer function deletes when it runs."),
         ("Runs", "The recorded runs of the timer functions."),
         ("Reconcile", "What the `ReconcileStorage` timer function found."),
+        ("Statistics", "What deletes freed and what is waiting: the figures of the console's Overview and `vod stats`."),
         ("Service", "The app's own state."),
         ("Pages", "The web console and this reference."),
     ];

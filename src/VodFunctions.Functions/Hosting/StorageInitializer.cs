@@ -11,10 +11,11 @@ using VodFunctions.Functions.Timers;
 
 namespace VodFunctions.Functions.Hosting;
 
-/// <summary>Creates the catalog, policy, run and reconcile tables, the media containers, the events queue, the callbacks queue (when callbacks are on), the policy work queue (when runs fan out) and the timer locks' container at start, retrying while storage is not up yet.</summary>
+/// <summary>Creates the catalog, policy, run, reconcile and audit tables, the media containers, the events queue, the callbacks queue (when callbacks are on), the policy work queue (when runs fan out) and the timer locks' container at start, retrying while storage is not up yet.</summary>
 public sealed class StorageInitializer(
     CatalogStore catalog, MediaStorage storage, QueueServiceClient queues, IOptions<VodOptions> options, ILogger<StorageInitializer> logger,
-    PolicyStore policies, RunStore runs, ReconcileStore reconcile, LeaseLock locks, Callbacks callbacks, PolicyWorkStore policyWork)
+    PolicyStore policies, RunStore runs, ReconcileStore reconcile, LeaseLock locks, Callbacks callbacks, PolicyWorkStore policyWork,
+    Core.Audit.AuditStore audit)
     : BackgroundService
 {
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -32,6 +33,7 @@ public sealed class StorageInitializer(
                 await policies.EnsureCreatedAsync(stoppingToken);
                 await runs.EnsureCreatedAsync(stoppingToken);
                 await reconcile.EnsureCreatedAsync(stoppingToken);
+                await audit.EnsureCreatedAsync(stoppingToken);
                 await locks.EnsureCreatedAsync(stoppingToken);
                 foreach (var location in storage.LocationNames) await storage.Container(location).CreateIfNotExistsAsync(cancellationToken: stoppingToken);
                 await queues.GetQueueClient(options.Value.EventsQueue).CreateIfNotExistsAsync(cancellationToken: stoppingToken);

@@ -215,6 +215,6 @@ public sealed class DeleteMultipartUploadFunction(DeleteMultipartUpload delete) 
     {
         var mediaId = MediaId.Read(request);
         MediaType.Read(request);
-        return (await delete.RunAsync(mediaId, request.Scope, request.DeleteRequest().DryRun, cancellationToken)).Answer(r => r);
+        return (await delete.RunAsync(mediaId, request.Scope, request.DeleteRequest(), cancellationToken)).Answer(r => r);
     }
 }

@@ -15,7 +15,7 @@ namespace VodFunctions.Functions.Http;
 public sealed class ListFunctionRuns(RunStore runs, PolicySweep sweep) : IApiFunction
 {
     private static readonly Parameter<string> FunctionName = Param.OneOf("FunctionName", "The timer function (matched case-insensitively).",
-        [PolicySweep.FunctionName, StorageReconciler.FunctionName, Core.RecycleBin.BinPurger.FunctionName], ignoreCase: true);
+        [PolicySweep.FunctionName, StorageReconciler.FunctionName, Core.RecycleBin.BinPurger.FunctionName, Core.Audit.AuditPurger.FunctionName], ignoreCase: true);
     private static readonly Parameter<int> PageSize = Param.Int("PageSize", "Runs to list.", 20, 1, 100);
 
     public static ApiOperation Operation { get; } = new("Runs",
@@ -39,7 +39,8 @@ public sealed class ListFunctionRuns(RunStore runs, PolicySweep sweep) : IApiFun
         Example = new { FunctionName = "ReconcileStorage", PageSize = 5 },
     };
 
-    private static readonly HashSet<string> SystemProperties = ["PartitionKey", "RowKey", "Timestamp", "odata.etag"];
+    /// <summary>Not counts: the table's own, and a policy run's per-policy counts (JSON, which <c>GetDeletionStatistics</c> adds up).</summary>
+    private static readonly HashSet<string> SystemProperties = ["PartitionKey", "RowKey", "Timestamp", "odata.etag", nameof(PolicyRunEntity.Policies)];
 
     [Function(nameof(ListFunctionRuns))]
     public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/ListFunctionRuns")] HttpRequest req) =>
