@@ -108,12 +108,10 @@ public sealed class RegisterMediaFilesTests
         (await SnapshotsAsync(app, videoId)).Should().ContainSingle();
         (await PlayInfoAsync(app, videoId)).Select(s => s.GetProperty("JobId").GetString()).Should().Equal(jobId);
         (await VideoAsync(app, videoId)).GetProperty("Size").GetInt64().Should().Be(100 + 10 + 3);
-        var imageId = results[0]["ImageIds"][0].GetString();
-        var owners = new List<string?>();
-        await foreach (var row in TestStorage.Tables.GetTableClient(app.TablePrefix + "Index")
-            .QueryAsync<Azure.Data.Tables.TableEntity>(e => e.PartitionKey.CompareTo("blob|") >= 0 && e.PartitionKey.CompareTo("blob}") < 0))
-            owners.Add(row.GetString("MediaId"));
-        owners.Should().Equal([imageId], "the index finds a snapshot by its file, and only through the image that exists");
+        var byFile = await app.CallAsync("DeleteImage", new { DeleteImageType = "ImageURL", ImageURLs = new[] { snapshot }, DryRun = true });
+        byFile.Status.Should().Be(200, byFile.ToString());
+        (byFile["Plan"].GetProperty("Files").GetInt32(), byFile["Plan"].GetProperty("Records").GetInt32())
+            .Should().Be((1, 1), "the catalog finds a snapshot by its file, and only the image that exists");
     }
 
     [Fact]

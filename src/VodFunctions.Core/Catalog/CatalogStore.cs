@@ -38,8 +38,33 @@ public sealed class CatalogStore(TableServiceClient tables, IOptions<VodOptions>
     // ---- keys of the index table ----
 
     public static string IdKey(string mediaId) => "id|" + mediaId;
-    public static string BlobKey(string location, string blobName) =>
-        "blob|" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(location + "|" + blobName)));
+    public static string BlobKey(string location, string blobName) => "blob|" + FileHash(location, blobName);
+
+    /// <summary>
+    /// A snapshot's ID, which follows from its file as a stream's JobId follows from its folder: concurrent or retried
+    /// registrations of one file then agree on its ID, and the image is found from its file alone (<see cref="ByPath"/>).
+    /// </summary>
+    public static string SnapshotId(string location, string blobName) => FileHash(location, blobName)[..32];
+
+    private static string FileHash(string location, string blobName) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(location + "|" + blobName)));
+
+    /// <summary>
+    /// Where the image that owns a file lives, from the file's path alone: a snapshot (<c>videos/{VideoId}/snapshots/...</c>) in
+    /// its video's partition under the ID its file gives it, an uploaded image (<c>images/{ImageId}/...</c>) in its own; null for
+    /// any other path.
+    /// </summary>
+    public static (string Partition, string Row)? ByPath(string location, string blobName)
+    {
+        var parts = blobName.Split('/', 4);
+        if (parts.Length < 3 || !MediaIds.IsValid(parts[1])) return null;
+        return parts[0] switch
+        {
+            "videos" when parts.Length == 4 && parts[2] == "snapshots" => (parts[1], ImageEntity.RowOf(SnapshotId(location, blobName))),
+            "images" => (parts[1], ImageEntity.RowOf(parts[1])),
+            _ => null,
+        };
+    }
     public static string TitleKey(string kind, string appId) => $"title|{kind}|{appId}";
     public static string TimeKey(string kind, string appId) => $"time|{kind}|{appId}";
 
@@ -86,7 +111,7 @@ public sealed class CatalogStore(TableServiceClient tables, IOptions<VodOptions>
             AppId = record.AppId, CateId = (record as VideoEntity)?.CateId, CreationTime = record.CreationTime,
         };
         yield return Entry(IdKey(mediaId), IdKey(mediaId));
-        if (blobName is not null) yield return Entry(BlobKey(location!, blobName), BlobKey(location!, blobName));
+        if (blobName is not null && record is not ImageEntity { FoundByPath: true }) yield return Entry(BlobKey(location!, blobName), BlobKey(location!, blobName));
         if (title is null) yield break;
         foreach (var app in new[] { record.AppId, Everyone })
         {
@@ -178,13 +203,19 @@ public sealed class CatalogStore(TableServiceClient tables, IOptions<VodOptions>
         return entry is { Kind: MediaKinds.Attached } ? await GetAsync<AttachedEntity>(entry.OwnerPartition, entry.OwnerRow, cancellationToken) : null;
     }
 
-    /// <summary>The image that owns a file, found through the index, never by scanning.</summary>
+    /// <summary>
+    /// The image that owns a file, never found by scanning: read where its path puts it, else (a row written before images were
+    /// found by path, or a file elsewhere) through its <c>blob|</c> index row.
+    /// </summary>
     public async Task<ImageEntity?> FindImageByBlobAsync(string location, string blobName, CancellationToken cancellationToken = default)
     {
+        bool Owns(ImageEntity? image) => image is not null && image.BlobName == blobName && image.StorageLocation == location;
+        if (ByPath(location, blobName) is var (partition, row) && await GetAsync<ImageEntity>(partition, row, cancellationToken) is { } found && Owns(found))
+            return found;
         var response = await _index.GetEntityIfExistsAsync<IndexEntity>(BlobKey(location, blobName), BlobKey(location, blobName), cancellationToken: cancellationToken);
         if (!response.HasValue || response.Value!.Kind != MediaKinds.Image) return null;
         var image = await GetAsync<ImageEntity>(response.Value.OwnerPartition, response.Value.OwnerRow, cancellationToken);
-        return image is not null && image.BlobName == blobName && image.StorageLocation == location ? image : null;
+        return Owns(image) ? image : null;
     }
 
     public IAsyncEnumerable<StreamEntity> StreamsAsync(string videoId, CancellationToken cancellationToken = default) =>

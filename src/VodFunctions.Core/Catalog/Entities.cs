@@ -90,6 +90,13 @@ public sealed class ImageEntity : CatalogEntity, IMediaRecord
     /// <summary>Empty for uploaded images.</summary>
     public string VideoId { get; set; } = "";
     public string? Title { get; set; }
+
+    /// <summary>
+    /// Found by its file through its own path (<see cref="CatalogStore.ByPath"/>), with no <c>blob|</c> index row: set on
+    /// snapshots and uploaded images registered since; rows written before have a <c>blob|</c> row, which goes with them.
+    /// </summary>
+    public bool FoundByPath { get; set; }
+
     public static string RowOf(string imageId) => Prefix + imageId;
 }
 
@@ -106,7 +113,8 @@ public sealed class AttachedEntity : CatalogEntity, IMediaRecord
 
 /// <summary>
 /// A row of the index table: <c>id|{MediaId}</c> (where a media's record lives) and <c>blob|{hash}</c>
-/// (which image owns a file), each its partition's only row with the partition key as row key;
+/// (which image owns a file, for images not <see cref="ImageEntity.FoundByPath"/>), each its partition's only row with the
+/// partition key as row key;
 /// <c>title|{kind}|{app}</c> and <c>time|{kind}|{app}</c> (search and age); <c>journal</c> (deletes in
 /// progress). Readers tolerate entries whose record is gone.
 /// </summary>

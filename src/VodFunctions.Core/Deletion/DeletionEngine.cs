@@ -18,13 +18,15 @@ public sealed class DeletionEngine(
 
     /// <summary>
     /// A delete of what <paramref name="pick"/> chooses from the owner record <paramref name="ownerId"/>, read afresh before every
-    /// attempt: an owner gone, or a pick of nothing at all, leaves nothing to delete; an owner being deleted whole, or parts held or
-    /// marked already, are busy; else the parts are marked and the target and its event built.
+    /// attempt (the first attempt may take the caller's own fresh read, <paramref name="read"/>: its marks carry its ETag, so a
+    /// change since fails the journal and the next attempt reads again): an owner gone, or a pick of nothing at all, leaves
+    /// nothing to delete; an owner being deleted whole, or parts held or marked already, are busy; else the parts are marked and
+    /// the target and its event built.
     /// </summary>
-    public DeleteJob Job<TOwner>(string ownerId, string failedCode, DeleteRequest request, Func<TOwner, CancellationToken, Task<DeleteParts?>> pick)
+    public DeleteJob Job<TOwner>(string ownerId, string failedCode, DeleteRequest request, Func<TOwner, CancellationToken, Task<DeleteParts?>> pick, TOwner? read = null)
         where TOwner : CatalogEntity, IMediaRecord, new() => new(ownerId, failedCode, async cancellationToken =>
     {
-        var owner = await catalog.GetAsync<TOwner>(ownerId, TOwner.RowOf(ownerId), cancellationToken);
+        var owner = Interlocked.Exchange(ref read, null) ?? await catalog.GetAsync<TOwner>(ownerId, TOwner.RowOf(ownerId), cancellationToken);
         if (owner is null) return DeleteWork.Nothing;
         if (owner.Deleting) return DeleteWork.Busy;
         var parts = await pick(owner, cancellationToken);
@@ -55,8 +57,8 @@ public sealed class DeletionEngine(
     });
 
     /// <summary>As the other <c>Job</c>, for a pick from the owner record alone.</summary>
-    public DeleteJob Job<TOwner>(string ownerId, string failedCode, DeleteRequest request, Func<TOwner, DeleteParts?> pick)
-        where TOwner : CatalogEntity, IMediaRecord, new() => Job<TOwner>(ownerId, failedCode, request, (owner, _) => Task.FromResult(pick(owner)));
+    public DeleteJob Job<TOwner>(string ownerId, string failedCode, DeleteRequest request, Func<TOwner, DeleteParts?> pick, TOwner? read = null)
+        where TOwner : CatalogEntity, IMediaRecord, new() => Job<TOwner>(ownerId, failedCode, request, (owner, _) => Task.FromResult(pick(owner)), read);
 
     /// <summary>
     /// Runs the jobs of one request: in a dry run their plan; else every partition's delete at once, sharing one limit on blobs
@@ -117,8 +119,9 @@ public sealed class DeletionEngine(
         for (var attempt = 0; attempt < 20; attempt++)
         {
             // Both read-only, so side by side: the deletes pending in the partition are looked for (and finished) while the job
-            // reads what it would delete. A job prepared while a pending delete was being finished is prepared again: its records
-            // may have changed. (Marks carry ETags, so a delete begun after either read still makes the journal's transaction fail.)
+            // reads what it would delete (unless it came with its record read). A job prepared while a pending delete was being
+            // finished is prepared again: its records may have changed. (Marks carry ETags, so a delete begun after either read
+            // still makes the journal's transaction fail.)
             var pending = FinishPendingAsync(job.Partition, gate, cancellationToken);
             var prepared = job.Prepare(cancellationToken);
             await Task.WhenAll(pending, prepared);
@@ -131,9 +134,10 @@ public sealed class DeletionEngine(
                     return moved ?? new DeleteOutcome(true, null);
                 case { State: DeleteState.Ready, Target: { } target, Marks: { } marks }:
                 {
-                    // Listing is read-only too: its first page is asked for while the journal is written. Nothing is deleted
-                    // before the journal has committed; a listing whose journal never came is dropped unused.
-                    await using var listing = deleter.BeginListing(storage.Container(target.Location), target.Prefixes, target.Blobs, cancellationToken);
+                    // Listing is read-only too: it is asked for while the journal is written. Nothing is deleted before the
+                    // journal has committed; a listing whose journal never came is dropped unused. A move into the recycle
+                    // bin leaves the files, and lists none.
+                    await using var listing = target.Bin is null ? deleter.BeginListing(storage.Container(target.Location), target.Prefixes, target.Blobs, cancellationToken) : null;
                     if (await RefusalAsync(prepared.Result, cancellationToken) is { } refused) return new DeleteOutcome(true, null) { Refused = refused };
                     var started = Stopwatch.GetTimestamp();
                     JournalEntity? journal;

@@ -45,10 +45,10 @@ public sealed class BlobDeleter(IOptions<VodOptions> options, ILogger<BlobDelete
     public const int BatchesInFlight = 4;
 
     /// <summary>
-    /// Blobs listed per page: one round of full batches in flight. A first page holds one batch, so that deleting begins
-    /// while the rest is listed.
+    /// Blobs listed per page: one round of full batches in flight. (A delete begins its listing while it journals, so its
+    /// first page comes about when its first batch may go; a smaller first page would cost a listing request more.)
     /// </summary>
-    private const int PageSize = BatchesInFlight * BlobBatch.MaxSize, FirstPageSize = BlobBatch.MaxSize;
+    private const int PageSize = BatchesInFlight * BlobBatch.MaxSize;
 
     private readonly ConcurrentDictionary<Uri, BlobBatch?> _batches = new();
 
@@ -66,13 +66,13 @@ public sealed class BlobDeleter(IOptions<VodOptions> options, ILogger<BlobDelete
     private static async IAsyncEnumerable<IReadOnlyList<BlobItem>> PagesAsync(
         BlobContainerClient container, string prefix, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var (token, size) = ((string?)null, FirstPageSize);
+        string? token = null;
         do
         {
             var page = await container.GetBlobsAsync(new GetBlobsOptions { Prefix = prefix, States = BlobStates.Uncommitted }, cancellationToken)
-                .AsPages(token, size).FirstAsync(cancellationToken);
+                .AsPages(token, PageSize).FirstAsync(cancellationToken);
             yield return page.Values;
-            (token, size) = (page.ContinuationToken, PageSize);
+            token = page.ContinuationToken;
         }
         while (!string.IsNullOrEmpty(token));
     }

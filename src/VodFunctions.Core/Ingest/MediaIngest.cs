@@ -1,6 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
-
 namespace VodFunctions.Core.Ingest;
 
 public sealed record UploadTicket(string MediaId, Uri FileUrl, Uri UploadUrl, Uri? StoragePrefix = null);
@@ -45,7 +42,7 @@ public sealed class MediaIngest(CatalogStore catalog, MediaStorage storage, Time
         var location = VodOptions.DefaultLocation;
         CatalogEntity record = request.Kind == MediaKinds.Image
             ? new ImageEntity { PartitionKey = id, RowKey = ImageEntity.RowOf(id), ImageId = id, ImageType = request.TypeName, StorageLocation = location,
-                BlobName = MediaStorage.ImageFolder(id) + request.FileName, Title = request.Title }
+                BlobName = MediaStorage.ImageFolder(id) + request.FileName, Title = request.Title, FoundByPath = true }
             : new AttachedEntity { PartitionKey = id, RowKey = AttachedEntity.RowOf(id), BusinessType = request.TypeName, StorageLocation = location,
                 BlobName = MediaStorage.AttachedFolder(id) + request.FileName, Title = request.Title };
         record.AppId = request.AppId;
@@ -196,23 +193,17 @@ public sealed class MediaIngest(CatalogStore catalog, MediaStorage storage, Time
                 continue;
             }
             if (await storage.BlobSizeAsync(video.StorageLocation, blob, cancellationToken) is not { } size) return VodError.InvalidParameter($"{where}.FileURL does not exist.");
-            var id = FileId(video.StorageLocation, blob);
+            var id = CatalogStore.SnapshotId(video.StorageLocation, blob);
             imageIds.Add(id);
             newImages.Add(new ImageEntity
             {
                 PartitionKey = video.VideoId, RowKey = ImageEntity.RowOf(id), ImageId = id, ImageType = image.ImageType, BlobName = blob,
                 StorageLocation = video.StorageLocation, VideoId = video.VideoId, AppId = video.AppId, Status = VideoStatus.Normal, CreationTime = now, Size = size,
+                FoundByPath = true,
             });
         }
         return (newStreams, newImages, jobIds, imageIds);
     }
-
-    /// <summary>
-    /// A snapshot's ID follows from its file, as a stream's JobId follows from its folder: concurrent or
-    /// retried registrations of one file then agree on its ID and write the same index rows.
-    /// </summary>
-    private static string FileId(string location, string blob) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(location + "|" + blob)))[..32];
 
     private bool InFolder(VideoEntity video, string url, string folder, out string blob, out string rest)
     {
