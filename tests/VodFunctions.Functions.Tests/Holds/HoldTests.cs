@@ -294,4 +294,25 @@ public sealed class HoldTests
         answers[2].Body.GetProperty("Holds")[0].Prop("Reason").Should().Be("Case 7");
         (await app.ListBlobsAsync(video.Folder)).Should().NotBeEmpty();
     }
+
+    [Fact]
+    public async Task TheAuditLogRecordsEveryRefusalOfHeldMediaWithItsCode()
+    {
+        await using var app = await TestApp.StartAsync();
+        var held = await app.SeedVideoAsync(streams: 1, snapshots: 0);
+        var free = await app.SeedVideoAsync(streams: 0, snapshots: 0);
+        await HoldAsync(app, "video", held.VideoId);
+
+        var stream = await app.CallAsync("DeleteStream", new { VideoId = held.VideoId, JobIds = held.JobIds[0] });
+        var videos = await app.CallAsync("DeleteVideo", new { VideoIds = $"{held.VideoId},{free.VideoId}" });
+
+        (stream.Status, stream.Code).Should().Be((403, "Forbidden.MediaHold"));
+        Ids(videos, "ForbiddenVideoIds").Should().Equal(held.VideoId);
+        var records = (await app.CallAsync("ListDeletions", new { MediaId = held.VideoId }))["Deletions"].EnumerateArray()
+            .Select(r => (r.Prop("Operation"), r.Prop("Outcome"))).ToList();
+        records.Should().BeEquivalentTo(new[] { ("DeleteStream", "Forbidden"), ("DeleteVideo", "Forbidden") });
+        (await app.CallAsync("ListDeletions", new { MediaId = free.VideoId }))["Deletions"].EnumerateArray().Select(r => r.Prop("Outcome"))
+            .Should().Equal("Deleted");
+        (await app.ListBlobsAsync(held.Folder)).Should().NotBeEmpty("held media is never deleted");
+    }
 }
