@@ -35,6 +35,9 @@ public sealed record TriggerFigures
     public DeleteFigures All { get; init; } = new();
 }
 
+/// <summary>One of the slowest deletes: when it began, what it was, and how long it took from its journal to its end.</summary>
+public sealed record SlowDelete(DateTimeOffset Time, string Operation, string Trigger, string MediaId, int Files, long DurationMs);
+
 /// <summary>The deletes of one hour or day from <see cref="StartTime"/>.</summary>
 public sealed record StatsBucket
 {
@@ -96,6 +99,9 @@ public sealed record GetDeletionStatisticsResponse : VodResponse
     public TriggerFigures Deletes { get; init; } = new();
     public IReadOnlyList<StatsBucket> Series { get; init; } = [];
 
+    /// <summary>The period's slowest deletes, slowest first (from the audit log).</summary>
+    public IReadOnlyList<SlowDelete> Slowest { get; init; } = [];
+
     public IReadOnlyList<PolicyFigures> Policies { get; init; } = [];
     public DeleteBacklog Backlog { get; init; } = new();
 
@@ -111,6 +117,6 @@ public sealed record GetDeletionStatisticsResponse : VodResponse
     /// <summary>The figures whose scan stopped at the service's cap (they count only part of the period).</summary>
     public IReadOnlyList<string> Capped { get; init; } = [];
 
-    /// <summary>What the figures cannot tell (the slowest deletes: the audit log records no durations), and which scans were capped.</summary>
+    /// <summary>What the figures cannot tell: which scans were capped.</summary>
     public IReadOnlyList<string> Notes { get; init; } = [];
 }

@@ -23,7 +23,10 @@ public sealed class StatisticsClientTests
         day.EndTime.Should().BeCloseTo(DateTimeOffset.UtcNow, TimeSpan.FromMinutes(1));
         (day.RecycleBin!.Entries, day.RecycleBin.Files).Should().Be((1, inBin.Count));
         (day.Backlog.InterruptedDeletes, day.Backlog.EventsPending, day.CallbackQueue, day.WorkQueue).Should().Be((0, 0, null, null));
-        day.Notes.Should().ContainSingle();
+        day.Notes.Should().BeEmpty();
+        day.Slowest.Select(s => (s.Operation, s.MediaId)).Should().BeEquivalentTo(new[] { ("DeleteVideo", gone.VideoId), ("DeleteVideo", binned.VideoId) },
+            "a delete and a move into the bin, each with its duration");
+        day.Slowest.Should().OnlyContain(s => s.DurationMs >= 0).And.BeInDescendingOrder(s => s.DurationMs);
 
         var window = await client.GetDeletionStatisticsAsync(new GetDeletionStatisticsRequest
         {

@@ -33,6 +33,7 @@ public sealed class OverviewTests(BrowserFixture browser)
         await ExpectTriggerAsync(session, "reconcile", 0, 0, 0);
         await ExpectTriggerAsync(session, "all", 2, keyFiles + policyFiles, keyBytes + policyBytes);
         await Expect(page.Locator("[data-total='deletes'] dd")).ToHaveTextAsync("2 deletes");
+        await Expect(page.Locator("#slowest-deletes tbody tr")).ToHaveCountAsync(2);
         var policy = page.Locator($"#policy-figures tr[data-id='{policyId}']");
         await Expect(policy).ToContainTextAsync("Archive retention");
         await Expect(policy.Locator(".deleted")).ToHaveTextAsync("1");

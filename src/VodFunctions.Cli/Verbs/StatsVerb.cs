@@ -48,6 +48,12 @@ internal static class StatsVerb
         }
 
         context.Line();
+        context.Line("Slowest deletes (from the audit log: journal to last records)");
+        if (answer.Slowest.Count == 0) context.Line("No delete with a duration in the period.");
+        else context.Table(answer.Slowest, ("Began", s => Output.Format(s.Time)), ("Operation", s => s.Operation), ("Trigger", s => s.Trigger),
+            ("MediaId", s => s.MediaId), ("Files", s => s.Files), ("Duration", s => $"{s.DurationMs:N0} ms"));
+
+        context.Line();
         context.Line("Policies (from their run records)");
         if (answer.Policies.Count == 0) context.Line("No policy ran in the period.");
         else context.Table(answer.Policies, ("PolicyId", p => p.PolicyId), ("Name", p => p.Name), ("Runs", p => p.Runs), ("Matched", p => p.Matched),

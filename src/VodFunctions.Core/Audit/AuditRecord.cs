@@ -103,6 +103,12 @@ public sealed record AuditRecord
     public string RequestId { get; init; } = "";
     public string? OperationId { get; init; }
 
+    /// <summary>
+    /// A journalled delete that its caller finished: how long it took, from its journal to its last records (not the call's
+    /// reads before the journal, nor the event after). Null for the rest (a delete finished later by another is not slow, only late).
+    /// </summary>
+    public long? DurationMs { get; init; }
+
     /// <summary>The <see cref="Time"/> of <paramref name="time"/>: UTC, to the millisecond.</summary>
     public static string TimeOf(DateTimeOffset time) =>
         time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture);
@@ -115,7 +121,7 @@ public sealed record AuditRecord
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join("\n", parts))))[..32];
 
     /// <summary>The record of a journalled delete that ended, from its journal and its event (with what was removed).</summary>
-    public static AuditRecord Of(JournalEntity journal, DeleteEvent deleteEvent, string? finishedBy)
+    public static AuditRecord Of(JournalEntity journal, DeleteEvent deleteEvent, DateTimeOffset ended, string? finishedBy)
     {
         var context = journal.Audit is null ? null : JsonSerializer.Deserialize<AuditContext>(journal.Audit);
         var bin = journal.Bin is null ? null : JsonSerializer.Deserialize<RecycleBin.BinOp>(journal.Bin);
@@ -129,6 +135,7 @@ public sealed record AuditRecord
         {
             RecordId = journal.OperationId, Time = TimeOf(journal.Started), FinishedBy = finishedBy, OperationId = journal.OperationId,
             EntryId = deleteEvent.RecycleBinEntryId ?? bin?.EntryId,
+            DurationMs = finishedBy is null ? Math.Max(0, (long)(ended - journal.Started).TotalMilliseconds) : null,
         };
     }
 

@@ -200,6 +200,7 @@ public sealed class AuditEntity : ITableEntity
     public long Bytes { get; set; }
     public string RequestId { get; set; } = "";
     public string? OperationId { get; set; }
+    public long? DurationMs { get; set; }
 
     public static AuditEntity Of(AuditRecord r, string partition, string row) => new()
     {
@@ -209,7 +210,7 @@ public sealed class AuditEntity : ITableEntity
         JobIds = r.JobIds is null ? null : JournalEntity.Checked(JsonSerializer.Serialize(r.JobIds)),
         ImageIds = r.ImageIds is null ? null : JournalEntity.Checked(JsonSerializer.Serialize(r.ImageIds)),
         EntryId = r.EntryId, DryRun = r.DryRun, Outcome = r.Outcome, ErrorCode = r.ErrorCode, Files = r.Files, Bytes = r.Bytes,
-        RequestId = r.RequestId, OperationId = r.OperationId,
+        RequestId = r.RequestId, OperationId = r.OperationId, DurationMs = r.DurationMs,
     };
 
     public AuditRecord ToRecord() => new()
@@ -219,6 +220,6 @@ public sealed class AuditEntity : ITableEntity
         JobIds = JobIds is null ? null : JsonSerializer.Deserialize<List<string>>(JobIds),
         ImageIds = ImageIds is null ? null : JsonSerializer.Deserialize<List<string>>(ImageIds),
         EntryId = EntryId, DryRun = DryRun, Outcome = Outcome, ErrorCode = ErrorCode, Files = Files, Bytes = Bytes,
-        RequestId = RequestId, OperationId = OperationId,
+        RequestId = RequestId, OperationId = OperationId, DurationMs = DurationMs,
     };
 }

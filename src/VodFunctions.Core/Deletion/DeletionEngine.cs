@@ -221,7 +221,7 @@ public sealed class DeletionEngine(
                 ? deleter.DeleteAsync(storage.Container(target.Location), target.Prefixes, target.Blobs, gate, tally, cancellationToken)
                 : deleter.DeleteAsync(listing, gate, tally, cancellationToken);
             // Written with the last records, once the blobs are gone: the event then goes out at least once.
-            PendingEventEntity Done() => PendingEventEntity.Of(journal, target.Event with { DeletedFiles = tally.Files, DeletedBytes = tally.Bytes }, finishedBy);
+            PendingEventEntity Done() => PendingEventEntity.Of(journal, target.Event with { DeletedFiles = tally.Files, DeletedBytes = tally.Bytes }, time.GetUtcNow(), finishedBy);
             bool removed;
             using (var step = VodTelemetry.Start("vod.delete.records"))
             {

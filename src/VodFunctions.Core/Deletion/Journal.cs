@@ -49,11 +49,12 @@ public sealed class PendingEventEntity : ITableEntity
 
     public string OperationId => RowKey[Prefix.Length..];
 
+    /// <param name="ended">When the delete ended (its last records go with this row), for its audit record's duration.</param>
     /// <param name="finishedBy">Who finished the delete when not its caller (<c>ReconcileStorage</c>), for its audit record.</param>
-    public static PendingEventEntity Of(JournalEntity journal, DeleteEvent deleteEvent, string? finishedBy = null) => new()
+    public static PendingEventEntity Of(JournalEntity journal, DeleteEvent deleteEvent, DateTimeOffset ended, string? finishedBy = null) => new()
     {
         PartitionKey = journal.PartitionKey, RowKey = Prefix + journal.OperationId, Event = JournalEntity.Checked(JsonSerializer.Serialize(deleteEvent)),
-        Audit = JournalEntity.Checked(JsonSerializer.Serialize(Core.Audit.AuditRecord.Of(journal, deleteEvent, finishedBy))),
+        Audit = JournalEntity.Checked(JsonSerializer.Serialize(Core.Audit.AuditRecord.Of(journal, deleteEvent, ended, finishedBy))),
     };
 }
 

@@ -123,7 +123,7 @@ public sealed class BinMoves(
             RestoreUpdate = op.RestoreUpdate is null ? null : JsonSerializer.Serialize(op.RestoreUpdate),
         };
         await catalog.AddIndexEntriesAsync(entry, cancellationToken);
-        var done = PendingEventEntity.Of(journal, e with { RecycleBinEntryId = entryId, DeletedFiles = tally.Files, DeletedBytes = tally.Bytes }, finishedBy);
+        var done = PendingEventEntity.Of(journal, e with { RecycleBinEntryId = entryId, DeletedFiles = tally.Files, DeletedBytes = tally.Bytes }, time.GetUtcNow(), finishedBy);
 
         List<TableTransactionAction> last = [Delete(journal), Upsert(done), Upsert(entry)];
         if (!whole && rows.GetValueOrDefault(VideoEntity.RowOf(partition)) is { } videoRow)
@@ -148,7 +148,7 @@ public sealed class BinMoves(
     {
         var partition = journal.PartitionKey;
         var entryRow = rows.GetValueOrDefault(BinEntryEntity.RowOf(op.EntryId!));
-        var done = PendingEventEntity.Of(journal, target.Event, finishedBy);
+        var done = PendingEventEntity.Of(journal, target.Event, time.GetUtcNow(), finishedBy);
         List<TableTransactionAction> last = [Delete(journal), Upsert(done)];
         if (entryRow is null)
         {

@@ -98,8 +98,11 @@ public sealed record QueueFigures(int Depth, int Poison);
 /// <summary>What the recycle bin holds now: entries, and their files and bytes.</summary>
 public sealed record BinFigures(int Entries, int Files, long Bytes);
 
-/// <summary>The deletes of the period, as read from the audit log, and whether reading stopped at the cap.</summary>
-public sealed record DeleteHistory(TriggerFigures Totals, IReadOnlyList<StatsBucket> Series, bool Capped);
+/// <summary>One of the period's slowest deletes: when it began, what it was and how long it took from its journal to its end.</summary>
+public sealed record SlowDelete(string Time, string Operation, string Trigger, string MediaId, int Files, long DurationMs);
+
+/// <summary>The deletes of the period, as read from the audit log, its slowest, and whether reading stopped at the cap.</summary>
+public sealed record DeleteHistory(TriggerFigures Totals, IReadOnlyList<StatsBucket> Series, IReadOnlyList<SlowDelete> Slowest, bool Capped);
 
 /// <summary>Every figure of <c>GetDeletionStatistics</c>; what the caller may not see (queues, for a key of some applications) is null.</summary>
 public sealed record DeletionStats(
@@ -117,6 +120,9 @@ public sealed class DeletionStatistics(
     QueueServiceClient queues, TableServiceClient tables, IOptions<VodOptions> vod, IOptions<CallbackOptions> callbackOptions,
     IOptions<RecycleBinOptions> binOptions, TimeProvider time)
 {
+    /// <summary>The slowest deletes answered.</summary>
+    public const int SlowestCount = 5;
+
     /// <summary>Rows read at most by each scan.</summary>
     public const int Cap = 20_000;
 
@@ -166,7 +172,9 @@ public sealed class DeletionStatistics(
         var buckets = period.Buckets().ToDictionary(b => b, _ => TriggerFigures.None);
         var (read, capped) = (0, false);
         var none = appId is null && !scope.IsAll && scope.AppIds.Count == 0;
-        string[] columns = [nameof(AuditEntity.Time), nameof(AuditEntity.Trigger), nameof(AuditEntity.Outcome), nameof(AuditEntity.Files), nameof(AuditEntity.Bytes), nameof(AuditEntity.AppId)];
+        string[] columns = [nameof(AuditEntity.Time), nameof(AuditEntity.Trigger), nameof(AuditEntity.Outcome), nameof(AuditEntity.Files), nameof(AuditEntity.Bytes), nameof(AuditEntity.AppId),
+            nameof(AuditEntity.DurationMs), nameof(AuditEntity.Operation), nameof(AuditEntity.MediaId)];
+        var slowest = new List<SlowDelete>();
         await foreach (var record in none ? AsyncEnumerable.Empty<AuditEntity>() : _audit.QueryAsync<AuditEntity>(filter, 1000, columns, cancellationToken))
         {
             if (++read > Cap)
@@ -183,9 +191,14 @@ public sealed class DeletionStatistics(
             };
             var bucket = period.BucketOf(record.Time);
             if (figures is not null && buckets.TryGetValue(bucket, out var sum)) buckets[bucket] = sum.Add(record.Trigger, figures);
+            if (record.DurationMs is { } ms && (slowest.Count < SlowestCount || ms > slowest[^1].DurationMs))
+            {
+                slowest.Add(new SlowDelete(AuditRecord.TimeOf(record.Time), record.Operation, record.Trigger, record.MediaId, record.Files, ms));
+                slowest = slowest.OrderByDescending(s => s.DurationMs).Take(SlowestCount).ToList();
+            }
         }
         var series = buckets.OrderBy(b => b.Key).Select(b => new StatsBucket(Times.Format(b.Key), b.Value)).ToList();
-        return new DeleteHistory(series.Aggregate(TriggerFigures.None, (sum, b) => sum + b.Deletes), series, capped);
+        return new DeleteHistory(series.Aggregate(TriggerFigures.None, (sum, b) => sum + b.Deletes), series, slowest, capped);
     }
 
     /// <summary>

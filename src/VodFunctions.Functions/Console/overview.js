@@ -112,6 +112,20 @@ function policies(list) {
       h('td', { class: 'num bytes', 'data-label': 'Bytes freed' }, size(policy.DeletedBytes)))))));
 }
 
+function slowest(list) {
+  if (list.length === 0) return h('p', { class: 'empty' }, 'No delete with a duration in this period.');
+  return h('div', { class: 'table-wrap' }, h('table', { class: 'report-table cards', id: 'slowest-deletes' },
+    h('caption', { class: 'visually-hidden' }, 'Slowest deletes'),
+    h('thead', {}, h('tr', {}, ['Operation', 'Media', 'Began', 'Trigger', 'Files', 'Duration'].map((name, i) => h('th', { scope: 'col', class: i > 3 ? 'num' : null }, name)))),
+    h('tbody', {}, list.map((slow) => h('tr', {},
+      h('th', { scope: 'row', 'data-label': 'Operation' }, slow.Operation),
+      h('td', { 'data-label': 'Media' }, h('code', {}, slow.MediaId)),
+      h('td', { 'data-label': 'Began' }, time(slow.Time)),
+      h('td', { 'data-label': 'Trigger' }, slow.Trigger),
+      h('td', { class: 'num', 'data-label': 'Files' }, slow.Files.toLocaleString('en')),
+      h('td', { class: 'num duration', 'data-label': 'Duration' }, `${slow.DurationMs.toLocaleString('en')} ms`))))));
+}
+
 function now(result) {
   const backlog = result.Backlog;
   const facts = [
@@ -145,6 +159,9 @@ function render(result, label) {
       chart(`Deletes per ${unit}`, series, interval, (f) => f.Deletes, (n) => plural(n, 'delete')),
       chart(`Failures per ${unit}`, series, interval, (f) => f.Failures, (n) => plural(n, 'failure'))),
     byTrigger(deletes),
+    h('h2', {}, 'Slowest deletes'),
+    h('p', { class: 'muted small' }, 'From the audit log: how long each delete took from its journal to its last records (moves into and out of the recycle bin too).'),
+    slowest(result.Slowest ?? []),
     h('h2', {}, 'Policies'),
     h('p', { class: 'muted small' }, 'From the run records of ApplyMediaPolicies that started in this period (and their work queue batches).'),
     policies(result.Policies),

@@ -41,6 +41,10 @@ public sealed class GetDeletionStatistics(DeletionStatistics statistics, TimePro
                 + "delete failed). Dry runs, refusals (not found, forbidden, not removable) and moves into or out of the recycle bin free nothing and are not counted; "
                 + "a delete finished by `ReconcileStorage` counts under the trigger that began it."),
             new("Series", Shape.ArrayOf(Shape.Of<StatsBucket>()), "The same per hour or day, oldest first, every bucket of the period present."),
+            new("Slowest", Shape.ArrayOf(Shape.Of<SlowDelete>()),
+                "From the audit log: the period's " + DeletionStatistics.SlowestCount.ToString(CultureInfo.InvariantCulture) + " slowest deletes (moves into and out of the recycle bin "
+                + "and purges too), slowest first: how long each took from its journal to its last records (`DurationMs`). Deletes finished later by "
+                + "`ReconcileStorage`, and records written before durations were recorded, have none and are not listed."),
             new("Policies", Shape.ArrayOf(Shape.Of<PolicyFigures>()),
                 "From the run records of `ApplyMediaPolicies` started in the period (and their work queue batches): per policy, runs, assets matched, "
                 + "deleted, skipped and failed, and the bytes deleted; most deletes first."),
@@ -54,13 +58,10 @@ public sealed class GetDeletionStatistics(DeletionStatistics statistics, TimePro
             new("RecycleBin", Shape.Of<BinFigures>(),
                 "When the recycle bin is on or holds anything: its entries (of the caller's applications) and their files and bytes, now.") { Optional = true },
             new("Capped", Shape.Texts, "The figures whose scan stopped at the cap, so they count only part of the period (`Deletes`, `Policies`, `Backlog`, `RecycleBin`); empty when none."),
-            new("Notes", Shape.Texts, "What the figures cannot tell, in words: that the slowest deletes cannot be told (the audit log records no durations), and which scans stopped at the cap."),
+            new("Notes", Shape.Texts, "What the figures cannot tell, in words: which scans stopped at the cap."),
         ],
         Example = new { Period = "P30D", AppId = "app-1000000" },
     };
-
-    /// <summary>Why no slowest deletes are answered.</summary>
-    public const string NoDurations = "The slowest deletes cannot be told: the audit log records when each delete began, not how long it took.";
 
     [Function(nameof(GetDeletionStatistics))]
     public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/GetDeletionStatistics")] HttpRequest req) =>
@@ -73,13 +74,12 @@ public sealed class GetDeletionStatistics(DeletionStatistics statistics, TimePro
         var period = PeriodOf(Period.Read(request), StartTime.Read(request), EndTime.Read(request), time.GetUtcNow());
         var stats = await statistics.GetAsync(request.Scope, appId, period, cancellationToken);
         var notes = new List<string>();
-        notes.Add(NoDurations);
         if (stats.Capped.Count > 0)
             notes.Add($"{string.Join(", ", stats.Capped)}: the scan stopped at its cap and counts only part of the period.");
         return new
         {
             StartTime = Times.Format(period.Start), EndTime = Times.Format(period.End), Interval = period.Interval == StatsPeriod.Hour ? "PT1H" : "P1D",
-            Deletes = stats.Deletes.Totals, stats.Deletes.Series, stats.Policies, stats.Backlog, stats.CallbackQueue, stats.WorkQueue,
+            Deletes = stats.Deletes.Totals, stats.Deletes.Series, stats.Deletes.Slowest, stats.Policies, stats.Backlog, stats.CallbackQueue, stats.WorkQueue,
             stats.RecycleBin, stats.Capped, Notes = notes,
         };
     }
