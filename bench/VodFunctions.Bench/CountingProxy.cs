@@ -34,6 +34,9 @@ public sealed partial class CountingProxy : IAsyncDisposable
     /// <summary>The connection string that sends everything through the proxy.</summary>
     public string ConnectionString { get; private set; } = "";
 
+    /// <summary>The kind of a queue read that found no message (an idle worker's poll).</summary>
+    public const string EmptyPoll = "empty poll";
+
     /// <summary>Requests counted since the last <see cref="Reset"/>, by "{service} {kind}".</summary>
     public IReadOnlyDictionary<string, int> Counts => new SortedDictionary<string, int>(_counts);
 
@@ -88,7 +91,6 @@ public sealed partial class CountingProxy : IAsyncDisposable
     {
         var request = context.Request;
         var kind = to.Service == "table" && request.Method == "GET" && request.Query.ContainsKey("$filter") ? "query" : request.Method;
-        _counts.AddOrUpdate($"{to.Service} {kind}", 1, (_, n) => n + 1);
         var (traced, start) = (Tracing, _clock.Elapsed.TotalMilliseconds);
 
         using var message = new HttpRequestMessage(new HttpMethod(request.Method), new Uri(to.Target.GetLeftPart(UriPartial.Authority) + context.Features.Get<IHttpRequestFeature>()!.RawTarget));
@@ -102,7 +104,15 @@ public sealed partial class CountingProxy : IAsyncDisposable
         context.Response.StatusCode = (int)response.StatusCode;
         foreach (var (name, values) in response.Headers.Concat(response.Content.Headers))
             if (!HopHeaders.Contains(name)) context.Response.Headers[name] = values.ToArray();
-        await response.Content.CopyToAsync(context.Response.Body, context.RequestAborted);
+        if (to.Service == "queue" && request.Method == "GET" && request.Path.Value?.EndsWith("/messages", StringComparison.Ordinal) == true)
+        {
+            // A queue read that got nothing is an idle worker's poll, counted apart: it costs time, not anything per asset.
+            var body = await response.Content.ReadAsStringAsync(context.RequestAborted);
+            if (!body.Contains("<QueueMessage>", StringComparison.Ordinal)) kind = EmptyPoll;
+            await context.Response.WriteAsync(body, context.RequestAborted);
+        }
+        else await response.Content.CopyToAsync(context.Response.Body, context.RequestAborted);
+        _counts.AddOrUpdate($"{to.Service} {kind}", 1, (_, n) => n + 1);
         lock (_trace)
             if (traced && Tracing) _trace.Add(new TracedRequest(start, _clock.Elapsed.TotalMilliseconds, to.Service, Describe(to.Service, request), (int)response.StatusCode));
     }

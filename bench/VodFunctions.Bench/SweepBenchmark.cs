@@ -57,7 +57,9 @@ public static class SweepBenchmark
             Console.WriteLine($"{size,7:N0} videos: sweep deleting by itself {results[size].Requests.Values.Sum() / (double)Matching,5:F1} storage requests per deleted video");
             foreach (var fan in results[size].FanOuts)
                 Console.WriteLine($"{size,7:N0} videos: fanned out to {fan.Processes} process(es) {fan.Time,8:F0} ms, {fan.Requests.Values.Sum() / (double)Matching,5:F1} storage requests " +
-                                  $"per deleted video, peak working set per process {string.Join(" / ", fan.Peaks.Select(p => (p / 1048576.0).ToString("F1", System.Globalization.CultureInfo.InvariantCulture)))} MiB");
+                                  $"per deleted video ({fan.Requests.Where(r => r.Key != $"queue {CountingProxy.EmptyPoll}").Sum(r => r.Value) / (double)Matching:F1} without the idle workers' empty polls), peak working set per process {string.Join(" / ", fan.Peaks.Select(p => (p / 1048576.0).ToString("F1", System.Globalization.CultureInfo.InvariantCulture)))} MiB");
+            foreach (var fan in results[size].FanOuts)
+                Console.WriteLine($"  fanned out to {fan.Processes}: {string.Join(", ", fan.Requests.Select(r => $"{r.Key} {r.Value:N0}"))}");
         }
         Console.WriteLine("storage requests of one sweep:");
         foreach (var kind in results.Values.SelectMany(r => r.Requests.Keys).Distinct().Order())
