@@ -47,6 +47,9 @@ public sealed record DeletionRecord
     public long Bytes { get; init; }
     public string RequestId { get; init; } = "";
     public string? OperationId { get; init; }
+
+    /// <summary>A journalled delete its caller finished: how long it took, from its journal to its last records.</summary>
+    public long? DurationMs { get; init; }
 }
 
 public sealed record ListDeletionsResponse : VodResponse

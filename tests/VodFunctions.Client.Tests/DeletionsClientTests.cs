@@ -20,6 +20,7 @@ public sealed class DeletionsClientTests
             ("DeleteVideo", false, "Deleted", files, "Admin key"), ("DeleteVideo", true, "Deleted", files, "Admin key"));
         records[0].RequestId.Should().Be(deleted.RequestId);
         records[0].Time.Should().BeAfter(started);
+        (records[0].DurationMs >= 0, records[1].DurationMs).Should().Be((true, (long?)null), "the delete took its time; a dry run journals nothing");
         (await client.ListDeletionsAsync(new ListDeletionsRequest { MediaId = video.VideoId, EndTime = started })).Deletions.Should().BeEmpty();
     }
 }
